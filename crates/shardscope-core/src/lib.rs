@@ -1,0 +1,33 @@
+//! Pure, deterministic placement algorithms and lab models behind Shardscope.
+//!
+//! This crate is the part of Shardscope that must be *right*: every number a lab shows is computed
+//! here, and the same inputs give the same bytes on native targets and on `wasm32-unknown-unknown`.
+//! To keep that promise the crate:
+//!
+//! - knows nothing about Yew, the DOM, threads or the wall clock (simulations, when they come,
+//!   advance in virtual ticks);
+//! - uses `u32`/`u64`, never `usize`, in hashes and in anything it outputs;
+//! - hashes with seeded XXH3 ([`hash`]) and never with std's randomly keyed `DefaultHasher`;
+//! - never lets the iteration order of a `HashMap` reach an output;
+//! - computes logarithms with the pure-Rust `libm`, so floating-point results do not depend on
+//!   the platform's C library.
+//!
+//! The modules:
+//!
+//! - [`hash`]: seeded key hashing and the synthetic key sets labs place.
+//! - [`placement`]: the [`Placement`](placement::Placement) trait every algorithm implements, a
+//!   builder for them, and [`movement`](placement::movement), which counts what an event moved.
+//! - [`modn`], [`ring`], [`rendezvous`], [`jump`]: the algorithms.
+//! - [`query`]: the parser for the permalink query strings that hold a lab's state.
+//! - [`labs`]: the models of the labs the web front end renders.
+
+pub mod hash;
+pub mod jump;
+pub mod labs;
+pub mod modn;
+pub mod placement;
+pub mod query;
+pub mod rendezvous;
+pub mod ring;
+
+pub use placement::{NodeId, Placement, PlacementError};

@@ -1,0 +1,237 @@
+//! The placement abstraction every algorithm implements, a builder for the algorithms the labs
+//! offer, and the accounting of what a membership change moved.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::{jump::JumpPlacement, modn::ModN, rendezvous::Rendezvous, ring::Ring};
+
+/// Identifies a node (server, shard, bucket). Node ids are chosen by the caller and need not be
+/// contiguous.
+pub type NodeId = u32;
+
+/// A rule that maps keys to the nodes of a changing cluster.
+///
+/// Every placement holds at least one node, so [`place`](Placement::place) always has an
+/// answer; constructors reject an empty node list and [`remove_node`](Placement::remove_node)
+/// refuses to remove the last node.
+pub trait Placement {
+    /// A short, stable name (used in permalinks and reports).
+    fn name(&self) -> &'static str;
+
+    /// The nodes, in the order the algorithm keeps them (for mod N and jump hash, the order
+    /// that decides which bucket is which node).
+    fn nodes(&self) -> &[NodeId];
+
+    /// The node that owns `key`.
+    fn place(&self, key: u64) -> NodeId;
+
+    /// Places a batch: `out[i]` becomes the owner of `keys[i]`.
+    ///
+    /// # Panics
+    /// If the two slices differ in length.
+    fn place_batch(&self, keys: &[u64], out: &mut [NodeId]) {
+        assert_eq!(keys.len(), out.len(), "place_batch needs one output slot per key");
+        for (key, slot) in keys.iter().zip(out.iter_mut()) {
+            *slot = self.place(*key);
+        }
+    }
+
+    /// Adds a node with the algorithm's default weight.
+    fn add_node(&mut self, id: NodeId) -> Result<(), PlacementError>;
+
+    /// Removes a node; its keys move to the nodes that remain.
+    fn remove_node(&mut self, id: NodeId) -> Result<(), PlacementError>;
+}
+
+/// Why a placement refused a change.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlacementError {
+    /// A placement needs at least one node.
+    NoNodes,
+    /// The node is already present.
+    DuplicateNode(NodeId),
+    /// The node is not present.
+    UnknownNode(NodeId),
+    /// Removing this node would leave the placement empty.
+    LastNode(NodeId),
+    /// Jump hash (and mod N with stable numbering) can only drop the last bucket.
+    OnlyLastRemovable {
+        /// The node the caller asked to remove.
+        requested: NodeId,
+        /// The only node that can be removed.
+        last: NodeId,
+    },
+    /// A ring node's virtual node count is outside `1..=MAX_VNODES`.
+    VnodesOutOfRange(u32),
+    /// A rendezvous weight is not a finite number greater than zero.
+    InvalidWeight(f64),
+}
+
+impl fmt::Display for PlacementError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoNodes => write!(f, "a placement needs at least one node"),
+            Self::DuplicateNode(id) => write!(f, "node {id} is already in the cluster"),
+            Self::UnknownNode(id) => write!(f, "node {id} is not in the cluster"),
+            Self::LastNode(id) => write!(f, "node {id} is the last node; a cluster needs one"),
+            Self::OnlyLastRemovable { requested, last } => write!(
+                f,
+                "jump hash can only remove the last bucket (node {last}), not node {requested}: \
+                 its buckets are numbered 0..n and only n can shrink"
+            ),
+            Self::VnodesOutOfRange(v) => write!(
+                f,
+                "{v} virtual nodes is outside 1..={}",
+                crate::ring::MAX_VNODES
+            ),
+            Self::InvalidWeight(w) => write!(f, "weight {w} is not a finite number above zero"),
+        }
+    }
+}
+
+impl std::error::Error for PlacementError {}
+
+/// The algorithms the labs can build, with their parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algorithm {
+    /// `hash % N`, the baseline that moves almost everything when N changes.
+    ModN,
+    /// A consistent-hash ring with this many virtual nodes per node.
+    Ring {
+        /// Points each node places on the ring, `1..=1000`.
+        vnodes: u32,
+    },
+    /// Rendezvous (highest random weight) hashing with equal weights.
+    Rendezvous,
+    /// Jump consistent hash.
+    Jump,
+}
+
+impl Algorithm {
+    /// Builds the placement over `nodes` (in that order), seeded where the algorithm uses a seed.
+    ///
+    /// ```
+    /// use shardscope_core::placement::{Algorithm, Placement};
+    /// let ring = Algorithm::Ring { vnodes: 100 }.build(7, &[0, 1, 2]).unwrap();
+    /// assert!(ring.nodes().contains(&ring.place(12345)));
+    /// ```
+    pub fn build(self, seed: u64, nodes: &[NodeId]) -> Result<Box<dyn Placement>, PlacementError> {
+        Ok(match self {
+            Self::ModN => Box::new(ModN::new(nodes)?),
+            Self::Ring { vnodes } => Box::new(Ring::new(seed, vnodes, nodes)?),
+            Self::Rendezvous => Box::new(Rendezvous::new(seed, nodes)?),
+            Self::Jump => Box::new(JumpPlacement::new(nodes)?),
+        })
+    }
+}
+
+/// Ensures a node list is non-empty and free of duplicates.
+pub(crate) fn check_node_list(nodes: &[NodeId]) -> Result<(), PlacementError> {
+    if nodes.is_empty() {
+        return Err(PlacementError::NoNodes);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for &id in nodes {
+        if !seen.insert(id) {
+            return Err(PlacementError::DuplicateNode(id));
+        }
+    }
+    Ok(())
+}
+
+/// What an event did to a set of keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Movement {
+    /// Keys counted.
+    pub keys: u64,
+    /// Keys whose owner changed.
+    pub moved: u64,
+    /// The fewest keys that must change owner to turn the load per node before the event into
+    /// the load per node after it: `Σ max(0, after − before)` over all nodes. No placement that
+    /// ends with these loads can move fewer; ring, rendezvous and jump hash move exactly this
+    /// many, mod N many more.
+    pub minimum: u64,
+}
+
+/// Counts loads and moves over a stream of (before, after) placements, chunk by chunk, so that
+/// millions of keys never have to be held in memory at once.
+#[derive(Clone, Debug, Default)]
+pub struct MovementCounter {
+    before: BTreeMap<NodeId, u64>,
+    after: BTreeMap<NodeId, u64>,
+    keys: u64,
+    moved: u64,
+}
+
+impl MovementCounter {
+    /// An empty counter.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records one chunk: `before[i]` and `after[i]` own the same key.
+    ///
+    /// # Panics
+    /// If the slices differ in length.
+    pub fn record(&mut self, before: &[NodeId], after: &[NodeId]) {
+        assert_eq!(before.len(), after.len(), "before and after must describe the same keys");
+        for (&b, &a) in before.iter().zip(after) {
+            *self.before.entry(b).or_default() += 1;
+            *self.after.entry(a).or_default() += 1;
+            self.moved += u64::from(b != a);
+        }
+        self.keys += before.len() as u64;
+    }
+
+    /// Keys per node before the event, by node id (nodes without keys are absent).
+    #[must_use]
+    pub fn loads_before(&self) -> &BTreeMap<NodeId, u64> {
+        &self.before
+    }
+
+    /// Keys per node after the event, by node id (nodes without keys are absent).
+    #[must_use]
+    pub fn loads_after(&self) -> &BTreeMap<NodeId, u64> {
+        &self.after
+    }
+
+    /// The movement counted so far.
+    #[must_use]
+    pub fn movement(&self) -> Movement {
+        Movement { keys: self.keys, moved: self.moved, minimum: minimum_moves(&self.before, &self.after) }
+    }
+}
+
+/// The fewest moves that turn the `before` loads into the `after` loads (see
+/// [`Movement::minimum`]).
+#[must_use]
+pub fn minimum_moves(before: &BTreeMap<NodeId, u64>, after: &BTreeMap<NodeId, u64>) -> u64 {
+    after
+        .iter()
+        .map(|(node, &load)| load.saturating_sub(before.get(node).copied().unwrap_or(0)))
+        .sum()
+}
+
+/// Counts the keys moved between two placements of the same keys and the minimum any placement
+/// with the same resulting loads must move.
+///
+/// ```
+/// use shardscope_core::placement::movement;
+/// // Four keys on nodes 0 and 1; node 2 joins and takes one key from each.
+/// let m = movement(&[0, 0, 1, 1], &[2, 0, 2, 1]);
+/// assert_eq!((m.keys, m.moved, m.minimum), (4, 2, 2));
+/// // A rule that shuffles everything moves four keys for the same resulting loads.
+/// let m = movement(&[0, 0, 1, 1], &[1, 2, 0, 2]);
+/// assert_eq!((m.moved, m.minimum), (4, 2));
+/// ```
+///
+/// # Panics
+/// If the slices differ in length.
+#[must_use]
+pub fn movement(before: &[NodeId], after: &[NodeId]) -> Movement {
+    let mut counter = MovementCounter::new();
+    counter.record(before, after);
+    counter.movement()
+}

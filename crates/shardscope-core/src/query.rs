@@ -1,0 +1,150 @@
+//! Reading and writing the query strings that hold a lab's whole state in its URL.
+//!
+//! A permalink must survive being pasted into chat, truncated by an e-mail client or edited by
+//! hand. Reading one therefore never fails as a whole: each field that is missing or wrong falls
+//! back to its default, and each problem becomes a [`Problem`] that names the field, the value
+//! and what was expected, for the page to show.
+
+use std::fmt;
+use std::ops::RangeInclusive;
+
+/// The longest piece of a user's value repeated in a message; the rest is elided so that a
+/// hostile URL cannot flood the page.
+const MAX_ECHO_CHARS: usize = 40;
+
+/// One thing wrong with a permalink, and what was done about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The parameter's name as it appeared in the URL (possibly shortened).
+    pub field: String,
+    /// What was wrong and which value is used instead.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// A parsed query string: `name=value` pairs in their original order.
+///
+/// ```
+/// use shardscope_core::query::Query;
+/// let q = Query::parse("?v=1&nodes=8&seed=42");
+/// assert_eq!(q.get("nodes"), Some("8"));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    pairs: Vec<(String, String)>,
+}
+
+impl Query {
+    /// Parses `a=1&b=2`, with or without a leading `?`; percent-escapes and `+` are decoded and
+    /// invalid UTF-8 is replaced, never rejected.
+    #[must_use]
+    pub fn parse(input: &str) -> Self {
+        let input = input.strip_prefix('?').unwrap_or(input);
+        let pairs = form_urlencoded::parse(input.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        Self { pairs }
+    }
+
+    /// The first value of `name`, if present.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the query has no parameters at all.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Problems for parameters not in `known` and for parameters given more than once.
+    #[must_use]
+    pub fn unexpected(&self, known: &[&str]) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (i, (name, _)) in self.pairs.iter().enumerate() {
+            if !known.contains(&name.as_str()) {
+                problems.push(Problem { field: echo(name), message: "is not a parameter of this lab; ignored".into() });
+            } else if self.pairs[..i].iter().any(|(k, _)| k == name) {
+                problems.push(Problem { field: echo(name), message: "appears more than once; the first value is used".into() });
+            }
+        }
+        problems
+    }
+
+    /// Reads an integer field in `range`; a missing field is silently `default`, a bad one is
+    /// `default` plus a problem.
+    pub fn int_in<T>(&self, name: &str, range: RangeInclusive<T>, default: T, problems: &mut Vec<Problem>) -> T
+    where
+        T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+    {
+        let Some(raw) = self.get(name) else { return default };
+        match raw.trim().parse::<T>() {
+            Ok(value) if range.contains(&value) => value,
+            Ok(_) => {
+                problems.push(Problem {
+                    field: name.into(),
+                    message: format!(
+                        "{} is outside {}–{}; using {default}",
+                        echo(raw),
+                        range.start(),
+                        range.end()
+                    ),
+                });
+                default
+            }
+            Err(_) => {
+                problems.push(Problem {
+                    field: name.into(),
+                    message: format!("“{}” is not a whole number; using {default}", echo(raw)),
+                });
+                default
+            }
+        }
+    }
+
+    /// Reads a field that must be one of `choices` (value, meaning); a bad value is `default`
+    /// plus a problem that lists the choices.
+    pub fn choice<T: Copy>(&self, name: &str, choices: &[(&str, T)], default: (&str, T), problems: &mut Vec<Problem>) -> T {
+        let Some(raw) = self.get(name) else { return default.1 };
+        if let Some(&(_, value)) = choices.iter().find(|(slug, _)| *slug == raw) {
+            return value;
+        }
+        let names: Vec<&str> = choices.iter().map(|(slug, _)| *slug).collect();
+        problems.push(Problem {
+            field: name.into(),
+            message: format!("“{}” is not one of {}; using {}", echo(raw), names.join(", "), default.0),
+        });
+        default.1
+    }
+}
+
+/// Shortens a user-supplied string for display in a message.
+#[must_use]
+pub fn echo(raw: &str) -> String {
+    if raw.chars().count() <= MAX_ECHO_CHARS {
+        raw.to_owned()
+    } else {
+        let mut s: String = raw.chars().take(MAX_ECHO_CHARS).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Builds a query string from pairs, percent-encoding values.
+///
+/// ```
+/// use shardscope_core::query::to_query;
+/// assert_eq!(to_query(&[("v", "1".into()), ("name", "a b".into())]), "v=1&name=a+b");
+/// ```
+#[must_use]
+pub fn to_query(pairs: &[(&str, String)]) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        out.append_pair(k, v);
+    }
+    out.finish()
+}

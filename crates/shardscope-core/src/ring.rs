@@ -1,0 +1,132 @@
+//! A consistent-hash ring with virtual nodes (Karger et al., "Consistent Hashing and Random
+//! Trees", STOC 1997): a sorted vector of points and a binary search.
+
+use std::collections::BTreeMap;
+
+use crate::hash::hash_pair;
+use crate::placement::{check_node_list, NodeId, Placement, PlacementError};
+
+/// The most virtual nodes one node may place on the ring. A thousand points per node already
+/// brings the load spread to a few percent; more only costs memory and set-up time.
+pub const MAX_VNODES: u32 = 1000;
+
+/// One point on the ring: the position a virtual node hashes to, and its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RingPoint {
+    /// Position on the ring, `0..2^64`.
+    pub position: u64,
+    /// The node that owns the arc ending at this point.
+    pub node: NodeId,
+}
+
+/// A consistent-hash ring.
+///
+/// Each node places `vnodes` points at `hash_pair(seed, node, replica)`. A key at position `p`
+/// belongs to the first point at or after `p`, wrapping around past `2^64 − 1`. A node's weight
+/// is its number of virtual nodes.
+///
+/// ```
+/// use shardscope_core::{ring::Ring, Placement};
+/// let mut ring = Ring::new(1, 100, &[0, 1, 2]).unwrap();
+/// let before = ring.place(0xfeed);
+/// ring.add_node(3).unwrap();
+/// let after = ring.place(0xfeed);
+/// // Adding a node only ever moves keys onto the new node.
+/// assert!(after == before || after == 3);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Ring {
+    seed: u64,
+    default_vnodes: u32,
+    nodes: Vec<NodeId>,
+    vnodes: BTreeMap<NodeId, u32>,
+    points: Vec<RingPoint>,
+}
+
+impl Ring {
+    /// A ring over `nodes`, each with `vnodes` virtual nodes.
+    pub fn new(seed: u64, vnodes: u32, nodes: &[NodeId]) -> Result<Self, PlacementError> {
+        check_vnodes(vnodes)?;
+        check_node_list(nodes)?;
+        let mut ring = Self { seed, default_vnodes: vnodes, nodes: Vec::new(), vnodes: BTreeMap::new(), points: Vec::new() };
+        for &id in nodes {
+            ring.insert_points(id, vnodes);
+        }
+        ring.points.sort_unstable();
+        Ok(ring)
+    }
+
+    /// Adds a node with its own number of virtual nodes (its weight).
+    pub fn add_node_with_vnodes(&mut self, id: NodeId, vnodes: u32) -> Result<(), PlacementError> {
+        check_vnodes(vnodes)?;
+        if self.vnodes.contains_key(&id) {
+            return Err(PlacementError::DuplicateNode(id));
+        }
+        self.insert_points(id, vnodes);
+        // Sorting by (position, node) makes the order of equal positions independent of the
+        // order nodes joined in, so the same membership always gives the same ring.
+        self.points.sort_unstable();
+        Ok(())
+    }
+
+    /// The ring's points in ascending order of position.
+    #[must_use]
+    pub fn points(&self) -> &[RingPoint] {
+        &self.points
+    }
+
+    /// The number of virtual nodes of `id`, if it is on the ring.
+    #[must_use]
+    pub fn vnodes_of(&self, id: NodeId) -> Option<u32> {
+        self.vnodes.get(&id).copied()
+    }
+
+    fn insert_points(&mut self, id: NodeId, vnodes: u32) {
+        self.nodes.push(id);
+        self.vnodes.insert(id, vnodes);
+        self.points.extend(
+            (0..u64::from(vnodes)).map(|replica| RingPoint { position: hash_pair(self.seed, u64::from(id), replica), node: id }),
+        );
+    }
+}
+
+fn check_vnodes(vnodes: u32) -> Result<(), PlacementError> {
+    if (1..=MAX_VNODES).contains(&vnodes) {
+        Ok(())
+    } else {
+        Err(PlacementError::VnodesOutOfRange(vnodes))
+    }
+}
+
+impl Placement for Ring {
+    fn name(&self) -> &'static str {
+        "ring"
+    }
+
+    fn nodes(&self) -> &[NodeId] {
+        &self.nodes
+    }
+
+    fn place(&self, key: u64) -> NodeId {
+        let index = self.points.partition_point(|p| p.position < key);
+        // Past the last point the ring wraps to the first.
+        self.points.get(index).unwrap_or(&self.points[0]).node
+    }
+
+    fn add_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
+        self.add_node_with_vnodes(id, self.default_vnodes)
+    }
+
+    fn remove_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
+        if !self.vnodes.contains_key(&id) {
+            return Err(PlacementError::UnknownNode(id));
+        }
+        if self.nodes.len() == 1 {
+            return Err(PlacementError::LastNode(id));
+        }
+        self.vnodes.remove(&id);
+        self.nodes.retain(|&n| n != id);
+        self.points.retain(|p| p.node != id);
+        Ok(())
+    }
+}

@@ -1,0 +1,97 @@
+//! Known-answer tests: published vectors and pinned fingerprints, run natively and on wasm32.
+//!
+//! On wasm32 the same file runs under `wasm-bindgen-test` (in Node), so every assertion here is
+//! also a proof that native and wasm32 builds compute the same bits.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use std::num::NonZeroU32;
+
+use shardscope_core::hash::{hash_bytes, hash_pair, hash_u64, KeySet};
+use shardscope_core::jump::jump_hash;
+use shardscope_core::labs::rebalance::{AlgorithmChoice, Event, Params, Run};
+use shardscope_core::placement::{Algorithm, NodeId};
+use shardscope_core::rendezvous::Rendezvous;
+
+/// Jump hash for buckets 1..=19, as published with the reference implementation (and given in
+/// the foundation issue).
+fn jump_row(key: u64) -> Vec<u32> {
+    (1..=19).map(|n| jump_hash(key, NonZeroU32::new(n).unwrap())).collect()
+}
+
+#[test]
+fn jump_hash_matches_published_values() {
+    assert_eq!(jump_row(1), [0, 0, 0, 0, 0, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 17, 17]);
+    assert_eq!(jump_row(0xdead_beef), [0, 1, 2, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 16, 16, 16]);
+    assert_eq!(jump_row(0x0ddc_0ffe_ebad_f00d), [0, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 15, 15, 15, 15]);
+}
+
+#[test]
+fn jump_hash_handles_extreme_inputs() {
+    let max = NonZeroU32::new(u32::MAX).unwrap();
+    assert!(jump_hash(u64::MAX, max) < u32::MAX);
+    assert_eq!(jump_hash(u64::MAX, NonZeroU32::new(1).unwrap()), 0);
+}
+
+#[test]
+fn xxh3_matches_the_reference_for_empty_input() {
+    // XXH3_64bits("") from the xxHash reference implementation.
+    assert_eq!(hash_bytes(0, b""), 0x2D06_8005_38D3_94C2);
+}
+
+/// Folds a sequence of node ids into one number, so a single constant pins a whole placement.
+fn fingerprint(ids: impl IntoIterator<Item = NodeId>) -> u64 {
+    ids.into_iter().fold(0x5eed, |acc, id| hash_pair(0, acc, u64::from(id)))
+}
+
+fn placement_fingerprint(algorithm: Algorithm) -> u64 {
+    let nodes: Vec<NodeId> = (0..13).collect();
+    let placement = algorithm.build(7, &nodes).unwrap();
+    let keys = KeySet::new(7, 20_000);
+    let mut buf = vec![0; 20_000];
+    keys.fill(0, &mut buf);
+    let mut out = vec![0; 20_000];
+    placement.place_batch(&buf, &mut out);
+    fingerprint(out)
+}
+
+// The fingerprints below were produced by the native build; the wasm32 run of this file checks
+// that wasm computes the identical placement of 20,000 keys for each algorithm.
+#[test]
+fn hashes_are_pinned() {
+    assert_eq!(hash_u64(42, 0), 0x4596_7081_67f8_eb2e);
+    assert_eq!(hash_pair(1, 2, 3), 0x26f2_a114_8cf5_2011);
+}
+
+#[test]
+fn placements_are_pinned() {
+    assert_eq!(placement_fingerprint(Algorithm::ModN), 0x35b0_3550_b307_335e);
+    assert_eq!(placement_fingerprint(Algorithm::Ring { vnodes: 100 }), 0x3cf0_45c7_0034_f0e0);
+    assert_eq!(placement_fingerprint(Algorithm::Rendezvous), 0x3df9_e5d1_1bfb_061f);
+    assert_eq!(placement_fingerprint(Algorithm::Jump), 0xe7fc_d02d_622d_4e1a);
+}
+
+#[test]
+fn weighted_rendezvous_is_pinned() {
+    // The weighted path takes a logarithm per node; libm makes it the same on every target.
+    let mut hrw = Rendezvous::new(3, &[0, 1]).unwrap();
+    hrw.add_weighted_node(2, 2.5).unwrap();
+    hrw.add_weighted_node(3, 0.25).unwrap();
+    let keys = KeySet::new(3, 5_000);
+    assert_eq!(fingerprint((0..5_000).map(|i| hrw.place_weighted(keys.key(i)))), 0x7bca_ff42_0cdf_95d7);
+    assert_eq!(hrw.score(1, 2, 2.5).to_bits(), 0x3feb_61b1_477c_31cc);
+    assert_eq!(hrw.place_replicas(77, 4), [2, 1, 0, 3]);
+}
+
+#[test]
+fn rebalance_report_is_pinned() {
+    let params = Params { algorithm: AlgorithmChoice::Rendezvous, nodes: 10, keys: 50_000, vnodes: 100, seed: 5, event: Event::Remove(4) };
+    let report = Run::new(params).unwrap().finish();
+    // Rendezvous moves exactly the keys of the node that left: node 4 held 5,000 of them.
+    assert_eq!((report.movement.keys, report.movement.moved, report.movement.minimum), (50_000, 5_000, 5_000));
+    let node4 = report.loads.iter().find(|l| l.node == 4).unwrap();
+    assert_eq!((node4.before, node4.after), (Some(5_000), None));
+    assert_eq!(report.loads.iter().filter_map(|l| l.after).sum::<u64>(), 50_000);
+    assert_eq!(report.loads.iter().filter_map(|l| l.after).max(), Some(5_736));
+}

@@ -1,0 +1,204 @@
+//! Property tests: the guarantees each algorithm's paper proves, checked on random inputs.
+//!
+//! proptest does not run on wasm32, so these run natively only; `known_answers.rs` covers wasm32.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::num::NonZeroU32;
+
+use proptest::prelude::*;
+use shardscope_core::hash::KeySet;
+use shardscope_core::jump::jump_hash;
+use shardscope_core::labs::rebalance::{expected_moved, AlgorithmChoice, Command, Event, Model, Params, MAX_KEYS, MAX_NODES};
+use shardscope_core::placement::{movement, Algorithm, NodeId, Placement};
+use shardscope_core::rendezvous::Rendezvous;
+
+const KEYS: u64 = 4_000;
+
+fn place_all(p: &dyn Placement, keys: &[u64]) -> Vec<NodeId> {
+    let mut out = vec![0; keys.len()];
+    p.place_batch(keys, &mut out);
+    out
+}
+
+fn keys(seed: u64) -> Vec<u64> {
+    let set = KeySet::new(seed, KEYS);
+    (0..KEYS).map(|i| set.key(i)).collect()
+}
+
+fn consistent_algorithms() -> impl Strategy<Value = Algorithm> {
+    prop_oneof![(1u32..=200).prop_map(|vnodes| Algorithm::Ring { vnodes }), Just(Algorithm::Rendezvous), Just(Algorithm::Jump)]
+}
+
+/// Binomial bound: |observed − expected| within 6 standard deviations (a false alarm about once
+/// in 10^9 cases).
+fn within_six_sigma(observed: u64, trials: u64, p: f64) -> bool {
+    let mean = trials as f64 * p;
+    let sd = (trials as f64 * p * (1.0 - p)).sqrt();
+    (observed as f64 - mean).abs() <= 6.0 * sd + 1.0
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn jump_growth_moves_keys_only_into_the_new_bucket(seed: u64, n in 1u32..2_000) {
+        let from = NonZeroU32::new(n).unwrap();
+        let to = NonZeroU32::new(n + 1).unwrap();
+        let mut moved = 0;
+        for key in keys(seed) {
+            let (a, b) = (jump_hash(key, from), jump_hash(key, to));
+            prop_assert!(a < n && b <= n);
+            if a != b {
+                prop_assert_eq!(b, n, "a key may only move into the new bucket");
+                moved += 1;
+            }
+        }
+        prop_assert!(within_six_sigma(moved, KEYS, 1.0 / f64::from(n + 1)), "moved {moved} of {KEYS} for n = {n}");
+    }
+
+    #[test]
+    fn adding_a_node_moves_keys_only_onto_it(alg in consistent_algorithms(), seed: u64, n in 1u32..40) {
+        let nodes: Vec<NodeId> = (0..n).collect();
+        let before = alg.build(seed, &nodes).unwrap();
+        let mut after = alg.build(seed, &nodes).unwrap();
+        after.add_node(n).unwrap();
+        let ks = keys(seed ^ 1);
+        let (b, a) = (place_all(before.as_ref(), &ks), place_all(after.as_ref(), &ks));
+        for (x, y) in b.iter().zip(&a) {
+            prop_assert!(x == y || *y == n, "key moved from {x} to {y}, not to the new node {n}");
+        }
+        let m = movement(&b, &a);
+        prop_assert_eq!(m.moved, m.minimum, "a consistent algorithm moves the minimum for its loads");
+    }
+
+    #[test]
+    fn removing_a_node_moves_only_its_keys(alg in consistent_algorithms(), seed: u64, n in 2u32..40, pick: u32) {
+        let nodes: Vec<NodeId> = (0..n).collect();
+        // Jump hash can only drop its last bucket.
+        let victim = if alg == Algorithm::Jump { n - 1 } else { pick % n };
+        let before = alg.build(seed, &nodes).unwrap();
+        let mut after = alg.build(seed, &nodes).unwrap();
+        after.remove_node(victim).unwrap();
+        let ks = keys(seed ^ 2);
+        let (b, a) = (place_all(before.as_ref(), &ks), place_all(after.as_ref(), &ks));
+        for (x, y) in b.iter().zip(&a) {
+            prop_assert!(x == y || *x == victim, "key on {x} moved although only {victim} left");
+            prop_assert!(*y != victim);
+        }
+        let m = movement(&b, &a);
+        prop_assert_eq!(m.moved, m.minimum);
+    }
+
+    #[test]
+    fn every_algorithm_is_deterministic_for_a_seed(seed: u64, n in 1u32..30, vnodes in 1u32..=300) {
+        let nodes: Vec<NodeId> = (0..n).collect();
+        for alg in [Algorithm::ModN, Algorithm::Ring { vnodes }, Algorithm::Rendezvous, Algorithm::Jump] {
+            let ks = keys(seed);
+            let first = place_all(alg.build(seed, &nodes).unwrap().as_ref(), &ks);
+            let second = place_all(alg.build(seed, &nodes).unwrap().as_ref(), &ks);
+            prop_assert_eq!(first, second);
+        }
+    }
+
+    #[test]
+    fn ring_membership_order_does_not_matter(seed: u64, n in 2u32..30, vnodes in 1u32..=100) {
+        let forward: Vec<NodeId> = (0..n).collect();
+        let backward: Vec<NodeId> = (0..n).rev().collect();
+        let ks = keys(seed);
+        let a = Algorithm::Ring { vnodes }.build(seed, &forward).unwrap();
+        let b = Algorithm::Ring { vnodes }.build(seed, &backward).unwrap();
+        prop_assert_eq!(place_all(a.as_ref(), &ks), place_all(b.as_ref(), &ks));
+    }
+
+    #[test]
+    fn uniform_rendezvous_fast_path_equals_the_weighted_score(seed: u64, n in 1u32..30) {
+        let nodes: Vec<NodeId> = (0..n).collect();
+        let hrw = Rendezvous::new(seed, &nodes).unwrap();
+        for key in keys(seed).into_iter().take(500) {
+            prop_assert_eq!(hrw.place(key), hrw.place_weighted(key));
+            prop_assert_eq!(hrw.place_replicas(key, 1)[0], hrw.place(key));
+        }
+    }
+
+    #[test]
+    fn mod_n_growth_moves_about_n_over_n_plus_one(seed: u64, n in 1u32..64) {
+        let nodes: Vec<NodeId> = (0..n).collect();
+        let before = Algorithm::ModN.build(seed, &nodes).unwrap();
+        let mut after = Algorithm::ModN.build(seed, &nodes).unwrap();
+        after.add_node(n).unwrap();
+        let ks = keys(seed);
+        let m = movement(&place_all(before.as_ref(), &ks), &place_all(after.as_ref(), &ks));
+        let p = expected_moved(AlgorithmChoice::ModN, before.nodes(), after.nodes());
+        prop_assert!((p - f64::from(n) / f64::from(n + 1)).abs() < 1e-12);
+        prop_assert!(within_six_sigma(m.moved, KEYS, p), "moved {} with p = {p}", m.moved);
+        prop_assert!(m.moved >= m.minimum);
+    }
+
+    #[test]
+    fn permalinks_round_trip(alg in 0usize..4, nodes in 1u32..=MAX_NODES, keys in 1u32..=MAX_KEYS, vnodes in 1u32..=1000, seed: u64, remove: Option<u32>) {
+        let algorithm = AlgorithmChoice::ALL[alg];
+        let mut model = Model::new(Params { algorithm, nodes, keys, vnodes, seed, event: Event::Add });
+        if let Some(r) = remove {
+            model.apply(Command::RemoveNode(r % nodes));
+        }
+        let (parsed, problems) = Params::from_query(&model.params.to_query());
+        prop_assert_eq!(parsed, model.params);
+        prop_assert!(problems.is_empty(), "{:?}", problems);
+    }
+
+    #[test]
+    fn any_query_gives_valid_params(input in ".{0,200}") {
+        let (params, _) = Params::from_query(&input);
+        assert_valid(&params);
+    }
+
+    #[test]
+    fn an_edited_node_count_is_used_or_reported(value in "[-+0-9a-z]{0,12}") {
+        let query = Params::default().to_query().replace("nodes=8", &format!("nodes={value}"));
+        let (params, problems) = Params::from_query(&query);
+        assert_valid(&params);
+        // `+` decodes to a space, which the parser trims, as a person would expect.
+        match value.replace('+', " ").trim().parse::<u32>() {
+            Ok(n) if (1..=MAX_NODES).contains(&n) => {
+                prop_assert_eq!(params.nodes, n);
+                prop_assert!(problems.is_empty());
+            }
+            _ => {
+                prop_assert_eq!(params.nodes, Params::default().nodes);
+                prop_assert!(problems.iter().any(|p| p.field == "nodes"), "{:?}", problems);
+            }
+        }
+    }
+
+    #[test]
+    fn commands_keep_the_model_valid(cmds in proptest::collection::vec((0u8..8, any::<u32>()), 0..40)) {
+        let mut model = Model::default();
+        for (kind, x) in cmds {
+            let cmd = match kind {
+                0 => Command::SetAlgorithm(AlgorithmChoice::ALL[(x % 4) as usize]),
+                1 => Command::SetNodes(x % 80),
+                2 => Command::SetKeys(x),
+                3 => Command::SetVnodes(x % 1200),
+                4 => Command::SetSeed(u64::from(x)),
+                5 => Command::AddNode,
+                _ => Command::RemoveNode(x % 70),
+            };
+            model.apply(cmd);
+            assert_valid(&model.params);
+        }
+    }
+}
+
+fn assert_valid(p: &Params) {
+    assert!((1..=MAX_NODES).contains(&p.nodes));
+    assert!((1..=MAX_KEYS).contains(&p.keys));
+    assert!((1..=1000).contains(&p.vnodes));
+    if let Event::Remove(id) = p.event {
+        assert!(p.nodes >= 2 && id < p.nodes);
+        if p.algorithm == AlgorithmChoice::Jump {
+            assert_eq!(id, p.nodes - 1);
+        }
+    }
+    // A valid model always builds.
+    assert!(shardscope_core::labs::rebalance::Run::new(*p).is_ok());
+}
