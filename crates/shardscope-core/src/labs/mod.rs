@@ -5,3 +5,22 @@
 //! computation the lab shows, written so that it can run in chunks without blocking a browser.
 
 pub mod rebalance;
+
+/// What the home page says about a lab. The web crate pairs each entry with its component, and a
+/// test checks that every entry has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LabInfo {
+    /// The lab's path segment, `#/lab/{slug}`; stable, since permalinks contain it.
+    pub slug: &'static str,
+    /// The lab's title.
+    pub title: &'static str,
+    /// One line on what the lab shows.
+    pub summary: &'static str,
+}
+
+/// Every lab, in the order the home page lists them.
+pub const CATALOG: &[LabInfo] = &[LabInfo {
+    slug: "rebalance",
+    title: "Rebalance",
+    summary: "Add or remove one node and count the keys that move: hash mod N against ring, rendezvous and jump hash.",
+}];

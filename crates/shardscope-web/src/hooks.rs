@@ -1,0 +1,172 @@
+//! Side effects at the edge: embed mode, keeping a lab's state in its URL, and running a long
+//! computation in chunks so the page never freezes.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo::history::query::Raw;
+use shardscope_core::query::Query;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+
+/// The parameter that turns on embed mode; it belongs to the page, not to any lab.
+pub const EMBED_PARAM: &str = "embed";
+
+/// Whether the page is embedded (`?embed=1` before or after the `#`): no header, no footer.
+#[hook]
+pub fn use_embed() -> bool {
+    let location = use_location();
+    let in_hash = location.is_some_and(|l| Query::parse(l.query_str()).get(EMBED_PARAM) == Some("1"));
+    in_hash || embed_in_page_query()
+}
+
+fn embed_in_page_query() -> bool {
+    gloo::utils::window()
+        .location()
+        .search()
+        .is_ok_and(|search| Query::parse(&search).get(EMBED_PARAM) == Some("1"))
+}
+
+/// The lab's part of the query after `#`: everything but the page's own `embed` flag.
+#[hook]
+pub fn use_lab_query() -> String {
+    let location = use_location();
+    lab_query(location.as_ref().map_or("", |l| l.query_str()))
+}
+
+fn lab_query(query_str: &str) -> String {
+    let query = query_str.strip_prefix('?').unwrap_or(query_str);
+    query.split('&').filter(|pair| !pair.is_empty() && !pair.starts_with("embed=")).collect::<Vec<_>>().join("&")
+}
+
+/// Keeps the URL and a lab's state in step.
+///
+/// `canonical` is the query the lab's current state writes. When it changes, the URL is replaced
+/// (not pushed: every edit in history would make the back button useless). When the URL changes
+/// from outside (back and forward, or an edited address), `on_external` receives the new query for
+/// the lab to parse.
+///
+/// The router reports a URL this hook wrote a moment later, possibly after the lab has already
+/// written a newer one. Every written query is therefore remembered until the router reports it,
+/// so a late report of an older write is never mistaken for the user going back to it.
+#[hook]
+pub fn use_permalink_sync(canonical: String, on_external: Callback<String>) {
+    let navigator = use_navigator();
+    let route = use_route::<Route>();
+    let current = use_lab_query();
+    let embed_in_hash = use_location().is_some_and(|l| Query::parse(l.query_str()).get(EMBED_PARAM) == Some("1"));
+    // The lab state was initialised from the URL at mount, so that URL counts as already seen.
+    let unreported = use_mut_ref(|| vec![current.clone()]);
+
+    {
+        let unreported = unreported.clone();
+        use_effect_with(current.clone(), move |current| {
+            let position = unreported.borrow().iter().position(|q| q == current);
+            match position {
+                Some(i) => drop(unreported.borrow_mut().drain(..=i)),
+                None => on_external.emit(current.clone()),
+            }
+        });
+    }
+    use_effect_with(canonical, move |canonical| {
+        if *canonical != current {
+            if let (Some(navigator), Some(route)) = (navigator, route) {
+                let query = if embed_in_hash { format!("{canonical}&{EMBED_PARAM}=1") } else { canonical.clone() };
+                unreported.borrow_mut().push(canonical.clone());
+                // Raw queries cannot fail to encode.
+                let _ = navigator.replace_with_query(&route, Raw(query));
+            }
+        }
+    });
+}
+
+/// How far a chunked computation has come.
+#[derive(Debug, PartialEq)]
+pub enum Progress<T> {
+    /// Work done so far, of the total.
+    Running {
+        /// Units done.
+        done: u64,
+        /// Units in all.
+        total: u64,
+    },
+    /// The result.
+    Done(Rc<T>),
+    /// The computation could not start.
+    Failed(String),
+}
+
+// Written out because a derive would demand `T: Clone`, and results are shared through `Rc`.
+impl<T> Clone for Progress<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Running { done, total } => Self::Running { done: *done, total: *total },
+            Self::Done(result) => Self::Done(Rc::clone(result)),
+            Self::Failed(message) => Self::Failed(message.clone()),
+        }
+    }
+}
+
+/// A computation that can be advanced a bounded amount at a time.
+pub trait Chunked {
+    /// Its result.
+    type Output;
+    /// Advances by at most one chunk; returns whether it is finished.
+    fn step(&mut self) -> bool;
+    /// Units done and units in all.
+    fn progress(&self) -> (u64, u64);
+    /// The result, once finished.
+    fn output(&self) -> Self::Output;
+}
+
+/// Runs the computation `start(input)` in chunks, yielding to the browser between chunks so input
+/// and painting go on. A new `input` cancels the run in progress.
+#[hook]
+pub fn use_chunked<I, C, F>(input: I, start: F) -> Progress<C::Output>
+where
+    I: PartialEq + Clone + 'static,
+    C: Chunked + 'static,
+    C::Output: 'static,
+    F: Fn(&I) -> Result<C, String> + 'static,
+{
+    // The state remembers which input it belongs to, so a result is never shown for the wrong
+    // input during the one render between a change and the effect that restarts the work.
+    let state = use_state(|| (None::<I>, Progress::Running { done: 0, total: 1 }));
+    let shown = match &*state {
+        (Some(owner), progress) if *owner == input => progress.clone(),
+        _ => Progress::Running { done: 0, total: 1 },
+    };
+    {
+        let state = state.clone();
+        use_effect_with(input, move |input| {
+            let cancelled = Rc::new(Cell::new(false));
+            let owner = input.clone();
+            let set = move |progress| state.set((Some(owner.clone()), progress));
+            match start(input) {
+                Err(message) => set(Progress::Failed(message)),
+                Ok(mut job) => {
+                    let cancelled = cancelled.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        loop {
+                            // Yield first, so the page paints the inputs' new values at once.
+                            gloo_timers::future::TimeoutFuture::new(0).await;
+                            if cancelled.get() {
+                                return;
+                            }
+                            if job.step() {
+                                set(Progress::Done(Rc::new(job.output())));
+                                return;
+                            }
+                            let (done, total) = job.progress();
+                            set(Progress::Running { done, total });
+                        }
+                    });
+                }
+            }
+            move || cancelled.set(true)
+        });
+    }
+    shown
+}

@@ -1,0 +1,376 @@
+//! The Rebalance lab's component: maps form events to `rebalance::Command`s and the model and its
+//! report to markup. All computation is in `shardscope_core::labs::rebalance`.
+
+use std::rc::Rc;
+
+use shardscope_core::labs::rebalance::{
+    AlgorithmChoice, Command, Event as LabEvent, Model, NodeLoad, Params, Report, Run, MAX_KEYS, MAX_NODES,
+};
+use shardscope_core::query::Problem;
+use shardscope_core::ring::MAX_VNODES;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::hooks::{use_chunked, use_permalink_sync, Chunked, Progress, EMBED_PARAM};
+
+/// The slug this lab has in the registry.
+const SLUG: &str = "rebalance";
+
+/// Yew's reducer around the core model: it only delegates.
+#[derive(PartialEq)]
+struct State(Model);
+
+impl Reducible for State {
+    type Action = Command;
+
+    fn reduce(self: Rc<Self>, command: Command) -> Rc<Self> {
+        let mut model = self.0.clone();
+        model.apply(command);
+        Rc::new(Self(model))
+    }
+}
+
+/// The core computation, advanced a chunk per browser task.
+struct Job {
+    run: Run,
+    chunk: u32,
+}
+
+impl Chunked for Job {
+    type Output = Report;
+
+    fn step(&mut self) -> bool {
+        self.run.advance(self.chunk)
+    }
+
+    fn progress(&self) -> (u64, u64) {
+        (self.run.placed(), self.run.total())
+    }
+
+    fn output(&self) -> Report {
+        self.run.report()
+    }
+}
+
+/// Keys per chunk. Each key is placed twice; rendezvous scores every node per key, so its chunks
+/// shrink with the node count to keep each browser task short (about 2^17 hash evaluations).
+fn chunk_size(params: &Params) -> u32 {
+    const WORK: u32 = 1 << 17;
+    match params.algorithm {
+        AlgorithmChoice::Rendezvous => (WORK / (params.nodes + 1)).max(1024),
+        _ => WORK,
+    }
+}
+
+fn start_job(params: &Params) -> Result<Job, String> {
+    Run::new(*params).map(|run| Job { run, chunk: chunk_size(params) }).map_err(|e| e.to_string())
+}
+
+/// The Rebalance lab.
+#[function_component]
+pub fn RebalanceLab() -> Html {
+    let initial_query = crate::hooks::use_lab_query();
+    let initial = use_memo((), move |()| Params::from_query_ignoring(&initial_query, &[EMBED_PARAM]));
+    let problems = use_state(|| initial.1.clone());
+    let state = use_reducer(|| State(Model::new(initial.0)));
+    let input_note = use_state(|| None::<String>);
+    let model = &state.0;
+    let canonical = model.params.to_query();
+
+    {
+        let state = state.clone();
+        let problems = problems.clone();
+        use_permalink_sync(
+            canonical.clone(),
+            Callback::from(move |query: String| {
+                let (params, found) = Params::from_query_ignoring(&query, &[EMBED_PARAM]);
+                problems.set(found);
+                state.dispatch(Command::Load(params));
+            }),
+        );
+    }
+    let progress = use_chunked(model.params, start_job);
+
+    // Maps a text field to a command, or to a note saying what was wrong with the text.
+    let number_field = |make: fn(u64) -> Option<Command>, what: &'static str| {
+        let state = state.clone();
+        let input_note = input_note.clone();
+        Callback::from(move |e: Event| {
+            let raw = e.target_unchecked_into::<HtmlInputElement>().value();
+            match raw.trim().parse::<u64>().ok().and_then(make) {
+                Some(command) => {
+                    input_note.set(None);
+                    state.dispatch(command);
+                }
+                None => input_note.set(Some(format!(
+                    "{what}: “{}” is not a whole number in range",
+                    shardscope_core::query::echo(&raw)
+                ))),
+            }
+        })
+    };
+    let on_nodes = number_field(|v| u32::try_from(v).ok().map(Command::SetNodes), "Nodes");
+    let on_keys = number_field(|v| u32::try_from(v).ok().map(Command::SetKeys), "Keys");
+    let on_vnodes = number_field(|v| u32::try_from(v).ok().map(Command::SetVnodes), "Virtual nodes");
+    let on_seed = number_field(|v| Some(Command::SetSeed(v)), "Seed");
+    let on_algorithm = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(a) = AlgorithmChoice::ALL.into_iter().find(|a| a.slug() == value) {
+                state.dispatch(Command::SetAlgorithm(a));
+            }
+        })
+    };
+    let remove_choice = use_state(|| model.params.nodes.saturating_sub(1));
+    let on_remove_choice = {
+        let remove_choice = remove_choice.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(id) = e.target_unchecked_into::<HtmlSelectElement>().value().parse() {
+                remove_choice.set(id);
+            }
+        })
+    };
+    let on_add = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Command::AddNode))
+    };
+    let on_remove = {
+        let state = state.clone();
+        let remove_choice = remove_choice.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Command::RemoveNode(*remove_choice)))
+    };
+    let on_dismiss = {
+        let problems = problems.clone();
+        Callback::from(move |_: MouseEvent| problems.set(Vec::new()))
+    };
+
+    let p = model.params;
+    let is_ring = p.algorithm == AlgorithmChoice::Ring;
+    html! {
+        <article class="lab" aria-labelledby="lab-title">
+            <h1 id="lab-title">{ "Rebalance" }</h1>
+            <p class="lede">
+                { "A cluster of nodes owns a set of keys. When one node joins or leaves, how many keys must change owner? " }
+                { "hash mod N moves almost all of them; consistent algorithms move only the share of the node that changed." }
+            </p>
+            { url_problems(&problems, on_dismiss) }
+            <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <label>
+                    <span>{ "Algorithm" }</span>
+                    <select id="alg" onchange={on_algorithm}>
+                        { for AlgorithmChoice::ALL.iter().map(|a| html! {
+                            <option value={a.slug()} selected={*a == p.algorithm}>{ a.label() }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>
+                    <span>{ format!("Nodes (1–{MAX_NODES})") }</span>
+                    <input id="nodes" type="number" min="1" max={MAX_NODES.to_string()} step="1" value={p.nodes.to_string()} onchange={on_nodes} />
+                </label>
+                <label>
+                    <span>{ format!("Keys (1–{})", group_digits(MAX_KEYS.into())) }</span>
+                    <input id="keys" type="number" min="1" max={MAX_KEYS.to_string()} step="1" value={p.keys.to_string()} onchange={on_keys} />
+                </label>
+                <label>
+                    <span>{ format!("Virtual nodes per node (ring only, 1–{MAX_VNODES})") }</span>
+                    <input id="vnodes" type="number" min="1" max={MAX_VNODES.to_string()} step="1" value={p.vnodes.to_string()} disabled={!is_ring} onchange={on_vnodes} />
+                </label>
+                <label>
+                    <span>{ "Seed" }</span>
+                    <input id="seed" type="text" inputmode="numeric" pattern="[0-9]*" value={p.seed.to_string()} onchange={on_seed} />
+                </label>
+            </form>
+            <fieldset class="event">
+                <legend>{ "Event" }</legend>
+                <p id="event-now" class="event-now">{ describe_event(&p) }</p>
+                <div class="event-buttons">
+                    <button type="button" id="add-node" onclick={on_add}>{ format!("Add node {}", p.nodes) }</button>
+                    <label class="inline">
+                        <span>{ "Node to remove" }</span>
+                        <select id="remove-choice" onchange={on_remove_choice}>
+                            { for (0..p.nodes).map(|id| html! {
+                                <option value={id.to_string()} selected={id == *remove_choice}>{ format!("node {id}") }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <button type="button" id="remove-node" onclick={on_remove} disabled={p.nodes < 2}>{ "Remove it" }</button>
+                </div>
+            </fieldset>
+            if let Some(note) = model.notice.clone().or_else(|| (*input_note).clone()) {
+                <p class="notice" role="status" id="notice">{ note }</p>
+            }
+            { results(&p, &canonical, &progress) }
+            { share(&canonical) }
+        </article>
+    }
+}
+
+fn describe_event(p: &Params) -> String {
+    match p.event {
+        LabEvent::Add => format!("Node {} joins: {} → {} nodes.", p.nodes, p.nodes, p.nodes + 1),
+        LabEvent::Remove(id) => format!("Node {id} leaves: {} → {} nodes.", p.nodes, p.nodes - 1),
+    }
+}
+
+fn url_problems(problems: &[Problem], on_dismiss: Callback<MouseEvent>) -> Html {
+    if problems.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <section class="url-problems" role="alert" id="url-problems">
+            <h2>{ "This link had problems" }</h2>
+            <ul>{ for problems.iter().map(|p| html! { <li><code>{ &p.field }</code>{ " — " }{ &p.message }</li> }) }</ul>
+            <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button>
+        </section>
+    }
+}
+
+fn results(p: &Params, canonical: &str, progress: &Progress<Report>) -> Html {
+    match progress {
+        Progress::Running { done, total } => html! {
+            <section class="results" aria-busy="true" data-state="running">
+                <label class="progress">
+                    <span>{ format!("Placing keys… {}%", done * 100 / (*total).max(1)) }</span>
+                    <progress max={total.to_string()} value={done.to_string()} />
+                </label>
+            </section>
+        },
+        Progress::Failed(message) => html! {
+            <section class="results" data-state="failed"><p class="notice" role="alert">{ message }</p></section>
+        },
+        Progress::Done(report) => report_view(p, canonical, report),
+    }
+}
+
+fn percent(part: f64, whole: f64) -> String {
+    if whole > 0.0 {
+        format!("{:.1}%", 100.0 * part / whole)
+    } else {
+        "–".into()
+    }
+}
+
+fn report_view(p: &Params, canonical: &str, report: &Report) -> Html {
+    let m = report.movement;
+    let keys = m.keys as f64;
+    let theory = if p.algorithm.is_consistent() {
+        format!(
+            "Theory: a consistent algorithm moves the share of the node that {}, 1/{} of the keys ≈ {} ({}).",
+            if p.event == LabEvent::Add { "joins" } else { "leaves" },
+            report.nodes_after.max(p.nodes),
+            group_digits(report.expected_moved.round() as u64),
+            percent(report.expected_moved, keys),
+        )
+    } else {
+        format!(
+            "Theory: for uniformly random keys, mod N moves {} of them ≈ {} (exact, from the period lcm(n, m)).",
+            percent(report.expected_moved, keys),
+            group_digits(report.expected_moved.round() as u64),
+        )
+    };
+    let peak = report.loads.iter().flat_map(|l| [l.before, l.after]).flatten().max().unwrap_or(0).max(1);
+    html! {
+        <section class="results" aria-live="polite" data-state="done" data-query={canonical.to_owned()}
+            data-moved={m.moved.to_string()} data-minimum={m.minimum.to_string()} data-keys={m.keys.to_string()}>
+            <p class="headline" id="moved">
+                { "Keys moved: " }<strong>{ group_digits(m.moved) }</strong>{ format!(" of {} ({})", group_digits(m.keys), percent(m.moved as f64, keys)) }
+                { " — minimum possible: " }<strong>{ group_digits(m.minimum) }</strong>
+            </p>
+            <p class="theory">{ theory }</p>
+            <p class="minimum-note">{ "The minimum is the fewest keys that must change owner to reach the new load per node: the keys of a node that leaves, or the keys a new node ends up with." }</p>
+            <p>{ format!("Busiest node after the event: {:.3} × the mean load.", report.peak_to_mean_after) }</p>
+            <table class="loads">
+                <caption>{ "Keys per node before and after the event" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Node" }</th>
+                    <th scope="col">{ "Before (outline bar)" }</th>
+                    <th scope="col">{ "After (solid bar)" }</th>
+                    <th scope="col">{ "Change" }</th>
+                </tr></thead>
+                <tbody>{ for report.loads.iter().map(|l| load_row(l, peak)) }</tbody>
+            </table>
+        </section>
+    }
+}
+
+fn load_row(l: &NodeLoad, peak: u64) -> Html {
+    let cell = |load: Option<u64>, class: &'static str, absent: &'static str| match load {
+        Some(n) => html! {
+            <td>
+                <span class="num">{ group_digits(n) }</span>
+                <svg class="bar" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+                    <rect class={class} x="0" y="0" height="10" width={(n * 1000 / peak).to_string()} />
+                </svg>
+            </td>
+        },
+        None => html! { <td class="absent">{ absent }</td> },
+    };
+    let change = match (l.before, l.after) {
+        (Some(b), Some(a)) if a >= b => format!("+{}", group_digits(a - b)),
+        (Some(b), Some(a)) => format!("−{}", group_digits(b - a)),
+        (None, Some(a)) => format!("+{} (joined)", group_digits(a)),
+        (Some(b), None) => format!("−{} (left)", group_digits(b)),
+        (None, None) => String::new(),
+    };
+    html! {
+        <tr data-node={l.node.to_string()}>
+            <th scope="row">{ format!("node {}", l.node) }</th>
+            { cell(l.before, "bar-before", "not yet in the cluster") }
+            { cell(l.after, "bar-after", "left the cluster") }
+            <td class="change">{ change }</td>
+        </tr>
+    }
+}
+
+fn share(canonical: &str) -> Html {
+    let link = format!("#/lab/{SLUG}?{canonical}");
+    let page = gloo::utils::window().location();
+    let base = format!("{}{}", page.origin().unwrap_or_default(), page.pathname().unwrap_or_default());
+    let embed = format!(
+        "<iframe src=\"{base}?{EMBED_PARAM}=1#/lab/{SLUG}?{canonical}\" title=\"Shardscope: Rebalance\" width=\"100%\" height=\"720\"></iframe>"
+    );
+    html! {
+        <section class="share" aria-label="Share">
+            <p><a id="permalink" href={link}>{ "Permalink to exactly this state" }</a></p>
+            <details>
+                <summary>{ "Embed in a page or slide" }</summary>
+                <pre><code>{ embed }</code></pre>
+            </details>
+        </section>
+    }
+}
+
+/// Formats `1234567` as `1,234,567`.
+fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_grouped_in_threes() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1_000), "1,000");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn rendezvous_chunks_shrink_with_nodes() {
+        let mut p = Params { algorithm: AlgorithmChoice::Rendezvous, nodes: 64, ..Params::default() };
+        assert!(chunk_size(&p) * (p.nodes + 1) <= 1 << 17);
+        p.algorithm = AlgorithmChoice::Jump;
+        assert_eq!(chunk_size(&p), 1 << 17);
+    }
+}
