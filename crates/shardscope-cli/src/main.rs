@@ -37,14 +37,20 @@ fn main() -> ExitCode {
 }
 
 fn labs() -> Value {
-    CATALOG.iter().map(|lab| json!({ "slug": lab.slug, "title": lab.title, "summary": lab.summary })).collect()
+    CATALOG
+        .iter()
+        .map(|lab| json!({ "slug": lab.slug, "title": lab.title, "summary": lab.summary }))
+        .collect()
 }
 
 fn rebalance(query: &str) -> Result<Value, String> {
     let (params, problems) = Params::from_query(query);
     let report = Run::new(params).map_err(|e| e.to_string())?.finish();
-    let loads: Vec<Value> =
-        report.loads.iter().map(|l| json!({ "node": l.node, "before": l.before, "after": l.after })).collect();
+    let loads: Vec<Value> = report
+        .loads
+        .iter()
+        .map(|l| json!({ "node": l.node, "before": l.before, "after": l.after }))
+        .collect();
     Ok(json!({
         "query": params.to_query(),
         "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),

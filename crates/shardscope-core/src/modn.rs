@@ -51,7 +51,11 @@ impl Placement for ModN {
     /// Removes the node and closes the gap, as an application that keeps a list of servers
     /// would: every node after it shifts down by one index.
     fn remove_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
-        let index = self.nodes.iter().position(|&n| n == id).ok_or(PlacementError::UnknownNode(id))?;
+        let index = self
+            .nodes
+            .iter()
+            .position(|&n| n == id)
+            .ok_or(PlacementError::UnknownNode(id))?;
         if self.nodes.len() == 1 {
             return Err(PlacementError::LastNode(id));
         }

@@ -80,11 +80,7 @@ impl fmt::Display for PlacementError {
                 "jump hash can only remove the last bucket (node {last}), not node {requested}: \
                  its buckets are numbered 0..n and only n can shrink"
             ),
-            Self::VnodesOutOfRange(v) => write!(
-                f,
-                "{v} virtual nodes is outside 1..={}",
-                crate::ring::MAX_VNODES
-            ),
+            Self::VnodesOutOfRange(v) => write!(f, "{v} virtual nodes is outside 1..={}", crate::ring::MAX_VNODES),
             Self::InvalidWeight(w) => write!(f, "weight {w} is not a finite number above zero"),
         }
     }
@@ -176,7 +172,11 @@ impl MovementCounter {
     /// # Panics
     /// If the slices differ in length.
     pub fn record(&mut self, before: &[NodeId], after: &[NodeId]) {
-        assert_eq!(before.len(), after.len(), "before and after must describe the same keys");
+        assert_eq!(
+            before.len(),
+            after.len(),
+            "before and after must describe the same keys"
+        );
         for (&b, &a) in before.iter().zip(after) {
             *self.before.entry(b).or_default() += 1;
             *self.after.entry(a).or_default() += 1;
@@ -200,7 +200,11 @@ impl MovementCounter {
     /// The movement counted so far.
     #[must_use]
     pub fn movement(&self) -> Movement {
-        Movement { keys: self.keys, moved: self.moved, minimum: minimum_moves(&self.before, &self.after) }
+        Movement {
+            keys: self.keys,
+            moved: self.moved,
+            minimum: minimum_moves(&self.before, &self.after),
+        }
     }
 }
 

@@ -45,7 +45,9 @@ impl Query {
     #[must_use]
     pub fn parse(input: &str) -> Self {
         let input = input.strip_prefix('?').unwrap_or(input);
-        let pairs = form_urlencoded::parse(input.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let pairs = form_urlencoded::parse(input.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         Self { pairs }
     }
 
@@ -67,9 +69,15 @@ impl Query {
         let mut problems = Vec::new();
         for (i, (name, _)) in self.pairs.iter().enumerate() {
             if !known.contains(&name.as_str()) {
-                problems.push(Problem { field: echo(name), message: "is not a parameter of this lab; ignored".into() });
+                problems.push(Problem {
+                    field: echo(name),
+                    message: "is not a parameter of this lab; ignored".into(),
+                });
             } else if self.pairs[..i].iter().any(|(k, _)| k == name) {
-                problems.push(Problem { field: echo(name), message: "appears more than once; the first value is used".into() });
+                problems.push(Problem {
+                    field: echo(name),
+                    message: "appears more than once; the first value is used".into(),
+                });
             }
         }
         problems
@@ -108,7 +116,13 @@ impl Query {
 
     /// Reads a field that must be one of `choices` (value, meaning); a bad value is `default`
     /// plus a problem that lists the choices.
-    pub fn choice<T: Copy>(&self, name: &str, choices: &[(&str, T)], default: (&str, T), problems: &mut Vec<Problem>) -> T {
+    pub fn choice<T: Copy>(
+        &self,
+        name: &str,
+        choices: &[(&str, T)],
+        default: (&str, T),
+        problems: &mut Vec<Problem>,
+    ) -> T {
         let Some(raw) = self.get(name) else { return default.1 };
         if let Some(&(_, value)) = choices.iter().find(|(slug, _)| *slug == raw) {
             return value;
@@ -116,7 +130,12 @@ impl Query {
         let names: Vec<&str> = choices.iter().map(|(slug, _)| *slug).collect();
         problems.push(Problem {
             field: name.into(),
-            message: format!("“{}” is not one of {}; using {}", echo(raw), names.join(", "), default.0),
+            message: format!(
+                "“{}” is not one of {}; using {}",
+                echo(raw),
+                names.join(", "),
+                default.0
+            ),
         });
         default.1
     }

@@ -1,5 +1,5 @@
 //! Rendezvous or highest-random-weight hashing (Thaler and Ravishankar, "Using Name-Based
-//! Mappings to Increase Hit Rates", IEEE/ACM ToN 1998), weighted with the logarithmic method.
+//! Mappings to Increase Hit Rates", IEEE/ACM Transactions on Networking, 1998), weighted with the logarithmic method.
 
 use crate::hash::{hash_pair, unit_interval, UNIT_INTERVAL_SHIFT};
 use crate::placement::{check_node_list, NodeId, Placement, PlacementError};
@@ -37,7 +37,12 @@ impl Rendezvous {
     /// Rendezvous hashing over `nodes`, all of weight 1.
     pub fn new(seed: u64, nodes: &[NodeId]) -> Result<Self, PlacementError> {
         check_node_list(nodes)?;
-        Ok(Self { seed, nodes: nodes.to_vec(), weights: vec![1.0; nodes.len()], uniform: true })
+        Ok(Self {
+            seed,
+            nodes: nodes.to_vec(),
+            weights: vec![1.0; nodes.len()],
+            uniform: true,
+        })
     }
 
     /// Adds a node of weight `weight` (a finite number above zero).
@@ -65,10 +70,18 @@ impl Rendezvous {
     /// Ties, which need two equal 52-bit hashes, go to the lower node id.
     #[must_use]
     pub fn place_replicas(&self, key: u64, k: u32) -> Vec<NodeId> {
-        let mut ranked: Vec<(f64, NodeId)> =
-            self.nodes.iter().zip(&self.weights).map(|(&node, &w)| (self.score(key, node, w), node)).collect();
+        let mut ranked: Vec<(f64, NodeId)> = self
+            .nodes
+            .iter()
+            .zip(&self.weights)
+            .map(|(&node, &w)| (self.score(key, node, w), node))
+            .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        ranked.into_iter().take(usize::try_from(k).unwrap_or(usize::MAX)).map(|(_, node)| node).collect()
+        ranked
+            .into_iter()
+            .take(usize::try_from(k).unwrap_or(usize::MAX))
+            .map(|(_, node)| node)
+            .collect()
     }
 
     /// The weighted winner, computed with a logarithm per node (the general path).
@@ -114,7 +127,11 @@ impl Placement for Rendezvous {
     }
 
     fn remove_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
-        let index = self.nodes.iter().position(|&n| n == id).ok_or(PlacementError::UnknownNode(id))?;
+        let index = self
+            .nodes
+            .iter()
+            .position(|&n| n == id)
+            .ok_or(PlacementError::UnknownNode(id))?;
         if self.nodes.len() == 1 {
             return Err(PlacementError::LastNode(id));
         }

@@ -48,7 +48,13 @@ impl Ring {
     pub fn new(seed: u64, vnodes: u32, nodes: &[NodeId]) -> Result<Self, PlacementError> {
         check_vnodes(vnodes)?;
         check_node_list(nodes)?;
-        let mut ring = Self { seed, default_vnodes: vnodes, nodes: Vec::new(), vnodes: BTreeMap::new(), points: Vec::new() };
+        let mut ring = Self {
+            seed,
+            default_vnodes: vnodes,
+            nodes: Vec::new(),
+            vnodes: BTreeMap::new(),
+            points: Vec::new(),
+        };
         for &id in nodes {
             ring.insert_points(id, vnodes);
         }
@@ -84,9 +90,10 @@ impl Ring {
     fn insert_points(&mut self, id: NodeId, vnodes: u32) {
         self.nodes.push(id);
         self.vnodes.insert(id, vnodes);
-        self.points.extend(
-            (0..u64::from(vnodes)).map(|replica| RingPoint { position: hash_pair(self.seed, u64::from(id), replica), node: id }),
-        );
+        self.points.extend((0..u64::from(vnodes)).map(|replica| RingPoint {
+            position: hash_pair(self.seed, u64::from(id), replica),
+            node: id,
+        }));
     }
 }
 

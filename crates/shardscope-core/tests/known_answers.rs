@@ -23,8 +23,14 @@ fn jump_row(key: u64) -> Vec<u32> {
 #[test]
 fn jump_hash_matches_published_values() {
     assert_eq!(jump_row(1), [0, 0, 0, 0, 0, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 17, 17]);
-    assert_eq!(jump_row(0xdead_beef), [0, 1, 2, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 16, 16, 16]);
-    assert_eq!(jump_row(0x0ddc_0ffe_ebad_f00d), [0, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 15, 15, 15, 15]);
+    assert_eq!(
+        jump_row(0xdead_beef),
+        [0, 1, 2, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 16, 16, 16]
+    );
+    assert_eq!(
+        jump_row(0x0ddc_0ffe_ebad_f00d),
+        [0, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 15, 15, 15, 15]
+    );
 }
 
 #[test]
@@ -67,7 +73,10 @@ fn hashes_are_pinned() {
 #[test]
 fn placements_are_pinned() {
     assert_eq!(placement_fingerprint(Algorithm::ModN), 0x35b0_3550_b307_335e);
-    assert_eq!(placement_fingerprint(Algorithm::Ring { vnodes: 100 }), 0x3cf0_45c7_0034_f0e0);
+    assert_eq!(
+        placement_fingerprint(Algorithm::Ring { vnodes: 100 }),
+        0x3cf0_45c7_0034_f0e0
+    );
     assert_eq!(placement_fingerprint(Algorithm::Rendezvous), 0x3df9_e5d1_1bfb_061f);
     assert_eq!(placement_fingerprint(Algorithm::Jump), 0xe7fc_d02d_622d_4e1a);
 }
@@ -79,17 +88,30 @@ fn weighted_rendezvous_is_pinned() {
     hrw.add_weighted_node(2, 2.5).unwrap();
     hrw.add_weighted_node(3, 0.25).unwrap();
     let keys = KeySet::new(3, 5_000);
-    assert_eq!(fingerprint((0..5_000).map(|i| hrw.place_weighted(keys.key(i)))), 0x7bca_ff42_0cdf_95d7);
+    assert_eq!(
+        fingerprint((0..5_000).map(|i| hrw.place_weighted(keys.key(i)))),
+        0x7bca_ff42_0cdf_95d7
+    );
     assert_eq!(hrw.score(1, 2, 2.5).to_bits(), 0x3feb_61b1_477c_31cc);
     assert_eq!(hrw.place_replicas(77, 4), [2, 1, 0, 3]);
 }
 
 #[test]
 fn rebalance_report_is_pinned() {
-    let params = Params { algorithm: AlgorithmChoice::Rendezvous, nodes: 10, keys: 50_000, vnodes: 100, seed: 5, event: Event::Remove(4) };
+    let params = Params {
+        algorithm: AlgorithmChoice::Rendezvous,
+        nodes: 10,
+        keys: 50_000,
+        vnodes: 100,
+        seed: 5,
+        event: Event::Remove(4),
+    };
     let report = Run::new(params).unwrap().finish();
     // Rendezvous moves exactly the keys of the node that left: node 4 held 5,000 of them.
-    assert_eq!((report.movement.keys, report.movement.moved, report.movement.minimum), (50_000, 5_000, 5_000));
+    assert_eq!(
+        (report.movement.keys, report.movement.moved, report.movement.minimum),
+        (50_000, 5_000, 5_000)
+    );
     let node4 = report.loads.iter().find(|l| l.node == 4).unwrap();
     assert_eq!((node4.before, node4.after), (Some(5_000), None));
     assert_eq!(report.loads.iter().filter_map(|l| l.after).sum::<u64>(), 50_000);

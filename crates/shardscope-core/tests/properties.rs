@@ -8,7 +8,9 @@ use std::num::NonZeroU32;
 use proptest::prelude::*;
 use shardscope_core::hash::KeySet;
 use shardscope_core::jump::jump_hash;
-use shardscope_core::labs::rebalance::{expected_moved, AlgorithmChoice, Command, Event, Model, Params, MAX_KEYS, MAX_NODES};
+use shardscope_core::labs::rebalance::{
+    expected_moved, AlgorithmChoice, Command, Event, Model, Params, MAX_KEYS, MAX_NODES,
+};
 use shardscope_core::placement::{movement, Algorithm, NodeId, Placement};
 use shardscope_core::rendezvous::Rendezvous;
 
@@ -26,7 +28,11 @@ fn keys(seed: u64) -> Vec<u64> {
 }
 
 fn consistent_algorithms() -> impl Strategy<Value = Algorithm> {
-    prop_oneof![(1u32..=200).prop_map(|vnodes| Algorithm::Ring { vnodes }), Just(Algorithm::Rendezvous), Just(Algorithm::Jump)]
+    prop_oneof![
+        (1u32..=200).prop_map(|vnodes| Algorithm::Ring { vnodes }),
+        Just(Algorithm::Rendezvous),
+        Just(Algorithm::Jump)
+    ]
 }
 
 /// Binomial bound: |observed − expected| within 6 standard deviations (a false alarm about once

@@ -69,7 +69,10 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <Home /> },
         Route::Lab { slug } => match registry::find(&slug) {
             Some(lab) => (lab.component)(),
-            None => not_found(&format!("There is no lab called “{}”.", shardscope_core::query::echo(&slug))),
+            None => not_found(&format!(
+                "There is no lab called “{}”.",
+                shardscope_core::query::echo(&slug)
+            )),
         },
         Route::Panic => html! { <Panic /> },
         Route::NotFound => not_found("There is no page at this address."),

@@ -38,7 +38,11 @@ pub fn use_lab_query() -> String {
 
 fn lab_query(query_str: &str) -> String {
     let query = query_str.strip_prefix('?').unwrap_or(query_str);
-    query.split('&').filter(|pair| !pair.is_empty() && !pair.starts_with("embed=")).collect::<Vec<_>>().join("&")
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("embed="))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Keeps the URL and a lab's state in step.
@@ -73,7 +77,11 @@ pub fn use_permalink_sync(canonical: String, on_external: Callback<String>) {
     use_effect_with(canonical, move |canonical| {
         if *canonical != current {
             if let (Some(navigator), Some(route)) = (navigator, route) {
-                let query = if embed_in_hash { format!("{canonical}&{EMBED_PARAM}=1") } else { canonical.clone() };
+                let query = if embed_in_hash {
+                    format!("{canonical}&{EMBED_PARAM}=1")
+                } else {
+                    canonical.clone()
+                };
                 unreported.borrow_mut().push(canonical.clone());
                 // Raw queries cannot fail to encode.
                 let _ = navigator.replace_with_query(&route, Raw(query));
@@ -102,7 +110,10 @@ pub enum Progress<T> {
 impl<T> Clone for Progress<T> {
     fn clone(&self) -> Self {
         match self {
-            Self::Running { done, total } => Self::Running { done: *done, total: *total },
+            Self::Running { done, total } => Self::Running {
+                done: *done,
+                total: *total,
+            },
             Self::Done(result) => Self::Done(Rc::clone(result)),
             Self::Failed(message) => Self::Failed(message.clone()),
         }

@@ -110,7 +110,14 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Self { algorithm: AlgorithmChoice::Ring, nodes: 8, keys: 100_000, vnodes: 100, seed: 42, event: Event::Add }
+        Self {
+            algorithm: AlgorithmChoice::Ring,
+            nodes: 8,
+            keys: 100_000,
+            vnodes: 100,
+            seed: 42,
+            event: Event::Add,
+        }
     }
 }
 
@@ -169,17 +176,22 @@ impl Params {
         problems.extend(query.unexpected(&known));
 
         let choices: Vec<(&str, AlgorithmChoice)> = AlgorithmChoice::ALL.iter().map(|a| (a.slug(), *a)).collect();
-        let algorithm =
-            query.choice("alg", &choices, (defaults.algorithm.slug(), defaults.algorithm), &mut problems);
+        let algorithm = query.choice(
+            "alg",
+            &choices,
+            (defaults.algorithm.slug(), defaults.algorithm),
+            &mut problems,
+        );
         let nodes = query.int_in("nodes", 1..=MAX_NODES, defaults.nodes, &mut problems);
         let keys = query.int_in("keys", 1..=MAX_KEYS, defaults.keys, &mut problems);
         let vnodes = query.int_in("vnodes", 1..=crate::ring::MAX_VNODES, defaults.vnodes, &mut problems);
         let seed = query.int_in("seed", 0..=u64::MAX, defaults.seed, &mut problems);
         let event = match query.get("event") {
             None | Some("add") => Event::Add,
-            Some(raw) => match raw.strip_prefix("remove-").and_then(|id| id.parse::<NodeId>().ok()) {
-                Some(id) => Event::Remove(id),
-                None => {
+            Some(raw) => {
+                if let Some(id) = raw.strip_prefix("remove-").and_then(|id| id.parse::<NodeId>().ok()) {
+                    Event::Remove(id)
+                } else {
                     problems.push(Problem {
                         field: "event".into(),
                         message: format!(
@@ -189,11 +201,21 @@ impl Params {
                     });
                     Event::Add
                 }
-            },
+            }
         };
-        let mut params = Self { algorithm, nodes, keys, vnodes, seed, event };
+        let mut params = Self {
+            algorithm,
+            nodes,
+            keys,
+            vnodes,
+            seed,
+            event,
+        };
         if let Some(message) = params.repair_event() {
-            problems.push(Problem { field: "event".into(), message });
+            problems.push(Problem {
+                field: "event".into(),
+                message,
+            });
         }
         (params, problems)
     }
@@ -211,11 +233,17 @@ impl Params {
             return Some((PlacementError::LastNode(id).to_string(), Event::Add));
         }
         if id >= self.nodes {
-            return Some((format!("node {id} is not in a cluster of nodes 0–{}", self.nodes - 1), Event::Add));
+            return Some((
+                format!("node {id} is not in a cluster of nodes 0–{}", self.nodes - 1),
+                Event::Add,
+            ));
         }
         let last = self.nodes - 1;
         if self.algorithm == AlgorithmChoice::Jump && id != last {
-            return Some((PlacementError::OnlyLastRemovable { requested: id, last }.to_string(), Event::Remove(last)));
+            return Some((
+                PlacementError::OnlyLastRemovable { requested: id, last }.to_string(),
+                Event::Remove(last),
+            ));
         }
         None
     }
@@ -465,7 +493,8 @@ impl Run {
 pub fn expected_moved(algorithm: AlgorithmChoice, before: &[NodeId], after: &[NodeId]) -> f64 {
     let (n, m) = (before.len() as u64, after.len() as u64);
     if algorithm.is_consistent() {
-        let changed = before.iter().filter(|id| !after.contains(id)).count() + after.iter().filter(|id| !before.contains(id)).count();
+        let changed = before.iter().filter(|id| !after.contains(id)).count()
+            + after.iter().filter(|id| !before.contains(id)).count();
         return changed as f64 / n.max(m) as f64;
     }
     let period = n / gcd(n, m) * m;

@@ -63,14 +63,21 @@ fn chunk_size(params: &Params) -> u32 {
 }
 
 fn start_job(params: &Params) -> Result<Job, String> {
-    Run::new(*params).map(|run| Job { run, chunk: chunk_size(params) }).map_err(|e| e.to_string())
+    Run::new(*params)
+        .map(|run| Job {
+            run,
+            chunk: chunk_size(params),
+        })
+        .map_err(|e| e.to_string())
 }
 
 /// The Rebalance lab.
 #[function_component]
 pub fn RebalanceLab() -> Html {
     let initial_query = crate::hooks::use_lab_query();
-    let initial = use_memo((), move |()| Params::from_query_ignoring(&initial_query, &[EMBED_PARAM]));
+    let initial = use_memo((), move |()| {
+        Params::from_query_ignoring(&initial_query, &[EMBED_PARAM])
+    });
     let problems = use_state(|| initial.1.clone());
     let state = use_reducer(|| State(Model::new(initial.0)));
     let input_note = use_state(|| None::<String>);
@@ -259,17 +266,24 @@ fn report_view(p: &Params, canonical: &str, report: &Report) -> Html {
             "Theory: a consistent algorithm moves the share of the node that {}, 1/{} of the keys ≈ {} ({}).",
             if p.event == LabEvent::Add { "joins" } else { "leaves" },
             report.nodes_after.max(p.nodes),
-            group_digits(report.expected_moved.round() as u64),
+            group_float(report.expected_moved),
             percent(report.expected_moved, keys),
         )
     } else {
         format!(
             "Theory: for uniformly random keys, mod N moves {} of them ≈ {} (exact, from the period lcm(n, m)).",
             percent(report.expected_moved, keys),
-            group_digits(report.expected_moved.round() as u64),
+            group_float(report.expected_moved),
         )
     };
-    let peak = report.loads.iter().flat_map(|l| [l.before, l.after]).flatten().max().unwrap_or(0).max(1);
+    let peak = report
+        .loads
+        .iter()
+        .flat_map(|l| [l.before, l.after])
+        .flatten()
+        .max()
+        .unwrap_or(0)
+        .max(1);
     html! {
         <section class="results" aria-live="polite" data-state="done" data-query={canonical.to_owned()}
             data-moved={m.moved.to_string()} data-minimum={m.minimum.to_string()} data-keys={m.keys.to_string()}>
@@ -326,7 +340,11 @@ fn load_row(l: &NodeLoad, peak: u64) -> Html {
 fn share(canonical: &str) -> Html {
     let link = format!("#/lab/{SLUG}?{canonical}");
     let page = gloo::utils::window().location();
-    let base = format!("{}{}", page.origin().unwrap_or_default(), page.pathname().unwrap_or_default());
+    let base = format!(
+        "{}{}",
+        page.origin().unwrap_or_default(),
+        page.pathname().unwrap_or_default()
+    );
     let embed = format!(
         "<iframe src=\"{base}?{EMBED_PARAM}=1#/lab/{SLUG}?{canonical}\" title=\"Shardscope: Rebalance\" width=\"100%\" height=\"720\"></iframe>"
     );
@@ -343,10 +361,18 @@ fn share(canonical: &str) -> Html {
 
 /// Formats `1234567` as `1,234,567`.
 fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
+    group(&n.to_string())
+}
+
+/// Formats a non-negative float, rounded to a whole number, with grouped digits.
+fn group_float(x: f64) -> String {
+    group(&format!("{x:.0}"))
+}
+
+fn group(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -364,11 +390,16 @@ mod tests {
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1_000), "1,000");
         assert_eq!(group_digits(1_234_567), "1,234,567");
+        assert_eq!(group_float(87_499.6), "87,500");
     }
 
     #[test]
     fn rendezvous_chunks_shrink_with_nodes() {
-        let mut p = Params { algorithm: AlgorithmChoice::Rendezvous, nodes: 64, ..Params::default() };
+        let mut p = Params {
+            algorithm: AlgorithmChoice::Rendezvous,
+            nodes: 64,
+            ..Params::default()
+        };
         assert!(chunk_size(&p) * (p.nodes + 1) <= 1 << 17);
         p.algorithm = AlgorithmChoice::Jump;
         assert_eq!(chunk_size(&p), 1 << 17);
