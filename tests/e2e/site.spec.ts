@@ -103,6 +103,15 @@ test('a permalink round-trips: opening it elsewhere shows the same state and num
   await other.close();
 });
 
+test('typing into a field while keys are being placed keeps the typed text', async ({ page }) => {
+  await page.goto('./#/lab/rebalance?v=1&alg=hrw&nodes=64&keys=1000000&vnodes=100&seed=5&event=add');
+  await expect(page.locator('section.results[data-state="running"]')).toBeVisible();
+  await page.locator('#seed').pressSequentially('123', { delay: 50 });
+  await expect(page.locator('#seed')).toHaveValue('5123');
+  await page.locator('#seed').press('Enter');
+  await waitForResults(page, 'v=1&alg=hrw&nodes=64&keys=1000000&vnodes=100&seed=5123&event=add');
+});
+
 test('a malformed link names each problem and falls back to defaults', async ({ page }) => {
   await page.goto('./#/lab/rebalance?v=1&alg=quantum&nodes=abc&keys=999999999&event=remove-99&color=red');
   const alert = page.locator('#url-problems');

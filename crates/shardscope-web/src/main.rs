@@ -8,6 +8,7 @@ mod hooks;
 mod labs;
 mod panic;
 mod registry;
+mod widgets;
 
 fn main() {
     panic::install();

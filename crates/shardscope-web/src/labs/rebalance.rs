@@ -8,10 +8,11 @@ use shardscope_core::labs::rebalance::{
 };
 use shardscope_core::query::Problem;
 use shardscope_core::ring::MAX_VNODES;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::hooks::{use_chunked, use_permalink_sync, Chunked, Progress, EMBED_PARAM};
+use crate::widgets::TextField;
 
 /// The slug this lab has in the registry.
 const SLUG: &str = "rebalance";
@@ -98,22 +99,19 @@ pub fn RebalanceLab() -> Html {
     }
     let progress = use_chunked(model.params, start_job);
 
-    // Maps a text field to a command, or to a note saying what was wrong with the text.
+    // Maps a field's committed text to a command, or to a note saying what was wrong with it.
     let number_field = |make: fn(u64) -> Option<Command>, what: &'static str| {
         let state = state.clone();
         let input_note = input_note.clone();
-        Callback::from(move |e: Event| {
-            let raw = e.target_unchecked_into::<HtmlInputElement>().value();
-            match raw.trim().parse::<u64>().ok().and_then(make) {
-                Some(command) => {
-                    input_note.set(None);
-                    state.dispatch(command);
-                }
-                None => input_note.set(Some(format!(
-                    "{what}: “{}” is not a whole number in range",
-                    shardscope_core::query::echo(&raw)
-                ))),
+        Callback::from(move |raw: String| match raw.trim().parse::<u64>().ok().and_then(make) {
+            Some(command) => {
+                input_note.set(None);
+                state.dispatch(command);
             }
+            None => input_note.set(Some(format!(
+                "{what}: “{}” is not a whole number in range",
+                shardscope_core::query::echo(&raw)
+            ))),
         })
     };
     let on_nodes = number_field(|v| u32::try_from(v).ok().map(Command::SetNodes), "Nodes");
@@ -171,22 +169,13 @@ pub fn RebalanceLab() -> Html {
                         }) }
                     </select>
                 </label>
-                <label>
-                    <span>{ format!("Nodes (1–{MAX_NODES})") }</span>
-                    <input id="nodes" type="number" min="1" max={MAX_NODES.to_string()} step="1" value={p.nodes.to_string()} onchange={on_nodes} />
-                </label>
-                <label>
-                    <span>{ format!("Keys (1–{})", group_digits(MAX_KEYS.into())) }</span>
-                    <input id="keys" type="number" min="1" max={MAX_KEYS.to_string()} step="1" value={p.keys.to_string()} onchange={on_keys} />
-                </label>
-                <label>
-                    <span>{ format!("Virtual nodes per node (ring only, 1–{MAX_VNODES})") }</span>
-                    <input id="vnodes" type="number" min="1" max={MAX_VNODES.to_string()} step="1" value={p.vnodes.to_string()} disabled={!is_ring} onchange={on_vnodes} />
-                </label>
-                <label>
-                    <span>{ "Seed" }</span>
-                    <input id="seed" type="text" inputmode="numeric" pattern="[0-9]*" value={p.seed.to_string()} onchange={on_seed} />
-                </label>
+                <TextField id="nodes" label={format!("Nodes (1–{MAX_NODES})")} value={p.nodes.to_string()}
+                    min="1" max={MAX_NODES.to_string()} on_commit={on_nodes} />
+                <TextField id="keys" label={format!("Keys (1–{})", group_digits(MAX_KEYS.into()))} value={p.keys.to_string()}
+                    min="1" max={MAX_KEYS.to_string()} on_commit={on_keys} />
+                <TextField id="vnodes" label={format!("Virtual nodes per node (ring only, 1–{MAX_VNODES})")}
+                    value={p.vnodes.to_string()} min="1" max={MAX_VNODES.to_string()} disabled={!is_ring} on_commit={on_vnodes} />
+                <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={on_seed} />
             </form>
             <fieldset class="event">
                 <legend>{ "Event" }</legend>
