@@ -70,12 +70,7 @@ pub fn use_permalink_sync(canonical: String, on_external: Callback<String>) {
             let position = unreported.borrow().iter().position(|q| q == current);
             match position {
                 Some(i) => drop(unreported.borrow_mut().drain(..=i)),
-                None => {
-                    web_sys::console::log_1(
-                        &format!("DEBUG external {current} unreported={:?}", unreported.borrow()).into(),
-                    );
-                    on_external.emit(current.clone());
-                }
+                None => on_external.emit(current.clone()),
             }
         });
     }
