@@ -1,7 +1,7 @@
 # Sourced by the other scripts: the environment the build and the tests run in.
 # npm's binaryen provides wasm-opt 132; it must come before any older wasm-opt on PATH.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # Trunk prints its errors unreadably with backtraces on.

@@ -106,6 +106,8 @@ test('a permalink round-trips: opening it elsewhere shows the same state and num
 test('typing into a field while keys are being placed keeps the typed text', async ({ page }) => {
   await page.goto('./#/lab/rebalance?v=1&alg=hrw&nodes=64&keys=1000000&vnodes=100&seed=5&event=add');
   await expect(page.locator('section.results[data-state="running"]')).toBeVisible();
+  await page.locator('#seed').click();
+  await page.locator('#seed').press('End');
   await page.locator('#seed').pressSequentially('123', { delay: 50 });
   await expect(page.locator('#seed')).toHaveValue('5123');
   await page.locator('#seed').press('Enter');
