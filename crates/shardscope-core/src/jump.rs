@@ -54,7 +54,7 @@ pub fn jump_hash(mut key: u64, buckets: NonZeroU32) -> u32 {
     u32::try_from(b).expect("jump hash returns a bucket below a u32 bucket count")
 }
 
-use crate::placement::{check_node_list, NodeId, Placement, PlacementError};
+use crate::placement::{NodeId, NodeList, Placement, PlacementError};
 
 /// Jump hash over a list of nodes: bucket `b` is `nodes[b]`.
 ///
@@ -62,14 +62,15 @@ use crate::placement::{check_node_list, NodeId, Placement, PlacementError};
 /// `0..n`. Removing any other node is refused with [`PlacementError::OnlyLastRemovable`].
 #[derive(Clone, Debug)]
 pub struct JumpPlacement {
-    nodes: Vec<NodeId>,
+    nodes: NodeList,
 }
 
 impl JumpPlacement {
     /// Jump hash over `nodes`; `nodes[0]` is bucket 0.
     pub fn new(nodes: &[NodeId]) -> Result<Self, PlacementError> {
-        check_node_list(nodes)?;
-        Ok(Self { nodes: nodes.to_vec() })
+        Ok(Self {
+            nodes: NodeList::new(nodes)?,
+        })
     }
 }
 
@@ -79,36 +80,24 @@ impl Placement for JumpPlacement {
     }
 
     fn nodes(&self) -> &[NodeId] {
-        &self.nodes
+        self.nodes.as_slice()
     }
 
     fn place(&self, key: u64) -> NodeId {
         let count = u32::try_from(self.nodes.len()).expect("node count fits in u32");
         let buckets = NonZeroU32::new(count).expect("a placement always has a node");
-        let bucket = jump_hash(key, buckets);
-        self.nodes[usize::try_from(bucket).expect("u32 fits in usize")]
+        self.nodes.at(jump_hash(key, buckets).into())
     }
 
     fn add_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
-        if self.nodes.contains(&id) {
-            return Err(PlacementError::DuplicateNode(id));
-        }
-        self.nodes.push(id);
-        Ok(())
+        self.nodes.push(id)
     }
 
     fn remove_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
-        let &last = self.nodes.last().expect("a placement always has a node");
-        if !self.nodes.contains(&id) {
-            return Err(PlacementError::UnknownNode(id));
-        }
-        if id != last {
+        let last = self.nodes.at(self.nodes.len() - 1);
+        if id != last && self.nodes.as_slice().contains(&id) {
             return Err(PlacementError::OnlyLastRemovable { requested: id, last });
         }
-        if self.nodes.len() == 1 {
-            return Err(PlacementError::LastNode(id));
-        }
-        self.nodes.pop();
-        Ok(())
+        self.nodes.remove(id).map(drop)
     }
 }

@@ -1,6 +1,6 @@
 //! `hash % N`: the baseline every consistent scheme is measured against.
 
-use crate::placement::{check_node_list, NodeId, Placement, PlacementError};
+use crate::placement::{NodeId, NodeList, Placement, PlacementError};
 
 /// Places key `k` on `nodes[k % N]`.
 ///
@@ -14,14 +14,15 @@ use crate::placement::{check_node_list, NodeId, Placement, PlacementError};
 /// ```
 #[derive(Clone, Debug)]
 pub struct ModN {
-    nodes: Vec<NodeId>,
+    nodes: NodeList,
 }
 
 impl ModN {
     /// Mod N over `nodes`, in that order.
     pub fn new(nodes: &[NodeId]) -> Result<Self, PlacementError> {
-        check_node_list(nodes)?;
-        Ok(Self { nodes: nodes.to_vec() })
+        Ok(Self {
+            nodes: NodeList::new(nodes)?,
+        })
     }
 }
 
@@ -31,35 +32,20 @@ impl Placement for ModN {
     }
 
     fn nodes(&self) -> &[NodeId] {
-        &self.nodes
+        self.nodes.as_slice()
     }
 
     fn place(&self, key: u64) -> NodeId {
-        let index = key % self.nodes.len() as u64;
-        // The remainder is below the node count, which is a Vec length.
-        self.nodes[usize::try_from(index).expect("remainder below a Vec length")]
+        self.nodes.at(key % self.nodes.len())
     }
 
     fn add_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
-        if self.nodes.contains(&id) {
-            return Err(PlacementError::DuplicateNode(id));
-        }
-        self.nodes.push(id);
-        Ok(())
+        self.nodes.push(id)
     }
 
     /// Removes the node and closes the gap, as an application that keeps a list of servers
     /// would: every node after it shifts down by one index.
     fn remove_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
-        let index = self
-            .nodes
-            .iter()
-            .position(|&n| n == id)
-            .ok_or(PlacementError::UnknownNode(id))?;
-        if self.nodes.len() == 1 {
-            return Err(PlacementError::LastNode(id));
-        }
-        self.nodes.remove(index);
-        Ok(())
+        self.nodes.remove(id).map(drop)
     }
 }

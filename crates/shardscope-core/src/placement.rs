@@ -122,18 +122,59 @@ impl Algorithm {
     }
 }
 
-/// Ensures a node list is non-empty and free of duplicates.
-pub(crate) fn check_node_list(nodes: &[NodeId]) -> Result<(), PlacementError> {
-    if nodes.is_empty() {
-        return Err(PlacementError::NoNodes);
+/// The ordered, duplicate-free, never-empty list of nodes every algorithm keeps, with the
+/// membership checks they all share.
+#[derive(Clone, Debug)]
+pub(crate) struct NodeList(Vec<NodeId>);
+
+impl NodeList {
+    /// A list of `nodes`, which must be non-empty and free of duplicates.
+    pub(crate) fn new(nodes: &[NodeId]) -> Result<Self, PlacementError> {
+        if nodes.is_empty() {
+            return Err(PlacementError::NoNodes);
+        }
+        let mut list = Self(Vec::with_capacity(nodes.len()));
+        for &id in nodes {
+            list.push(id)?;
+        }
+        Ok(list)
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for &id in nodes {
-        if !seen.insert(id) {
+
+    pub(crate) fn as_slice(&self) -> &[NodeId] {
+        &self.0
+    }
+
+    /// Appends a node that is not yet present.
+    pub(crate) fn push(&mut self, id: NodeId) -> Result<(), PlacementError> {
+        if self.0.contains(&id) {
             return Err(PlacementError::DuplicateNode(id));
         }
+        self.0.push(id);
+        Ok(())
     }
-    Ok(())
+
+    /// Removes a node that is present and not the only one; returns the index it had.
+    pub(crate) fn remove(&mut self, id: NodeId) -> Result<usize, PlacementError> {
+        let index = self
+            .0
+            .iter()
+            .position(|&n| n == id)
+            .ok_or(PlacementError::UnknownNode(id))?;
+        if self.0.len() == 1 {
+            return Err(PlacementError::LastNode(id));
+        }
+        self.0.remove(index);
+        Ok(index)
+    }
+
+    /// The node at `index`, which must be below the length (callers reduce modulo it).
+    pub(crate) fn at(&self, index: u64) -> NodeId {
+        self.0[usize::try_from(index).expect("index below a Vec length fits in usize")]
+    }
+
+    pub(crate) fn len(&self) -> u64 {
+        self.0.len() as u64
+    }
 }
 
 /// What an event did to a set of keys.
@@ -238,4 +279,84 @@ pub fn movement(before: &[NodeId], after: &[NodeId]) -> Movement {
     let mut counter = MovementCounter::new();
     counter.record(before, after);
     counter.movement()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rendezvous::Rendezvous;
+    use crate::ring::Ring;
+
+    const ALL: [Algorithm; 4] = [
+        Algorithm::ModN,
+        Algorithm::Ring { vnodes: 10 },
+        Algorithm::Rendezvous,
+        Algorithm::Jump,
+    ];
+
+    #[test]
+    fn every_algorithm_rejects_bad_membership_changes() {
+        for algorithm in ALL {
+            assert_eq!(
+                algorithm.build(0, &[]).err(),
+                Some(PlacementError::NoNodes),
+                "{algorithm:?}"
+            );
+            assert_eq!(
+                algorithm.build(0, &[1, 2, 1]).err(),
+                Some(PlacementError::DuplicateNode(1))
+            );
+            let mut p = algorithm.build(0, &[5, 6]).unwrap();
+            assert_eq!(p.add_node(6), Err(PlacementError::DuplicateNode(6)));
+            assert_eq!(p.remove_node(9), Err(PlacementError::UnknownNode(9)));
+            p.remove_node(6).unwrap();
+            assert_eq!(p.remove_node(5), Err(PlacementError::LastNode(5)));
+            assert_eq!(p.nodes(), &[5]);
+            assert_eq!(p.place(12345), 5);
+        }
+    }
+
+    #[test]
+    fn jump_hash_removes_only_its_last_bucket() {
+        let mut p = Algorithm::Jump.build(0, &[0, 1, 2]).unwrap();
+        assert_eq!(
+            p.remove_node(1),
+            Err(PlacementError::OnlyLastRemovable { requested: 1, last: 2 })
+        );
+        assert_eq!(p.remove_node(2), Ok(()));
+        assert_eq!(p.nodes(), &[0, 1]);
+    }
+
+    #[test]
+    fn ring_and_rendezvous_validate_weights() {
+        assert_eq!(Ring::new(0, 0, &[1]).err(), Some(PlacementError::VnodesOutOfRange(0)));
+        assert_eq!(
+            Ring::new(0, 1001, &[1]).err(),
+            Some(PlacementError::VnodesOutOfRange(1001))
+        );
+        let mut ring = Ring::new(0, 3, &[1]).unwrap();
+        ring.add_node_with_vnodes(2, 7).unwrap();
+        assert_eq!(
+            (ring.vnodes_of(1), ring.vnodes_of(2), ring.points().len()),
+            (Some(3), Some(7), 10)
+        );
+        assert!(ring.points().windows(2).all(|w| w[0] <= w[1]));
+        let mut hrw = Rendezvous::new(0, &[1]).unwrap();
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(matches!(
+                hrw.add_weighted_node(2, bad),
+                Err(PlacementError::InvalidWeight(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn minimum_moves_counts_what_the_loads_force() {
+        let before: BTreeMap<NodeId, u64> = [(0, 10), (1, 10)].into();
+        let after: BTreeMap<NodeId, u64> = [(0, 7), (1, 6), (2, 7)].into();
+        assert_eq!(minimum_moves(&before, &after), 7);
+        // A node that leaves forces all of its keys to move.
+        let after: BTreeMap<NodeId, u64> = [(0, 20)].into();
+        assert_eq!(minimum_moves(&before, &after), 10);
+    }
 }

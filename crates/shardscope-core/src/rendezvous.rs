@@ -2,7 +2,7 @@
 //! Mappings to Increase Hit Rates", IEEE/ACM Transactions on Networking, 1998), weighted with the logarithmic method.
 
 use crate::hash::{hash_pair, unit_interval, UNIT_INTERVAL_SHIFT};
-use crate::placement::{check_node_list, NodeId, Placement, PlacementError};
+use crate::placement::{NodeId, NodeList, Placement, PlacementError};
 
 /// Rendezvous hashing: every node scores every key and the highest score wins.
 ///
@@ -25,7 +25,8 @@ use crate::placement::{check_node_list, NodeId, Placement, PlacementError};
 #[derive(Clone, Debug)]
 pub struct Rendezvous {
     seed: u64,
-    nodes: Vec<NodeId>,
+    nodes: NodeList,
+    /// `weights[i]` is the weight of `nodes[i]`.
     weights: Vec<f64>,
     /// When every weight is equal the score is a monotone function of the hash, so the hash's
     /// top 52 bits (the bits `unit_interval` keeps) rank nodes as the score does, without a
@@ -36,10 +37,9 @@ pub struct Rendezvous {
 impl Rendezvous {
     /// Rendezvous hashing over `nodes`, all of weight 1.
     pub fn new(seed: u64, nodes: &[NodeId]) -> Result<Self, PlacementError> {
-        check_node_list(nodes)?;
         Ok(Self {
             seed,
-            nodes: nodes.to_vec(),
+            nodes: NodeList::new(nodes)?,
             weights: vec![1.0; nodes.len()],
             uniform: true,
         })
@@ -50,10 +50,7 @@ impl Rendezvous {
         if !(weight.is_finite() && weight > 0.0) {
             return Err(PlacementError::InvalidWeight(weight));
         }
-        if self.nodes.contains(&id) {
-            return Err(PlacementError::DuplicateNode(id));
-        }
-        self.nodes.push(id);
+        self.nodes.push(id)?;
         self.weights.push(weight);
         self.uniform = self.weights.iter().all(|&w| w.to_bits() == weight.to_bits());
         Ok(())
@@ -72,6 +69,7 @@ impl Rendezvous {
     pub fn place_replicas(&self, key: u64, k: u32) -> Vec<NodeId> {
         let mut ranked: Vec<(f64, NodeId)> = self
             .nodes
+            .as_slice()
             .iter()
             .zip(&self.weights)
             .map(|(&node, &w)| (self.score(key, node, w), node))
@@ -88,7 +86,7 @@ impl Rendezvous {
     #[must_use]
     pub fn place_weighted(&self, key: u64) -> NodeId {
         let mut best = (f64::NEG_INFINITY, NodeId::MAX);
-        for (&node, &w) in self.nodes.iter().zip(&self.weights) {
+        for (&node, &w) in self.nodes.as_slice().iter().zip(&self.weights) {
             let s = self.score(key, node, w);
             if s > best.0 || (s.total_cmp(&best.0).is_eq() && node < best.1) {
                 best = (s, node);
@@ -104,7 +102,7 @@ impl Placement for Rendezvous {
     }
 
     fn nodes(&self) -> &[NodeId] {
-        &self.nodes
+        self.nodes.as_slice()
     }
 
     fn place(&self, key: u64) -> NodeId {
@@ -112,7 +110,7 @@ impl Placement for Rendezvous {
             return self.place_weighted(key);
         }
         let mut best = (0u64, NodeId::MAX);
-        for &node in &self.nodes {
+        for &node in self.nodes.as_slice() {
             let h = hash_pair(self.seed, key, u64::from(node)) >> UNIT_INTERVAL_SHIFT;
             if h > best.0 || (h == best.0 && node < best.1) {
                 best = (h, node);
@@ -127,15 +125,7 @@ impl Placement for Rendezvous {
     }
 
     fn remove_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
-        let index = self
-            .nodes
-            .iter()
-            .position(|&n| n == id)
-            .ok_or(PlacementError::UnknownNode(id))?;
-        if self.nodes.len() == 1 {
-            return Err(PlacementError::LastNode(id));
-        }
-        self.nodes.remove(index);
+        let index = self.nodes.remove(id)?;
         self.weights.remove(index);
         let first = self.weights[0];
         self.uniform = self.weights.iter().all(|&w| w.to_bits() == first.to_bits());

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::hash::hash_pair;
-use crate::placement::{check_node_list, NodeId, Placement, PlacementError};
+use crate::placement::{NodeId, NodeList, Placement, PlacementError};
 
 /// The most virtual nodes one node may place on the ring. A thousand points per node already
 /// brings the load spread to a few percent; more only costs memory and set-up time.
@@ -38,7 +38,7 @@ pub struct RingPoint {
 pub struct Ring {
     seed: u64,
     default_vnodes: u32,
-    nodes: Vec<NodeId>,
+    nodes: NodeList,
     vnodes: BTreeMap<NodeId, u32>,
     points: Vec<RingPoint>,
 }
@@ -47,11 +47,10 @@ impl Ring {
     /// A ring over `nodes`, each with `vnodes` virtual nodes.
     pub fn new(seed: u64, vnodes: u32, nodes: &[NodeId]) -> Result<Self, PlacementError> {
         check_vnodes(vnodes)?;
-        check_node_list(nodes)?;
         let mut ring = Self {
             seed,
             default_vnodes: vnodes,
-            nodes: Vec::new(),
+            nodes: NodeList::new(nodes)?,
             vnodes: BTreeMap::new(),
             points: Vec::new(),
         };
@@ -65,9 +64,7 @@ impl Ring {
     /// Adds a node with its own number of virtual nodes (its weight).
     pub fn add_node_with_vnodes(&mut self, id: NodeId, vnodes: u32) -> Result<(), PlacementError> {
         check_vnodes(vnodes)?;
-        if self.vnodes.contains_key(&id) {
-            return Err(PlacementError::DuplicateNode(id));
-        }
+        self.nodes.push(id)?;
         self.insert_points(id, vnodes);
         // Sorting by (position, node) makes the order of equal positions independent of the
         // order nodes joined in, so the same membership always gives the same ring.
@@ -88,7 +85,6 @@ impl Ring {
     }
 
     fn insert_points(&mut self, id: NodeId, vnodes: u32) {
-        self.nodes.push(id);
         self.vnodes.insert(id, vnodes);
         self.points.extend((0..u64::from(vnodes)).map(|replica| RingPoint {
             position: hash_pair(self.seed, u64::from(id), replica),
@@ -111,7 +107,7 @@ impl Placement for Ring {
     }
 
     fn nodes(&self) -> &[NodeId] {
-        &self.nodes
+        self.nodes.as_slice()
     }
 
     fn place(&self, key: u64) -> NodeId {
@@ -125,14 +121,8 @@ impl Placement for Ring {
     }
 
     fn remove_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
-        if !self.vnodes.contains_key(&id) {
-            return Err(PlacementError::UnknownNode(id));
-        }
-        if self.nodes.len() == 1 {
-            return Err(PlacementError::LastNode(id));
-        }
+        self.nodes.remove(id)?;
         self.vnodes.remove(&id);
-        self.nodes.retain(|&n| n != id);
         self.points.retain(|p| p.node != id);
         Ok(())
     }
