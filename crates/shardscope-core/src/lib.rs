@@ -18,12 +18,14 @@
 //! - [`placement`]: the [`Placement`](placement::Placement) trait every algorithm implements, a
 //!   builder for them, and [`movement`](placement::movement), which counts what an event moved.
 //! - [`modn`], [`ring`], [`rendezvous`], [`jump`]: the algorithms.
+//! - [`merkle`]: RFC 6962 Merkle tree hashes, inclusion and consistency proofs.
 //! - [`query`]: the parser for the permalink query strings that hold a lab's state.
 //! - [`labs`]: the models of the labs the web front end renders.
 
 pub mod hash;
 pub mod jump;
 pub mod labs;
+pub mod merkle;
 pub mod modn;
 pub mod placement;
 pub mod query;

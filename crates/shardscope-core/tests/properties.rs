@@ -208,3 +208,68 @@ fn assert_valid(p: &Params) {
     // A valid model always builds.
     assert!(shardscope_core::labs::rebalance::Run::new(*p).is_ok());
 }
+
+mod rfc6962 {
+    use proptest::prelude::*;
+    use shardscope_core::merkle::rfc6962::{
+        consistency_proof, inclusion_proof, root, verify_consistency, verify_inclusion,
+    };
+
+    fn logs() -> impl Strategy<Value = Vec<Vec<u8>>> {
+        proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..24), 1..70)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn a_proof_verifies_exactly_for_its_leaf_and_index(log in logs(), pick: usize, other: usize, bit in 0usize..256) {
+            let leaves: Vec<&[u8]> = log.iter().map(Vec::as_slice).collect();
+            let (n, i, j) = (leaves.len(), pick % leaves.len(), other % leaves.len());
+            let r = root(&leaves);
+            let proof = inclusion_proof(&leaves, i).unwrap();
+            prop_assert!(verify_inclusion(leaves[i], i as u64, n as u64, &proof, &r));
+            // Another position's leaf does not verify at this index unless it is the same bytes.
+            prop_assert_eq!(verify_inclusion(leaves[j], i as u64, n as u64, &proof, &r), leaves[j] == leaves[i]);
+            // Any single flipped bit of the root or of the proof breaks it.
+            let mut bad_root = r;
+            bad_root[bit / 8] ^= 1 << (bit % 8);
+            prop_assert!(!verify_inclusion(leaves[i], i as u64, n as u64, &proof, &bad_root));
+            if !proof.is_empty() {
+                let mut bad = proof.clone();
+                let k = pick % bad.len();
+                bad[k][bit / 8] ^= 1 << (bit % 8);
+                prop_assert!(!verify_inclusion(leaves[i], i as u64, n as u64, &bad, &r));
+            }
+            // Any single flipped bit of the leaf breaks it.
+            let mut leaf = leaves[i].to_vec();
+            if !leaf.is_empty() {
+                let b = bit % (leaf.len() * 8);
+                leaf[b / 8] ^= 1 << (b % 8);
+                prop_assert!(!verify_inclusion(&leaf, i as u64, n as u64, &proof, &r));
+            }
+        }
+
+        #[test]
+        fn consistency_proofs_verify_for_every_prefix_and_only_for_it(log in logs(), pick: usize, bit in 0usize..256) {
+            let leaves: Vec<&[u8]> = log.iter().map(Vec::as_slice).collect();
+            let n = leaves.len();
+            let m = 1 + pick % n;
+            let (old_root, new_root) = (root(&leaves[..m]), root(&leaves));
+            let proof = consistency_proof(&leaves, m).unwrap();
+            prop_assert!(verify_consistency(m as u64, n as u64, &old_root, &new_root, &proof));
+            let mut wrong = old_root;
+            wrong[bit / 8] ^= 1 << (bit % 8);
+            prop_assert!(!verify_consistency(m as u64, n as u64, &wrong, &new_root, &proof));
+            prop_assert!(!verify_consistency(m as u64, n as u64, &old_root, &wrong, &proof));
+            // A log whose old part was rewritten is not consistent with the old root.
+            let mut rewritten = log.clone();
+            rewritten[pick % m].push(0xff);
+            let rewritten: Vec<&[u8]> = rewritten.iter().map(Vec::as_slice).collect();
+            if m < n {
+                let forged = consistency_proof(&rewritten, m).unwrap();
+                prop_assert!(!verify_consistency(m as u64, n as u64, &old_root, &root(&rewritten), &forged));
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The Merkle Tree Hash of RFC 6962 §2.1 (Certificate Transparency), restated in RFC 9162 §2.1,
+//! with SHA-256: tree roots, inclusion (audit) proofs and consistency proofs, and their
+//! verification algorithms (RFC 9162 §2.1.3.2 and §2.1.4.2).
+//!
+//! Leaves and interior nodes are hashed with different one-byte prefixes (`0x00` and `0x01`), so a
+//! leaf can never be passed off as an interior node (a second-preimage attack on the tree).
+//!
+//! ```
+//! use shardscope_core::merkle::rfc6962::{inclusion_proof, root, verify_inclusion};
+//! let log: [&[u8]; 3] = [b"alpha", b"beta", b"gamma"];
+//! let r = root(&log);
+//! let proof = inclusion_proof(&log, 1).unwrap();
+//! assert!(verify_inclusion(b"beta", 1, 3, &proof, &r));
+//! assert!(!verify_inclusion(b"beta!", 1, 3, &proof, &r));
+//! ```
+
+use sha2::{Digest, Sha256};
+
+/// A SHA-256 digest.
+pub type Hash = [u8; 32];
+
+/// Prefix of a leaf's hash input (RFC 6962 §2.1).
+const LEAF_PREFIX: u8 = 0x00;
+/// Prefix of an interior node's hash input (RFC 6962 §2.1).
+const NODE_PREFIX: u8 = 0x01;
+
+/// `SHA-256(0x00 || data)`.
+#[must_use]
+pub fn leaf_hash(data: &[u8]) -> Hash {
+    Sha256::new()
+        .chain_update([LEAF_PREFIX])
+        .chain_update(data)
+        .finalize()
+        .into()
+}
+
+/// `SHA-256(0x01 || left || right)`.
+#[must_use]
+pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+    Sha256::new()
+        .chain_update([NODE_PREFIX])
+        .chain_update(left)
+        .chain_update(right)
+        .finalize()
+        .into()
+}
+
+/// The largest power of two strictly smaller than `n` (`n` ≥ 2): where RFC 6962 splits a tree.
+fn split(n: usize) -> usize {
+    debug_assert!(n >= 2);
+    1 << (usize::BITS - 1 - (n - 1).leading_zeros())
+}
+
+/// The Merkle Tree Hash of `leaves`; for no leaves, SHA-256 of the empty string.
+#[must_use]
+pub fn root(leaves: &[&[u8]]) -> Hash {
+    match leaves.len() {
+        0 => Sha256::digest([]).into(),
+        1 => leaf_hash(leaves[0]),
+        n => {
+            let k = split(n);
+            node_hash(&root(&leaves[..k]), &root(&leaves[k..]))
+        }
+    }
+}
+
+/// The audit path of leaf `index` (RFC 6962 §2.1.1), nearest sibling first; `None` when `index`
+/// is not below the number of leaves.
+#[must_use]
+pub fn inclusion_proof(leaves: &[&[u8]], index: usize) -> Option<Vec<Hash>> {
+    if index >= leaves.len() {
+        return None;
+    }
+    let mut proof = Vec::new();
+    path(index, leaves, &mut proof);
+    Some(proof)
+}
+
+/// PATH(m, D[n]) = PATH(m, D[0:k]) : MTH(D[k:n]) (or the mirror image): the recursion pushes the
+/// sub-path before the sibling, so the proof comes out nearest sibling first.
+fn path(m: usize, leaves: &[&[u8]], proof: &mut Vec<Hash>) {
+    let n = leaves.len();
+    if n <= 1 {
+        return;
+    }
+    let k = split(n);
+    if m < k {
+        path(m, &leaves[..k], proof);
+        proof.push(root(&leaves[k..]));
+    } else {
+        path(m - k, &leaves[k..], proof);
+        proof.push(root(&leaves[..k]));
+    }
+}
+
+/// Verifies that `leaf` is at `index` in the tree of `tree_size` leaves whose root is `root`
+/// (RFC 9162 §2.1.3.2).
+#[must_use]
+pub fn verify_inclusion(leaf: &[u8], index: u64, tree_size: u64, proof: &[Hash], root: &Hash) -> bool {
+    if index >= tree_size {
+        return false;
+    }
+    let (mut f_n, mut s_n) = (index, tree_size - 1);
+    let mut r = leaf_hash(leaf);
+    for p in proof {
+        if s_n == 0 {
+            return false;
+        }
+        if f_n & 1 == 1 || f_n == s_n {
+            r = node_hash(p, &r);
+            if f_n & 1 == 0 {
+                while f_n & 1 == 0 && f_n != 0 {
+                    f_n >>= 1;
+                    s_n >>= 1;
+                }
+            }
+        } else {
+            r = node_hash(&r, p);
+        }
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    s_n == 0 && r == *root
+}
+
+/// The consistency proof between the first `old_size` leaves and all of `leaves` (RFC 6962
+/// §2.1.2): `None` when `old_size` is 0 or larger than the tree, empty when it equals it.
+#[must_use]
+pub fn consistency_proof(leaves: &[&[u8]], old_size: usize) -> Option<Vec<Hash>> {
+    if old_size == 0 || old_size > leaves.len() {
+        return None;
+    }
+    let mut proof = Vec::new();
+    subproof(old_size, leaves, true, &mut proof);
+    Some(proof)
+}
+
+/// SUBPROOF(m, D[n], b).
+fn subproof(m: usize, leaves: &[&[u8]], whole_old_tree: bool, proof: &mut Vec<Hash>) {
+    let n = leaves.len();
+    if m == n {
+        if !whole_old_tree {
+            proof.push(root(leaves));
+        }
+        return;
+    }
+    let k = split(n);
+    if m <= k {
+        subproof(m, &leaves[..k], whole_old_tree, proof);
+        proof.push(root(&leaves[k..]));
+    } else {
+        subproof(m - k, &leaves[k..], false, proof);
+        proof.push(root(&leaves[..k]));
+    }
+}
+
+/// Verifies that the tree of `old_size` leaves with root `old_root` is a prefix of the tree of
+/// `new_size` leaves with root `new_root` (RFC 9162 §2.1.4.2).
+///
+/// An empty old tree is a prefix of every tree, so it verifies with an empty proof when
+/// `old_root` is the empty tree's hash; equal sizes verify with an empty proof and equal roots.
+#[must_use]
+pub fn verify_consistency(old_size: u64, new_size: u64, old_root: &Hash, new_root: &Hash, proof: &[Hash]) -> bool {
+    if old_size > new_size {
+        return false;
+    }
+    if old_size == 0 {
+        return proof.is_empty() && *old_root == root(&[]);
+    }
+    if old_size == new_size {
+        return proof.is_empty() && old_root == new_root;
+    }
+    if proof.is_empty() {
+        return false;
+    }
+    // Step 1: when the old tree is a complete subtree, its root is the first node of the path.
+    let mut path: Vec<&Hash> = Vec::with_capacity(proof.len() + 1);
+    if old_size.is_power_of_two() {
+        path.push(old_root);
+    }
+    path.extend(proof);
+    // Steps 2 and 3.
+    let (mut f_n, mut s_n) = (old_size - 1, new_size - 1);
+    while f_n & 1 == 1 {
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    // Step 4.
+    let (mut f_r, mut s_r) = (*path[0], *path[0]);
+    // Step 5.
+    for c in &path[1..] {
+        if s_n == 0 {
+            return false;
+        }
+        if f_n & 1 == 1 || f_n == s_n {
+            f_r = node_hash(c, &f_r);
+            s_r = node_hash(c, &s_r);
+            if f_n & 1 == 0 {
+                while f_n & 1 == 0 && f_n != 0 {
+                    f_n >>= 1;
+                    s_n >>= 1;
+                }
+            }
+        } else {
+            s_r = node_hash(&s_r, c);
+        }
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    // Step 6.
+    f_r == *old_root && s_r == *new_root && s_n == 0
+}
