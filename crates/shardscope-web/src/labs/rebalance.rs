@@ -53,12 +53,13 @@ impl Chunked for Job {
     }
 }
 
-/// Keys per chunk. Each key is placed twice; rendezvous scores every node per key, so its chunks
-/// shrink with the node count to keep each browser task short (about 2^17 hash evaluations).
+/// Keys per step. Each key is placed twice; rendezvous scores every node per key, so its steps
+/// shrink with the node count. A step of about 2^15 hash evaluations takes around a millisecond
+/// in wasm, fine-grained enough for `use_chunked`'s time slices.
 fn chunk_size(params: &Params) -> u32 {
-    const WORK: u32 = 1 << 17;
+    const WORK: u32 = 1 << 15;
     match params.algorithm {
-        AlgorithmChoice::Rendezvous => (WORK / (params.nodes + 1)).max(1024),
+        AlgorithmChoice::Rendezvous => (WORK / (params.nodes + 1)).max(256),
         _ => WORK,
     }
 }
@@ -389,8 +390,8 @@ mod tests {
             nodes: 64,
             ..Params::default()
         };
-        assert!(chunk_size(&p) * (p.nodes + 1) <= 1 << 17);
+        assert!(chunk_size(&p) * (p.nodes + 1) <= 1 << 15);
         p.algorithm = AlgorithmChoice::Jump;
-        assert_eq!(chunk_size(&p), 1 << 17);
+        assert_eq!(chunk_size(&p), 1 << 15);
     }
 }
