@@ -100,27 +100,58 @@ pub fn verify_inclusion(leaf: &[u8], index: u64, tree_size: u64, proof: &[Hash],
     if index >= tree_size {
         return false;
     }
-    let (mut f_n, mut s_n) = (index, tree_size - 1);
+    let mut walk = Walk {
+        f_n: index,
+        s_n: tree_size - 1,
+    };
     let mut r = leaf_hash(leaf);
     for p in proof {
-        if s_n == 0 {
-            return false;
+        match walk.next() {
+            None => return false,
+            Some(Sibling::Left) => r = node_hash(p, &r),
+            Some(Sibling::Right) => r = node_hash(&r, p),
         }
-        if f_n & 1 == 1 || f_n == s_n {
-            r = node_hash(p, &r);
-            if f_n & 1 == 0 {
-                while f_n & 1 == 0 && f_n != 0 {
-                    f_n >>= 1;
-                    s_n >>= 1;
-                }
-            }
-        } else {
-            r = node_hash(&r, p);
-        }
-        f_n >>= 1;
-        s_n >>= 1;
     }
-    s_n == 0 && r == *root
+    walk.s_n == 0 && r == *root
+}
+
+/// Which side the next proof hash joins on.
+enum Sibling {
+    Left,
+    Right,
+}
+
+/// The index arithmetic both RFC 9162 verification algorithms share: `f_n` is the node's index
+/// and `s_n` the last index at the current level; each proof hash moves one level up.
+struct Walk {
+    f_n: u64,
+    s_n: u64,
+}
+
+impl Walk {
+    /// The side of the next sibling, or `None` when the proof is longer than the tree is tall.
+    fn next(&mut self) -> Option<Sibling> {
+        if self.s_n == 0 {
+            return None;
+        }
+        let side = if self.f_n & 1 == 1 || self.f_n == self.s_n {
+            // A right child, or the last node of its level: skip the levels where it has no
+            // sibling (it is a left child with nothing to its right).
+            while self.f_n & 1 == 0 && self.f_n != 0 {
+                self.shift();
+            }
+            Sibling::Left
+        } else {
+            Sibling::Right
+        };
+        self.shift();
+        Some(side)
+    }
+
+    fn shift(&mut self) {
+        self.f_n >>= 1;
+        self.s_n >>= 1;
+    }
 }
 
 /// The consistency proof between the first `old_size` leaves and all of `leaves` (RFC 6962
@@ -180,33 +211,26 @@ pub fn verify_consistency(old_size: u64, new_size: u64, old_root: &Hash, new_roo
     }
     path.extend(proof);
     // Steps 2 and 3.
-    let (mut f_n, mut s_n) = (old_size - 1, new_size - 1);
-    while f_n & 1 == 1 {
-        f_n >>= 1;
-        s_n >>= 1;
+    let mut walk = Walk {
+        f_n: old_size - 1,
+        s_n: new_size - 1,
+    };
+    while walk.f_n & 1 == 1 {
+        walk.shift();
     }
     // Step 4.
     let (mut f_r, mut s_r) = (*path[0], *path[0]);
     // Step 5.
     for c in &path[1..] {
-        if s_n == 0 {
-            return false;
-        }
-        if f_n & 1 == 1 || f_n == s_n {
-            f_r = node_hash(c, &f_r);
-            s_r = node_hash(c, &s_r);
-            if f_n & 1 == 0 {
-                while f_n & 1 == 0 && f_n != 0 {
-                    f_n >>= 1;
-                    s_n >>= 1;
-                }
+        match walk.next() {
+            None => return false,
+            Some(Sibling::Left) => {
+                f_r = node_hash(c, &f_r);
+                s_r = node_hash(c, &s_r);
             }
-        } else {
-            s_r = node_hash(&s_r, c);
+            Some(Sibling::Right) => s_r = node_hash(&s_r, c),
         }
-        f_n >>= 1;
-        s_n >>= 1;
     }
     // Step 6.
-    f_r == *old_root && s_r == *new_root && s_n == 0
+    f_r == *old_root && s_r == *new_root && walk.s_n == 0
 }
