@@ -273,3 +273,102 @@ mod rfc6962 {
         }
     }
 }
+
+mod antientropy {
+    use proptest::prelude::*;
+    use shardscope_core::merkle::antientropy::{repair, Entries, MerkleTree, TreeError, MAX_DEPTH};
+
+    /// A replica and a diverged copy: some entries dropped, some changed, some only on the copy.
+    fn replicas() -> impl Strategy<Value = (Entries, Entries, u32)> {
+        (
+            proptest::collection::btree_map(any::<u64>(), 0u64..1_000, 0..300),
+            proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3, any::<u64>()), 0..12),
+            0u32..=12,
+        )
+            .prop_map(|(a, edits, depth)| {
+                let mut b = a.clone();
+                let tokens: Vec<u64> = a.keys().copied().collect();
+                for (pick, kind, x) in edits {
+                    match (kind, tokens.is_empty()) {
+                        (0, false) => drop(b.remove(&tokens[pick.index(tokens.len())])),
+                        (1, false) => drop(b.insert(tokens[pick.index(tokens.len())], 1_000 + x % 1_000)),
+                        _ => drop(b.insert(x, x % 1_000)),
+                    }
+                }
+                (a, b, depth)
+            })
+    }
+
+    fn leaf_contents(e: &Entries, tree: &MerkleTree, leaf: u64) -> Vec<(u64, u64)> {
+        e.range(tree.leaf_range(leaf)).map(|(&t, &v)| (t, v)).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn diff_finds_exactly_the_leaves_whose_contents_differ((a, b, depth) in replicas()) {
+            let (ta, tb) = (MerkleTree::build(&a, depth).unwrap(), MerkleTree::build(&b, depth).unwrap());
+            let diff = ta.diff(&tb).unwrap();
+            let expected: Vec<u64> =
+                (0..1u64 << depth).filter(|&l| leaf_contents(&a, &ta, l) != leaf_contents(&b, &tb, l)).collect();
+            prop_assert_eq!(&diff.leaves, &expected);
+            prop_assert_eq!(ta.root() == tb.root(), a == b);
+            // Top-down comparison touches at most the root plus two children per differing node
+            // on each level: 1 + 2·d·depth for d differing leaves.
+            let d = expected.len() as u64;
+            prop_assert!(diff.hashes_compared() <= 1 + 2 * d * u64::from(depth));
+        }
+
+        #[test]
+        fn repair_makes_replicas_and_trees_equal((a, b, depth) in replicas()) {
+            let (mut a, mut b) = (a, b);
+            let (mut ta, mut tb) = (MerkleTree::build(&a, depth).unwrap(), MerkleTree::build(&b, depth).unwrap());
+            let diff = ta.diff(&tb).unwrap();
+            let report = repair(&mut a, &mut ta, &mut b, &mut tb, &diff.leaves);
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(ta.root(), tb.root());
+            // The incrementally updated trees equal trees built afresh.
+            prop_assert_eq!(&ta, &MerkleTree::build(&a, depth).unwrap());
+            // Every entry sent was either already there (over-streamed), applied (fixed), or
+            // older than what the receiver had.
+            prop_assert!(report.sent >= report.over_streamed + report.fixed);
+            prop_assert_eq!(report.fixed == 0, diff.leaves.is_empty());
+            prop_assert!(ta.diff(&tb).unwrap().leaves.is_empty());
+        }
+
+        #[test]
+        fn every_token_lies_in_its_leaf_range(token: u64, depth in 0u32..=12) {
+            let tree = MerkleTree::build(&Entries::new(), depth).unwrap();
+            prop_assert!(tree.leaf_range(tree.leaf_of(token)).contains(&token));
+        }
+    }
+
+    #[test]
+    fn bad_depths_are_refused() {
+        assert_eq!(
+            MerkleTree::build(&Entries::new(), MAX_DEPTH + 1).err(),
+            Some(TreeError::DepthTooLarge(21))
+        );
+        let (a, b) = (
+            MerkleTree::build(&Entries::new(), 3).unwrap(),
+            MerkleTree::build(&Entries::new(), 4).unwrap(),
+        );
+        assert_eq!(a.diff(&b).err(), Some(TreeError::DepthMismatch(3, 4)));
+    }
+
+    #[test]
+    fn leaf_ranges_tile_the_token_space() {
+        for depth in [0, 1, 5, MAX_DEPTH] {
+            let tree = MerkleTree::build(&Entries::new(), depth).unwrap();
+            let last = (1u64 << depth) - 1;
+            assert_eq!(*tree.leaf_range(0).start(), 0);
+            assert_eq!(*tree.leaf_range(last).end(), u64::MAX);
+            for leaf in [0, last / 2, last.saturating_sub(1)] {
+                if leaf < last {
+                    assert_eq!(tree.leaf_range(leaf).end() + 1, *tree.leaf_range(leaf + 1).start());
+                }
+            }
+        }
+    }
+}

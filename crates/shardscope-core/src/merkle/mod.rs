@@ -1,6 +1,5 @@
-//! Merkle trees: RFC 6962 transparency-log hashing with inclusion and consistency proofs.
-//!
-//! The anti-entropy trees of the Integrity lab (Dynamo- and Cassandra-style range trees) will live
-//! beside this module; see the Integrity issue.
+//! Merkle trees, in the two roles distributed systems give them: finding where replicas diverged
+//! ([`antientropy`], with a fast hash) and proving what a log contains ([`rfc6962`], with SHA-256).
 
+pub mod antientropy;
 pub mod rfc6962;
