@@ -111,3 +111,64 @@ pub fn unit_interval(hash: u64) -> f64 {
     let top = (hash >> UNIT_INTERVAL_SHIFT) as f64;
     (top + 0.5) * SCALE
 }
+
+/// A seeded stream of pseudo-random numbers: value `i` is `hash_u64(seed, i)`.
+///
+/// Labs need a handful of random choices (which keys to corrupt, where a range starts) that
+/// must be identical on every target and for every run with the same seed. A counter hashed with
+/// XXH3 gives exactly that with no extra dependency and no hidden state beyond the counter.
+///
+/// ```
+/// use shardscope_core::hash::Stream;
+/// let mut s = Stream::new(7);
+/// let x = s.below(10);
+/// assert!(x < 10);
+/// assert_eq!(Stream::new(7).below(10), x);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Stream {
+    seed: u64,
+    counter: u64,
+}
+
+impl Stream {
+    /// A stream for `seed`.
+    #[must_use]
+    pub fn new(seed: u64) -> Self {
+        Self { seed, counter: 0 }
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.counter += 1;
+        hash_u64(self.seed, self.counter)
+    }
+
+    /// A number in `0..bound` (`bound` > 0), by Lemire's multiply-and-shift, whose bias is below
+    /// `bound / 2^64`: negligible for the sizes labs use.
+    ///
+    /// # Panics
+    /// If `bound` is 0.
+    pub fn below(&mut self, bound: u64) -> u64 {
+        assert!(bound > 0, "below(0) has no answer");
+        let wide = u128::from(self.next_u64()) * u128::from(bound);
+        u64::try_from(wide >> 64).expect("the high half of a 128-bit product fits in 64 bits")
+    }
+
+    /// `count` distinct numbers from `0..bound`, in the order drawn (a partial Fisher–Yates
+    /// shuffle, so it costs `bound` words of memory and `count` draws).
+    ///
+    /// # Panics
+    /// If `count` exceeds `bound`.
+    pub fn distinct(&mut self, count: u32, bound: u32) -> Vec<u32> {
+        assert!(count <= bound, "cannot draw {count} distinct numbers below {bound}");
+        let mut pool: Vec<u32> = (0..bound).collect();
+        for i in 0..count {
+            let remaining = u64::from(bound - i);
+            let j = i + u32::try_from(self.below(remaining)).expect("below a u32 bound");
+            pool.swap(i as usize, j as usize);
+        }
+        pool.truncate(count as usize);
+        pool
+    }
+}

@@ -51,6 +51,44 @@ impl Query {
         Self { pairs }
     }
 
+    /// Parses a lab's permalink query and checks what every lab checks: the format version and
+    /// the parameter names. Returns `None` (with the problems) when the lab should show its
+    /// defaults: an empty query, or a version this code does not read. `params` are the lab's
+    /// parameter names, `ignore` those that belong to the page (such as `embed`).
+    #[must_use]
+    pub fn parse_versioned(
+        input: &str,
+        version: u32,
+        params: &[&str],
+        ignore: &[&str],
+    ) -> (Option<Self>, Vec<Problem>) {
+        let query = Self::parse(input);
+        let mut problems = Vec::new();
+        if query.is_empty() {
+            return (None, problems);
+        }
+        match query.get("v") {
+            Some(v) if v == version.to_string() => {}
+            Some(v) => {
+                problems.push(Problem {
+                    field: "v".into(),
+                    message: format!(
+                        "link version “{}” is not one this site reads (it reads {version}); showing the defaults",
+                        echo(v)
+                    ),
+                });
+                return (None, problems);
+            }
+            None => problems.push(Problem {
+                field: "v".into(),
+                message: format!("the link has no version; reading it as version {version}"),
+            }),
+        }
+        let known: Vec<&str> = params.iter().chain(ignore).copied().collect();
+        problems.extend(query.unexpected(&known));
+        (Some(query), problems)
+    }
+
     /// The first value of `name`, if present.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {

@@ -372,3 +372,22 @@ mod antientropy {
         }
     }
 }
+
+mod coarsen {
+    use proptest::prelude::*;
+    use shardscope_core::merkle::antientropy::{Entries, MerkleTree};
+
+    proptest! {
+        #[test]
+        fn coarsening_equals_building_at_the_smaller_depth(
+            entries in proptest::collection::btree_map(any::<u64>(), any::<u64>(), 0..200),
+            fine in 0u32..=10,
+            coarse in 0u32..=10,
+        ) {
+            let coarse = coarse.min(fine);
+            let entries: Entries = entries;
+            let tree = MerkleTree::build(&entries, fine).unwrap();
+            prop_assert_eq!(tree.coarsen(coarse), MerkleTree::build(&entries, coarse).unwrap());
+        }
+    }
+}

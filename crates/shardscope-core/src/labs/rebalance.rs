@@ -149,32 +149,11 @@ impl Params {
     /// rather than to the lab (such as `embed`).
     #[must_use]
     pub fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
-        let query = Query::parse(input);
         let defaults = Self::default();
-        let mut problems = Vec::new();
-        if query.is_empty() {
+        let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);
+        let Some(query) = query else {
             return (defaults, problems);
-        }
-        match query.get("v") {
-            Some(v) if v == VERSION.to_string() => {}
-            Some(v) => {
-                problems.push(Problem {
-                    field: "v".into(),
-                    message: format!(
-                        "link version “{}” is not one this site reads (it reads {VERSION}); showing the defaults",
-                        crate::query::echo(v)
-                    ),
-                });
-                return (defaults, problems);
-            }
-            None => problems.push(Problem {
-                field: "v".into(),
-                message: format!("the link has no version; reading it as version {VERSION}"),
-            }),
-        }
-        let known: Vec<&str> = PARAMS.iter().chain(ignore).copied().collect();
-        problems.extend(query.unexpected(&known));
-
+        };
         let choices: Vec<(&str, AlgorithmChoice)> = AlgorithmChoice::ALL.iter().map(|a| (a.slug(), *a)).collect();
         let algorithm = query.choice(
             "alg",

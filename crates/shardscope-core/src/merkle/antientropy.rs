@@ -104,6 +104,32 @@ impl MerkleTree {
         Ok(tree)
     }
 
+    /// The same entries' tree with `2^depth` leaves, `depth` ≤ this tree's depth, computed from
+    /// this tree's leaves: a coarse leaf's range is the union of its fine leaves' ranges, and the
+    /// XOR of their hashes is the XOR over all its entries, so no entry needs hashing again.
+    ///
+    /// # Panics
+    /// If `depth` exceeds this tree's depth.
+    #[must_use]
+    pub fn coarsen(&self, depth: u32) -> Self {
+        assert!(
+            depth <= self.depth,
+            "cannot refine a tree from depth {} to {depth}",
+            self.depth
+        );
+        let leaves = 1usize << depth;
+        let group = 1usize << (self.depth - depth);
+        let fine = &self.nodes[1usize << self.depth..];
+        let mut nodes = vec![0; 2 * leaves];
+        for (i, chunk) in fine.chunks(group).enumerate() {
+            nodes[leaves + i] = chunk.iter().fold(0, |acc, h| acc ^ h);
+        }
+        for i in (1..leaves).rev() {
+            nodes[i] = interior_hash(nodes[2 * i], nodes[2 * i + 1]);
+        }
+        Self { depth, nodes }
+    }
+
     /// The tree's depth: it has `2^depth` leaves.
     #[must_use]
     pub fn depth(&self) -> u32 {
