@@ -5,16 +5,18 @@
 //!
 //! ```text
 //! shardscope rebalance 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add'
+//! shardscope antientropy 'v=1&keys=100000&seed=42&depth=10&replicas=2&damage=drop&n=5&step=0&focus=1'
 //! shardscope labs
 //! ```
 
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
+use shardscope_core::labs::antientropy;
 use shardscope_core::labs::rebalance::{Params, Run};
 use shardscope_core::labs::CATALOG;
 
-const USAGE: &str = "usage: shardscope rebalance QUERY | shardscope labs";
+const USAGE: &str = "usage: shardscope rebalance QUERY | shardscope antientropy QUERY | shardscope labs";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         },
+        ["antientropy", query] => anti_entropy(query),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -61,4 +64,27 @@ fn rebalance(query: &str) -> Result<Value, String> {
         "peak_to_mean_after": report.peak_to_mean_after,
         "loads": loads,
     }))
+}
+
+fn anti_entropy(query: &str) -> Value {
+    let (params, problems) = antientropy::Params::from_query(query);
+    let mut job = antientropy::Job::new(params);
+    while !job.step() {}
+    let r = job.report().expect("a finished job has a report");
+    let hex = |h: &u128| format!("{h:032x}");
+    json!({
+        "query": params.to_query(),
+        "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "sizes": r.sizes,
+        "differing_keys": r.differing_keys,
+        "full_compare_bytes": r.full_compare_bytes,
+        "differing_leaves": r.diff.leaves,
+        "levels": r.diff.levels.iter().map(|l| json!({ "level": l.level, "compared": l.compared, "differing": l.differing })).collect::<Vec<_>>(),
+        "hashes_compared": r.diff.hashes_compared(),
+        "bytes_exchanged": r.diff.bytes_exchanged(),
+        "roots_before": r.roots_before.iter().map(hex).collect::<Vec<_>>(),
+        "roots_after": r.roots_after.iter().map(hex).collect::<Vec<_>>(),
+        "rounds": r.rounds.iter().map(|((x, y), rep)| json!({ "pair": [x, y], "sent": rep.sent, "over_streamed": rep.over_streamed, "fixed": rep.fixed })).collect::<Vec<_>>(),
+        "chart": r.chart.iter().map(|c| json!({ "depth": c.depth, "tree_nodes": c.tree_nodes, "compared": c.compared, "differing_leaves": c.differing_leaves, "sent": c.sent, "over_streamed": c.over_streamed })).collect::<Vec<_>>(),
+    })
 }

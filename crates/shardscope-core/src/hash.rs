@@ -144,6 +144,11 @@ impl Stream {
         hash_u64(self.seed, self.counter)
     }
 
+    /// The next 32 random bits (the high half of [`next_u64`](Self::next_u64)).
+    pub fn next_u32(&mut self) -> u32 {
+        high32(self.next_u64())
+    }
+
     /// A number in `0..bound` (`bound` > 0), by Lemire's multiply-and-shift, whose bias is below
     /// `bound / 2^64`: negligible for the sizes labs use.
     ///
@@ -171,4 +176,10 @@ impl Stream {
         pool.truncate(count as usize);
         pool
     }
+}
+
+/// The high 32 bits of a 64-bit value.
+#[must_use]
+pub fn high32(x: u64) -> u32 {
+    u32::try_from(x >> 32).expect("a 64-bit value shifted right by 32 fits in 32 bits")
 }

@@ -128,18 +128,19 @@ impl Query {
         T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
     {
         let Some(raw) = self.get(name) else { return default };
-        match raw.trim().parse::<T>() {
+        let trimmed = raw.trim();
+        // A number too large (or negative) for the field's type is still a number: say it is out
+        // of range rather than "not a whole number".
+        let digits = trimmed.strip_prefix('-').unwrap_or(trimmed);
+        let numeric = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        match trimmed.parse::<T>() {
             Ok(value) if range.contains(&value) => value,
             Ok(_) => {
-                problems.push(Problem {
-                    field: name.into(),
-                    message: format!(
-                        "{} is outside {}–{}; using {default}",
-                        echo(raw),
-                        range.start(),
-                        range.end()
-                    ),
-                });
+                problems.push(out_of_range(name, raw, &range, default));
+                default
+            }
+            Err(_) if numeric => {
+                problems.push(out_of_range(name, raw, &range, default));
                 default
             }
             Err(_) => {
@@ -176,6 +177,18 @@ impl Query {
             ),
         });
         default.1
+    }
+}
+
+fn out_of_range<T: fmt::Display>(name: &str, raw: &str, range: &RangeInclusive<T>, default: T) -> Problem {
+    Problem {
+        field: name.into(),
+        message: format!(
+            "{} is outside {}–{}; using {default}",
+            echo(raw.trim()),
+            range.start(),
+            range.end()
+        ),
     }
 }
 

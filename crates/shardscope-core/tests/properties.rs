@@ -391,3 +391,94 @@ mod coarsen {
         }
     }
 }
+
+mod antientropy_lab {
+    use proptest::prelude::*;
+    use shardscope_core::labs::antientropy::{Command, Damage, Job, Model, Params};
+
+    fn run(p: Params) -> shardscope_core::labs::antientropy::Report {
+        let mut job = Job::new(p);
+        while !job.step() {}
+        job.report().unwrap().clone()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn damage_is_exact_and_repair_converges(
+            keys in 1u32..3_000, seed: u64, depth in 0u32..=12, three: bool, kind in 0usize..4, n in 1u32..50,
+        ) {
+            let p = Params { keys, seed, depth, replicas: if three { 3 } else { 2 }, damage: Damage::ALL[kind], count: n.min(keys), step: 0, focus: 1 };
+            let r = run(p);
+            // Each kind of damage touches exactly `count` keys of B.
+            prop_assert_eq!(r.differing_keys, u64::from(p.count));
+            prop_assert!(r.roots_after.windows(2).all(|w| w[0] == w[1]), "roots after repair differ");
+            prop_assert_ne!(r.roots_before[0], r.roots_before[1]);
+            // The chart's prediction for the chosen depth is what the first repair round did.
+            let at_depth = r.chart.iter().find(|c| c.depth == depth).unwrap();
+            let (pair, first) = r.rounds[0];
+            prop_assert_eq!(pair, (0, 1));
+            prop_assert_eq!((at_depth.sent, at_depth.over_streamed), (first.sent, first.over_streamed));
+            prop_assert_eq!(at_depth.compared, r.diff.hashes_compared());
+            prop_assert_eq!(at_depth.differing_leaves, r.diff.leaves.len() as u64);
+        }
+
+        #[test]
+        fn any_query_gives_valid_params(input in ".{0,160}") {
+            let (p, _) = Params::from_query(&input);
+            prop_assert!(p.count <= p.keys && p.step <= p.repaired_step() && p.focus <= p.tree_nodes());
+        }
+
+        #[test]
+        fn permalinks_round_trip(keys in 1u32..=1_000_000, seed: u64, depth in 0u32..=20, kind in 0usize..4, n: u32, steps in 0u32..30) {
+            let mut m = Model::new(Params { keys, seed, depth, damage: Damage::ALL[kind], count: 1 + n % keys, ..Params::default() });
+            for _ in 0..steps {
+                m.apply(Command::Next);
+            }
+            let (parsed, problems) = Params::from_query(&m.params.to_query());
+            prop_assert_eq!(parsed, m.params);
+            prop_assert!(problems.is_empty());
+        }
+    }
+
+    #[test]
+    fn hostile_values_are_clamped_with_a_message() {
+        let (p, problems) = Params::from_query("v=1&depth=40&keys=1000000000000&n=5&damage=meteor&focus=0");
+        assert_eq!((p.depth, p.keys), (Params::default().depth, Params::default().keys));
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter().any(|t| t.starts_with("depth: 40 is outside 0–20")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|t| t.starts_with("keys: 1000000000000 is outside")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("“meteor” is not one of drop, corrupt, range, random")),
+            "{text:?}"
+        );
+        assert!(text.iter().any(|t| t.starts_with("focus: 0 is outside")), "{text:?}");
+        let (p, problems) = Params::from_query("v=1&keys=10&n=50");
+        assert_eq!(p.count, 10);
+        assert!(problems[0].message.contains("more than the 10 keys"));
+    }
+
+    #[test]
+    fn the_walkthrough_stops_before_repair_until_asked() {
+        let mut m = Model::new(Params {
+            depth: 2,
+            ..Params::default()
+        });
+        for _ in 0..10 {
+            m.apply(Command::Next);
+        }
+        assert_eq!(m.params.step, 3); // Root, level 1 and level 2 (the leaves) compared.
+        m.apply(Command::Repair);
+        assert_eq!(m.params.step, 4);
+        m.apply(Command::SetDepth(5));
+        assert_eq!((m.params.step, m.params.focus), (0, 1));
+    }
+}

@@ -5,6 +5,7 @@
 
 mod app;
 mod hooks;
+mod lab;
 mod labs;
 mod panic;
 mod registry;

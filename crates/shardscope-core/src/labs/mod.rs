@@ -4,6 +4,7 @@
 //! `Model` with an `apply(Command)` reducer the web component delegates to, and whatever
 //! computation the lab shows, written so that it can run in chunks without blocking a browser.
 
+pub mod antientropy;
 pub mod rebalance;
 
 /// What the home page says about a lab. The web crate pairs each entry with its component, and a

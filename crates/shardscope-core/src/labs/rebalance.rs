@@ -46,6 +46,12 @@ impl AlgorithmChoice {
         }
     }
 
+    /// The choice with this permalink name.
+    #[must_use]
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.slug() == slug)
+    }
+
     /// The name shown to people.
     #[must_use]
     pub fn label(self) -> &'static str {

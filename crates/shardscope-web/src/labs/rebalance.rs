@@ -1,8 +1,6 @@
 //! The Rebalance lab's component: maps form events to `rebalance::Command`s and the model and its
 //! report to markup. All computation is in `shardscope_core::labs::rebalance`.
 
-use std::rc::Rc;
-
 use shardscope_core::labs::rebalance::{
     AlgorithmChoice, Command, Event as LabEvent, Model, NodeLoad, Params, Report, Run, MAX_KEYS, MAX_NODES,
 };
@@ -11,23 +9,36 @@ use shardscope_core::ring::MAX_VNODES;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::hooks::{use_chunked, use_permalink_sync, Chunked, Progress, EMBED_PARAM};
+use crate::hooks::{use_chunked, Chunked, Progress};
+use crate::lab::{group_digits, group_float, number_field, percent, share, unfinished, use_lab, LabModel};
 use crate::widgets::TextField;
 
-/// The slug this lab has in the registry.
-const SLUG: &str = "rebalance";
+impl LabModel for Model {
+    type Params = Params;
+    type Command = Command;
+    const SLUG: &'static str = "rebalance";
+    const TITLE: &'static str = "Rebalance";
 
-/// Yew's reducer around the core model: it only delegates.
-#[derive(PartialEq)]
-struct State(Model);
-
-impl Reducible for State {
-    type Action = Command;
-
-    fn reduce(self: Rc<Self>, command: Command) -> Rc<Self> {
-        let mut model = self.0.clone();
-        model.apply(command);
-        Rc::new(Self(model))
+    fn with_params(params: Params) -> Self {
+        Model::new(params)
+    }
+    fn params(&self) -> Params {
+        self.params
+    }
+    fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+    fn apply(&mut self, command: Command) {
+        Model::apply(self, command);
+    }
+    fn load(params: Params) -> Command {
+        Command::Load(params)
+    }
+    fn parse(query: &str, ignore: &[&str]) -> (Params, Vec<Problem>) {
+        Params::from_query_ignoring(query, ignore)
+    }
+    fn write(params: &Params) -> String {
+        params.to_query()
     }
 }
 
@@ -76,58 +87,21 @@ fn start_job(params: &Params) -> Result<Job, String> {
 /// The Rebalance lab.
 #[function_component]
 pub fn RebalanceLab() -> Html {
-    let initial_query = crate::hooks::use_lab_query();
-    let initial = use_memo((), move |()| {
-        Params::from_query_ignoring(&initial_query, &[EMBED_PARAM])
-    });
-    let problems = use_state(|| initial.1.clone());
-    let state = use_reducer(|| State(Model::new(initial.0)));
+    let lab = use_lab::<Model>();
     let input_note = use_state(|| None::<String>);
-    let model = &state.0;
-    let canonical = model.params.to_query();
-
-    {
-        let state = state.clone();
-        let problems = problems.clone();
-        use_permalink_sync(
-            canonical.clone(),
-            Callback::from(move |query: String| {
-                let (params, found) = Params::from_query_ignoring(&query, &[EMBED_PARAM]);
-                problems.set(found);
-                state.dispatch(Command::Load(params));
-            }),
-        );
-    }
+    let model = lab.model();
+    let canonical = lab.canonical.clone();
     let progress = use_chunked(model.params, start_job);
-
-    // Maps a field's committed text to a command, or to a note saying what was wrong with it.
-    let number_field = |make: fn(u64) -> Option<Command>, what: &'static str| {
-        let state = state.clone();
-        let input_note = input_note.clone();
-        Callback::from(move |raw: String| match raw.trim().parse::<u64>().ok().and_then(make) {
-            Some(command) => {
-                input_note.set(None);
-                state.dispatch(command);
-            }
-            None => input_note.set(Some(format!(
-                "{what}: “{}” is not a whole number in range",
-                shardscope_core::query::echo(&raw)
-            ))),
-        })
-    };
+    let number_field = |make, what| number_field(&lab, &input_note, what, make);
     let on_nodes = number_field(|v| u32::try_from(v).ok().map(Command::SetNodes), "Nodes");
     let on_keys = number_field(|v| u32::try_from(v).ok().map(Command::SetKeys), "Keys");
     let on_vnodes = number_field(|v| u32::try_from(v).ok().map(Command::SetVnodes), "Virtual nodes");
     let on_seed = number_field(|v| Some(Command::SetSeed(v)), "Seed");
-    let on_algorithm = {
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(a) = AlgorithmChoice::ALL.into_iter().find(|a| a.slug() == value) {
-                state.dispatch(Command::SetAlgorithm(a));
-            }
-        })
-    };
+    let on_algorithm = lab.on(|e: Event| {
+        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+        // The select only offers known slugs.
+        Command::SetAlgorithm(AlgorithmChoice::from_slug(&value).unwrap_or(Params::default().algorithm))
+    });
     let remove_choice = use_state(|| model.params.nodes.saturating_sub(1));
     let on_remove_choice = {
         let remove_choice = remove_choice.clone();
@@ -137,18 +111,10 @@ pub fn RebalanceLab() -> Html {
             }
         })
     };
-    let on_add = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Command::AddNode))
-    };
+    let on_add = lab.on(|_: MouseEvent| Command::AddNode);
     let on_remove = {
-        let state = state.clone();
         let remove_choice = remove_choice.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Command::RemoveNode(*remove_choice)))
-    };
-    let on_dismiss = {
-        let problems = problems.clone();
-        Callback::from(move |_: MouseEvent| problems.set(Vec::new()))
+        lab.on(move |_: MouseEvent| Command::RemoveNode(*remove_choice))
     };
 
     let p = model.params;
@@ -160,7 +126,7 @@ pub fn RebalanceLab() -> Html {
                 { "A cluster of nodes owns a set of keys. When one node joins or leaves, how many keys must change owner? " }
                 { "hash mod N moves almost all of them; consistent algorithms move only the share of the node that changed." }
             </p>
-            { url_problems(&problems, on_dismiss) }
+            { lab.problems_banner() }
             <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label>
                     <span>{ "Algorithm" }</span>
@@ -194,11 +160,9 @@ pub fn RebalanceLab() -> Html {
                     <button type="button" id="remove-node" onclick={on_remove} disabled={p.nodes < 2}>{ "Remove it" }</button>
                 </div>
             </fieldset>
-            if let Some(note) = model.notice.clone().or_else(|| (*input_note).clone()) {
-                <p class="notice" role="status" id="notice">{ note }</p>
-            }
+            { lab.notice(input_note.as_deref()) }
             { results(&p, &canonical, &progress) }
-            { share(&canonical) }
+            { share(Model::SLUG, Model::TITLE, &canonical) }
         </article>
     }
 }
@@ -210,41 +174,10 @@ fn describe_event(p: &Params) -> String {
     }
 }
 
-fn url_problems(problems: &[Problem], on_dismiss: Callback<MouseEvent>) -> Html {
-    if problems.is_empty() {
-        return Html::default();
-    }
-    html! {
-        <section class="url-problems" role="alert" id="url-problems">
-            <h2>{ "This link had problems" }</h2>
-            <ul>{ for problems.iter().map(|p| html! { <li><code>{ &p.field }</code>{ " — " }{ &p.message }</li> }) }</ul>
-            <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button>
-        </section>
-    }
-}
-
 fn results(p: &Params, canonical: &str, progress: &Progress<Report>) -> Html {
     match progress {
-        Progress::Running { done, total } => html! {
-            <section class="results" aria-busy="true" data-state="running">
-                <label class="progress">
-                    <span>{ format!("Placing keys… {}%", done * 100 / (*total).max(1)) }</span>
-                    <progress max={total.to_string()} value={done.to_string()} />
-                </label>
-            </section>
-        },
-        Progress::Failed(message) => html! {
-            <section class="results" data-state="failed"><p class="notice" role="alert">{ message }</p></section>
-        },
         Progress::Done(report) => report_view(p, canonical, report),
-    }
-}
-
-fn percent(part: f64, whole: f64) -> String {
-    if whole > 0.0 {
-        format!("{:.1}%", 100.0 * part / whole)
-    } else {
-        "–".into()
+        other => unfinished(other, "Placing keys").unwrap_or_default(),
     }
 }
 
@@ -327,61 +260,9 @@ fn load_row(l: &NodeLoad, peak: u64) -> Html {
     }
 }
 
-fn share(canonical: &str) -> Html {
-    let link = format!("#/lab/{SLUG}?{canonical}");
-    let page = gloo::utils::window().location();
-    let base = format!(
-        "{}{}",
-        page.origin().unwrap_or_default(),
-        page.pathname().unwrap_or_default()
-    );
-    let embed = format!(
-        "<iframe src=\"{base}?{EMBED_PARAM}=1#/lab/{SLUG}?{canonical}\" title=\"Shardscope: Rebalance\" width=\"100%\" height=\"720\"></iframe>"
-    );
-    html! {
-        <section class="share" aria-label="Share">
-            <p><a id="permalink" href={link}>{ "Permalink to exactly this state" }</a></p>
-            <details>
-                <summary>{ "Embed in a page or slide" }</summary>
-                <pre><code>{ embed }</code></pre>
-            </details>
-        </section>
-    }
-}
-
-/// Formats `1234567` as `1,234,567`.
-fn group_digits(n: u64) -> String {
-    group(&n.to_string())
-}
-
-/// Formats a non-negative float, rounded to a whole number, with grouped digits.
-fn group_float(x: f64) -> String {
-    group(&format!("{x:.0}"))
-}
-
-fn group(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn digits_are_grouped_in_threes() {
-        assert_eq!(group_digits(0), "0");
-        assert_eq!(group_digits(999), "999");
-        assert_eq!(group_digits(1_000), "1,000");
-        assert_eq!(group_digits(1_234_567), "1,234,567");
-        assert_eq!(group_float(87_499.6), "87,500");
-    }
 
     #[test]
     fn rendezvous_chunks_shrink_with_nodes() {

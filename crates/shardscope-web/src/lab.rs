@@ -1,0 +1,239 @@
+//! What every lab component shares: its model behind a Yew reducer, its state in the URL, the
+//! banner for a bad link, the progress view, the share links and number formatting.
+//!
+//! A lab implements [`LabModel`] for its core model (a few one-line delegations) and calls
+//! [`use_lab`]; everything else here is rendering helpers.
+
+use std::rc::Rc;
+
+use shardscope_core::query::{echo, Problem};
+use yew::prelude::*;
+
+use crate::hooks::{use_lab_query, use_permalink_sync, Progress, EMBED_PARAM};
+
+/// A core lab model as the web shell drives it.
+pub trait LabModel: Clone + PartialEq + 'static {
+    /// The lab's whole state (what its permalink holds).
+    type Params: Copy + PartialEq + 'static;
+    /// What a user can do.
+    type Command: 'static;
+    /// The lab's slug in the registry.
+    const SLUG: &'static str;
+    /// The lab's title (for the embed snippet).
+    const TITLE: &'static str;
+    /// A model with these parameters.
+    fn with_params(params: Self::Params) -> Self;
+    /// The current parameters.
+    fn params(&self) -> Self::Params;
+    /// Why the last command was refused or adjusted.
+    fn notice(&self) -> Option<&str>;
+    /// Applies a command (the core model's reducer).
+    fn apply(&mut self, command: Self::Command);
+    /// The command that replaces the whole state.
+    fn load(params: Self::Params) -> Self::Command;
+    /// Reads a permalink query, ignoring the page's own parameters.
+    fn parse(query: &str, ignore: &[&str]) -> (Self::Params, Vec<Problem>);
+    /// Writes the permalink query.
+    fn write(params: &Self::Params) -> String;
+}
+
+/// Yew's reducer around a core model: it only delegates.
+#[derive(PartialEq)]
+pub struct Reduced<M>(pub M);
+
+impl<M: LabModel> Reducible for Reduced<M> {
+    type Action = M::Command;
+
+    fn reduce(self: Rc<Self>, command: M::Command) -> Rc<Self> {
+        let mut model = self.0.clone();
+        model.apply(command);
+        Rc::new(Self(model))
+    }
+}
+
+/// A lab's state as its component sees it.
+pub struct Lab<M: LabModel> {
+    /// The model; dispatch commands to it.
+    pub state: UseReducerHandle<Reduced<M>>,
+    /// What was wrong with the link the lab was opened with.
+    pub problems: UseStateHandle<Vec<Problem>>,
+    /// The permalink query of the current state.
+    pub canonical: String,
+}
+
+impl<M: LabModel> Lab<M> {
+    /// The model.
+    pub fn model(&self) -> &M {
+        &self.state.0
+    }
+
+    /// A callback that dispatches the command `make` builds from an event.
+    pub fn on<E: 'static>(&self, make: impl Fn(E) -> M::Command + 'static) -> Callback<E> {
+        let state = self.state.clone();
+        Callback::from(move |e| state.dispatch(make(e)))
+    }
+
+    /// The model's notice, or else `field_note` (what was wrong with a typed value), if any.
+    pub fn notice(&self, field_note: Option<&str>) -> Html {
+        match self.model().notice().or(field_note) {
+            Some(text) => html! { <p class="notice" role="status" id="notice">{ text }</p> },
+            None => Html::default(),
+        }
+    }
+
+    /// The banner for the link's problems, with a working Dismiss button.
+    pub fn problems_banner(&self) -> Html {
+        let problems = self.problems.clone();
+        url_problems(
+            &self.problems,
+            Callback::from(move |_: MouseEvent| problems.set(Vec::new())),
+        )
+    }
+}
+
+/// The model of a lab, initialised from the URL and kept in step with it.
+#[hook]
+pub fn use_lab<M: LabModel>() -> Lab<M> {
+    let initial_query = use_lab_query();
+    let initial = use_memo((), move |()| M::parse(&initial_query, &[EMBED_PARAM]));
+    let problems = use_state(|| initial.1.clone());
+    let state = use_reducer(|| Reduced(M::with_params(initial.0)));
+    let canonical = M::write(&state.0.params());
+    {
+        let state = state.clone();
+        let problems = problems.clone();
+        use_permalink_sync(
+            canonical.clone(),
+            Callback::from(move |query: String| {
+                let (params, found) = M::parse(&query, &[EMBED_PARAM]);
+                problems.set(found);
+                state.dispatch(M::load(params));
+            }),
+        );
+    }
+    Lab {
+        state,
+        problems,
+        canonical,
+    }
+}
+
+/// The banner that lists what was wrong with a link.
+pub fn url_problems(problems: &[Problem], on_dismiss: Callback<MouseEvent>) -> Html {
+    if problems.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <section class="url-problems" role="alert" id="url-problems">
+            <h2>{ "This link had problems" }</h2>
+            <ul>{ for problems.iter().map(|p| html! { <li><code>{ &p.field }</code>{ " — " }{ &p.message }</li> }) }</ul>
+            <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button>
+        </section>
+    }
+}
+
+/// The progress bar or error while a computation runs; `None` once it is done.
+pub fn unfinished<T>(progress: &Progress<T>, what: &str) -> Option<Html> {
+    match progress {
+        Progress::Running { done, total } => Some(html! {
+            <section class="results" aria-busy="true" data-state="running">
+                <label class="progress">
+                    <span>{ format!("{what}… {}%", done * 100 / (*total).max(1)) }</span>
+                    <progress max={total.to_string()} value={done.to_string()} />
+                </label>
+            </section>
+        }),
+        Progress::Failed(message) => Some(html! {
+            <section class="results" data-state="failed"><p class="notice" role="alert">{ message }</p></section>
+        }),
+        Progress::Done(_) => None,
+    }
+}
+
+/// The permalink and the embed snippet for a lab in state `canonical`.
+pub fn share(slug: &str, title: &str, canonical: &str) -> Html {
+    let link = format!("#/lab/{slug}?{canonical}");
+    let page = gloo::utils::window().location();
+    let base = format!(
+        "{}{}",
+        page.origin().unwrap_or_default(),
+        page.pathname().unwrap_or_default()
+    );
+    let embed = format!(
+        "<iframe src=\"{base}?{EMBED_PARAM}=1#/lab/{slug}?{canonical}\" title=\"Shardscope: {title}\" width=\"100%\" height=\"720\"></iframe>"
+    );
+    html! {
+        <section class="share" aria-label="Share">
+            <p><a id="permalink" href={link}>{ "Permalink to exactly this state" }</a></p>
+            <details>
+                <summary>{ "Embed in a page or slide" }</summary>
+                <pre><code>{ embed }</code></pre>
+            </details>
+        </section>
+    }
+}
+
+/// Maps a field's committed text through `make` to a command, or sets `note` to say what was
+/// wrong with the text.
+pub fn number_field<M: LabModel>(
+    lab: &Lab<M>,
+    note: &UseStateHandle<Option<String>>,
+    what: &'static str,
+    make: fn(u64) -> Option<M::Command>,
+) -> Callback<String> {
+    let state = lab.state.clone();
+    let note = note.clone();
+    Callback::from(move |raw: String| match raw.trim().parse::<u64>().ok().and_then(make) {
+        Some(command) => {
+            note.set(None);
+            state.dispatch(command);
+        }
+        None => note.set(Some(format!("{what}: “{}” is not a whole number in range", echo(&raw)))),
+    })
+}
+
+/// Formats `1234567` as `1,234,567`.
+pub fn group_digits(n: u64) -> String {
+    group(&n.to_string())
+}
+
+/// Formats a non-negative float, rounded to a whole number, with grouped digits.
+pub fn group_float(x: f64) -> String {
+    group(&format!("{x:.0}"))
+}
+
+fn group(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `part` as a percentage of `whole`, one decimal.
+pub fn percent(part: f64, whole: f64) -> String {
+    if whole > 0.0 {
+        format!("{:.1}%", 100.0 * part / whole)
+    } else {
+        "–".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_grouped_in_threes() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1_000), "1,000");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
+        assert_eq!(group_float(87_499.6), "87,500");
+        assert_eq!(percent(1.0, 8.0), "12.5%");
+        assert_eq!(percent(1.0, 0.0), "–");
+    }
+}
