@@ -226,14 +226,20 @@ test('every control is reachable by keyboard, named, and shows focus', async ({ 
   await waitForResults(page, 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=remove-7');
 });
 
+const WIDE_STATES = [
+  ['rebalance', 'v=1&alg=ring&nodes=64&keys=1000&vnodes=1&seed=3&event=add'],
+  ['anti-entropy', 'v=1&keys=2000&seed=3&depth=12&replicas=3&damage=random&n=9&step=14&focus=1'],
+];
 for (const width of [360, 1440]) {
-  test(`the lab fits a ${width} px wide screen without sideways scrolling`, async ({ page }) => {
-    await page.setViewportSize({ width, height: 900 });
-    await page.goto('./#/lab/rebalance?v=1&alg=ring&nodes=64&keys=1000&vnodes=1&seed=3&event=add');
-    await waitForResults(page, 'v=1&alg=ring&nodes=64&keys=1000&vnodes=1&seed=3&event=add');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-  });
+  for (const [slug, q] of WIDE_STATES) {
+    test(`${slug} fits a ${width} px wide screen without sideways scrolling`, async ({ page }) => {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`./#/lab/${slug}?${q}`);
+      await waitForResults(page, q);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+    });
+  }
 }
 
 test('light and dark themes follow the OS preference', async ({ page }) => {

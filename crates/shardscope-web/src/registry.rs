@@ -5,6 +5,7 @@
 use shardscope_core::labs::{LabInfo, CATALOG};
 use yew::{html, Html};
 
+use crate::labs::antientropy::AntiEntropyLab;
 use crate::labs::rebalance::RebalanceLab;
 
 /// A lab as the site knows it.
@@ -20,6 +21,7 @@ pub struct Lab {
 fn component_for(slug: &str) -> Option<fn() -> Html> {
     match slug {
         "rebalance" => Some(|| html! { <RebalanceLab /> }),
+        "anti-entropy" => Some(|| html! { <AntiEntropyLab /> }),
         _ => None,
     }
 }

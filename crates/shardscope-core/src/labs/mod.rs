@@ -20,8 +20,17 @@ pub struct LabInfo {
 }
 
 /// Every lab, in the order the home page lists them.
-pub const CATALOG: &[LabInfo] = &[LabInfo {
-    slug: "rebalance",
-    title: "Rebalance",
-    summary: "Add or remove one node and count the keys that move: hash mod N against ring, rendezvous and jump hash.",
-}];
+pub const CATALOG: &[LabInfo] = &[
+    LabInfo {
+        slug: "rebalance",
+        title: "Rebalance",
+        summary:
+            "Add or remove one node and count the keys that move: hash mod N against ring, rendezvous and jump hash.",
+    },
+    LabInfo {
+        slug: "anti-entropy",
+        title: "Anti-entropy",
+        summary:
+            "Replicas drift apart; Merkle trees find the damaged ranges level by level and repair streams only those.",
+    },
+];

@@ -1,4 +1,5 @@
 //! One module per lab component; each maps user events to its core model's commands and the
 //! model to markup, and nothing more.
 
+pub mod antientropy;
 pub mod rebalance;

@@ -1,0 +1,422 @@
+//! The Anti-entropy lab's component: maps controls to `antientropy::Command`s and the model and its
+//! report to a tree view, a level-by-level comparison, the repair and the depth trade-off chart.
+//! All computation is in `shardscope_core::labs::antientropy`.
+
+use shardscope_core::labs::antientropy::{
+    Command, Damage, DepthCost, Job, Model, Params, Report, CHART_DEPTH, MAX_KEYS,
+};
+use shardscope_core::merkle::antientropy::{MerkleTree, MAX_DEPTH};
+use shardscope_core::query::Problem;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::hooks::{use_chunked, Chunked, Progress};
+use crate::lab::{group_digits, number_field, share, unfinished, use_lab, Lab, LabModel};
+use crate::widgets::TextField;
+
+impl LabModel for Model {
+    type Params = Params;
+    type Command = Command;
+    const SLUG: &'static str = "anti-entropy";
+    const TITLE: &'static str = "Anti-entropy";
+
+    fn with_params(params: Params) -> Self {
+        Model::new(params)
+    }
+    fn params(&self) -> Params {
+        self.params
+    }
+    fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+    fn apply(&mut self, command: Command) {
+        Model::apply(self, command);
+    }
+    fn load(params: Params) -> Command {
+        Command::Load(params)
+    }
+    fn parse(query: &str, ignore: &[&str]) -> (Params, Vec<Problem>) {
+        Params::from_query_ignoring(query, ignore)
+    }
+    fn write(params: &Params) -> String {
+        params.to_query()
+    }
+}
+
+impl Chunked for Job {
+    type Output = Report;
+
+    fn step(&mut self) -> bool {
+        Job::step(self)
+    }
+
+    fn progress(&self) -> (u64, u64) {
+        Job::progress(self)
+    }
+
+    fn output(&self) -> Report {
+        self.report()
+            .expect("output is only asked for once the job is done")
+            .clone()
+    }
+}
+
+/// How many levels below the focused node the tree view draws.
+const VIEW_LEVELS: u32 = 4;
+
+fn level_of(node: u64) -> u32 {
+    node.ilog2()
+}
+
+/// The Anti-entropy lab.
+#[function_component]
+pub fn AntiEntropyLab() -> Html {
+    let lab = use_lab::<Model>();
+    let input_note = use_state(|| None::<String>);
+    let p = lab.model().params;
+    // The computation depends on the scenario only, not on the walkthrough's step or the view.
+    let scenario = Params { step: 0, focus: 1, ..p };
+    let progress = use_chunked(scenario, |s: &Params| Ok(Job::new(*s)));
+    let field = |what, make| number_field(&lab, &input_note, what, make);
+    let on_keys = field("Keys", |v| u32::try_from(v).ok().map(Command::SetKeys));
+    let on_seed = field("Seed", |v| Some(Command::SetSeed(v)));
+    let on_depth = field("Depth", |v| u32::try_from(v).ok().map(Command::SetDepth));
+    let on_count = field("Damaged keys", |v| u32::try_from(v).ok().map(Command::SetCount));
+    let on_replicas = lab.on(|e: Event| {
+        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+        Command::SetReplicas(value.parse().unwrap_or(2))
+    });
+    let on_damage = lab.on(|e: Event| {
+        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+        Command::SetDamage(
+            Damage::ALL
+                .into_iter()
+                .find(|d| d.slug() == value)
+                .unwrap_or(Damage::DropWrites),
+        )
+    });
+
+    html! {
+        <article class="lab" aria-labelledby="lab-title">
+            <h1 id="lab-title">{ Model::TITLE }</h1>
+            <p class="lede">
+                { "Replicas of one keyspace drift apart: a write is dropped, a value rots, a range is lost. " }
+                { "Dynamo, Cassandra and Riak find the damage by comparing Merkle trees from the root down, then stream only the key ranges whose leaves differ." }
+            </p>
+            { lab.problems_banner() }
+            <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <TextField id="keys" label={format!("Keys (1–{})", group_digits(MAX_KEYS.into()))} value={p.keys.to_string()}
+                    min="1" max={MAX_KEYS.to_string()} on_commit={on_keys} />
+                <TextField id="depth" label={format!("Tree depth (0–{MAX_DEPTH}; 2^depth leaves)")} value={p.depth.to_string()}
+                    min="0" max={MAX_DEPTH.to_string()} on_commit={on_depth} />
+                <label>
+                    <span>{ "Replicas" }</span>
+                    <select id="replicas" onchange={on_replicas}>
+                        { for [2u32, 3].iter().map(|r| html! { <option value={r.to_string()} selected={*r == p.replicas}>{ r }</option> }) }
+                    </select>
+                </label>
+                <label>
+                    <span>{ "Damage on each other replica" }</span>
+                    <select id="damage" onchange={on_damage}>
+                        { for Damage::ALL.iter().map(|d| html! { <option value={d.slug()} selected={*d == p.damage}>{ d.label() }</option> }) }
+                    </select>
+                </label>
+                <TextField id="count" label="Damaged keys per replica" value={p.count.to_string()} min="1" max={p.keys.to_string()} on_commit={on_count} />
+                <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={on_seed} />
+            </form>
+            { lab.notice(input_note.as_deref()) }
+            {
+                match &progress {
+                    Progress::Done(report) => results(&lab, report),
+                    other => unfinished(other, "Building replicas and trees").unwrap_or_default(),
+                }
+            }
+            <section class="note">
+                <h2>{ "Why a fast hash here, and SHA-256 for proofs?" }</h2>
+                <p>{ "Anti-entropy guards against accidents: disks, networks and bugs do not search for hash collisions, so a fast 128-bit XXH3 is enough and keeps repairs cheap. A tamper-evident log guards against people: anyone can construct XXH3 collisions on purpose, so transparency logs (RFC 6962) hash with SHA-256, where no one can." }</p>
+            </section>
+            { share(Model::SLUG, Model::TITLE, &lab.canonical) }
+        </article>
+    }
+}
+
+fn results(lab: &Lab<Model>, r: &Report) -> Html {
+    let p = lab.model().params;
+    let repaired = p.step == p.repaired_step();
+    let compared_levels = p.step.min(p.depth + 1);
+    let status = if repaired {
+        "Repaired.".to_owned()
+    } else if compared_levels == 0 {
+        "Nothing compared yet: start at the roots.".to_owned()
+    } else {
+        format!("Compared levels 0–{} of {}.", compared_levels - 1, p.depth)
+    };
+    let all_compared = compared_levels == p.depth + 1;
+    let equal_after = r.roots_after.windows(2).all(|w| w[0] == w[1]);
+    html! {
+        <section class="results" aria-live="polite" data-state="done" data-query={lab.canonical.clone()}
+            data-differing-leaves={r.diff.leaves.len().to_string()} data-hashes={r.diff.hashes_compared().to_string()}>
+            <p>{ format!(
+                "Replica sizes: {}. Keys that differ between A and B: {}.",
+                r.sizes.iter().zip(["A", "B", "C"]).map(|(n, name)| format!("{name} {}", group_digits(*n))).collect::<Vec<_>>().join(", "),
+                group_digits(r.differing_keys),
+            ) }</p>
+            <fieldset class="walkthrough">
+                <legend>{ "Compare A and B, level by level" }</legend>
+                <p id="walk-status">{ status }</p>
+                <div class="event-buttons">
+                    <button type="button" id="back" onclick={lab.on(|_: MouseEvent| Command::Back)} disabled={p.step == 0}>{ "Step back" }</button>
+                    <button type="button" id="next" onclick={lab.on(|_: MouseEvent| Command::Next)} disabled={all_compared || repaired}>{ "Compare next level" }</button>
+                    <button type="button" id="repair" onclick={lab.on(|_: MouseEvent| Command::Repair)} disabled={repaired}>{ "Repair" }</button>
+                    <button type="button" id="restart" onclick={lab.on(|_: MouseEvent| Command::Restart)} disabled={p.step == 0}>{ "Restart" }</button>
+                </div>
+            </fieldset>
+            { tree_view(lab, &r.tree_a, &r.tree_b, compared_levels) }
+            { level_table(r, compared_levels) }
+            if all_compared || repaired {
+                <p class="headline" id="compare-summary">{ format!(
+                    "The trees found {} differing leaves with {} hash comparisons ({} bytes). Comparing every key instead would send {} bytes.",
+                    group_digits(r.diff.leaves.len() as u64),
+                    group_digits(r.diff.hashes_compared()),
+                    group_digits(r.diff.bytes_exchanged()),
+                    group_digits(r.full_compare_bytes),
+                ) }</p>
+            }
+            if repaired {
+                { repair_view(r, equal_after) }
+            }
+            { chart(&r.chart, p.depth) }
+        </section>
+    }
+}
+
+fn node_state(a: &MerkleTree, b: &MerkleTree, node: u64, compared_levels: u32) -> (&'static str, &'static str) {
+    // Top-down, a node is compared only when every ancestor differed; below an equal ancestor
+    // there is nothing to compare.
+    let mut up = node / 2;
+    while up >= 1 {
+        if a.node(up) == b.node(up) {
+            return ("skipped", "·");
+        }
+        up /= 2;
+    }
+    if level_of(node) >= compared_levels {
+        ("unknown", "?")
+    } else if a.node(node) == b.node(node) {
+        ("same", "=")
+    } else {
+        ("differs", "≠")
+    }
+}
+
+fn tree_view(lab: &Lab<Model>, a: &MerkleTree, b: &MerkleTree, compared_levels: u32) -> Html {
+    let focus = lab.model().params.focus;
+    let top = level_of(focus);
+    let rows = VIEW_LEVELS.min(a.depth() - top);
+    let (width, gap) = (640.0, 56.0);
+    let mut nodes = Vec::new();
+    let mut edges = Vec::new();
+    for k in 0..=rows {
+        let count = 1u64 << k;
+        for j in 0..count {
+            let node = (focus << k) + j;
+            let x = (j as f64 + 0.5) / count as f64 * width;
+            let y = 20.0 + f64::from(k) * gap;
+            if k > 0 {
+                let px = ((j / 2) as f64 + 0.5) / (count / 2) as f64 * width;
+                edges.push(html! { <line class="edge" x1={px.to_string()} y1={(y - gap).to_string()} x2={x.to_string()} y2={y.to_string()} /> });
+            }
+            let (class, mark) = node_state(a, b, node, compared_levels);
+            let level = level_of(node);
+            let leaf = level == a.depth();
+            let hashes = format!(
+                "A {:08x}…, B {:08x}…",
+                a.node(node).unwrap_or(0) >> 96,
+                b.node(node).unwrap_or(0) >> 96
+            );
+            let label = format!(
+                "node {node}, level {level}{}: {}; {hashes}{}",
+                if leaf { " (leaf)" } else { "" },
+                match class {
+                    "same" => "equal",
+                    "differs" => "differs",
+                    "skipped" => "not compared: an ancestor is equal",
+                    _ => "not compared yet",
+                },
+                if leaf || k == 0 { "" } else { "; press Enter to zoom in" },
+            );
+            let on_activate = (!leaf && k > 0).then(|| lab.on(move |_: MouseEvent| Command::Focus(node)));
+            // SVG groups have no built-in keyboard activation, so Enter and Space are wired here.
+            let on_key = (!leaf && k > 0).then(|| {
+                let zoom = lab.on(move |(): ()| Command::Focus(node));
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " {
+                        e.prevent_default();
+                        zoom.emit(());
+                    }
+                })
+            });
+            nodes.push(html! {
+                <g class={classes!("tree-node", class)} role={if on_activate.is_some() { "button" } else { "img" }}
+                    tabindex={on_activate.is_some().then_some("0")} aria-label={label.clone()}
+                    onclick={on_activate} onkeydown={on_key} data-node={node.to_string()}>
+                    <title>{ label }</title>
+                    <circle cx={x.to_string()} cy={y.to_string()} r="13" />
+                    <text x={x.to_string()} y={(y + 5.0).to_string()} text-anchor="middle">{ mark }</text>
+                </g>
+            });
+        }
+    }
+    let height = 40.0 + f64::from(rows) * gap;
+    html! {
+        <figure class="tree-view">
+            <figcaption>{ format!(
+                "A's and B's trees from node {focus} (level {top}) down {rows} levels. = equal, ≠ differs, ? not compared yet, · not needed (an ancestor is equal). Nodes below the top can be opened."
+            ) }</figcaption>
+            <svg viewBox={format!("0 0 {width} {height}")} role="group" aria-label="Merkle tree comparison">
+                { for edges }
+                { for nodes }
+            </svg>
+            <div class="event-buttons">
+                <button type="button" id="zoom-up" onclick={lab.on(move |_: MouseEvent| Command::Focus((focus / 2).max(1)))} disabled={focus == 1}>{ "Up one level" }</button>
+                <button type="button" id="zoom-root" onclick={lab.on(|_: MouseEvent| Command::Focus(1))} disabled={focus == 1}>{ "Back to the root" }</button>
+            </div>
+        </figure>
+    }
+}
+
+fn level_table(r: &Report, compared_levels: u32) -> Html {
+    let mut hashes = 0;
+    html! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Comparison cost by level">
+        <table class="loads" id="levels">
+            <caption>{ "What each level of the top-down comparison cost" }</caption>
+            <thead><tr>
+                <th scope="col">{ "Level" }</th>
+                <th scope="col">{ "Pairs compared" }</th>
+                <th scope="col">{ "Differing" }</th>
+                <th scope="col">{ "Hashes so far" }</th>
+                <th scope="col">{ "Bytes so far" }</th>
+            </tr></thead>
+            <tbody>
+                { for r.diff.levels.iter().take(compared_levels as usize).map(|l| {
+                    hashes += l.compared;
+                    html! { <tr data-level={l.level.to_string()}>
+                        <th scope="row">{ l.level }</th>
+                        <td>{ group_digits(l.compared) }</td>
+                        <td>{ group_digits(l.differing) }</td>
+                        <td>{ group_digits(hashes) }</td>
+                        <td>{ group_digits(hashes * shardscope_core::merkle::antientropy::HASH_BYTES) }</td>
+                    </tr> }
+                }) }
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+fn repair_view(r: &Report, equal_after: bool) -> Html {
+    let name = |i: u32| ["A", "B", "C"][i as usize];
+    html! {
+        <section class="repair" id="repair-report">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Repair by pair">
+            <table class="loads">
+                <caption>{ "Repair, pair by pair: each side streams its entries in every differing range" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Pair" }</th>
+                    <th scope="col">{ "Entries sent" }</th>
+                    <th scope="col">{ "Over-streamed (already there)" }</th>
+                    <th scope="col">{ "Fixed" }</th>
+                </tr></thead>
+                <tbody>
+                    { for r.rounds.iter().map(|((x, y), rep)| html! {
+                        <tr data-pair={format!("{x}-{y}")}>
+                            <th scope="row">{ format!("{} ↔ {}", name(*x), name(*y)) }</th>
+                            <td>{ group_digits(rep.sent) }</td>
+                            <td>{ group_digits(rep.over_streamed) }</td>
+                            <td>{ group_digits(rep.fixed) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            </div>
+            <p class="headline" id="roots-after">{
+                if equal_after { "After repair every replica has the same root: the replicas agree.".to_owned() }
+                else { "After repair the roots still differ.".to_owned() }
+            }</p>
+        </section>
+    }
+}
+
+/// A chart line: its name, its CSS class, and the value it plots.
+type Series = (&'static str, &'static str, fn(&DepthCost) -> u64);
+
+fn chart(points: &[DepthCost], current: u32) -> Html {
+    let (width, height, left, bottom) = (600.0, 240.0, 44.0, 24.0);
+    let max_depth = f64::from(points.last().map_or(CHART_DEPTH, |c| c.depth).max(1));
+    let top_value = points
+        .iter()
+        .flat_map(|c| [c.tree_nodes, c.compared, c.over_streamed])
+        .max()
+        .unwrap_or(1)
+        .max(10);
+    // Powers of ten up to the largest value: ilog10 rounds down, so add one unless exact.
+    let decades = top_value.ilog10() + u32::from(10u64.pow(top_value.ilog10()) < top_value);
+    let x = |d: u32| left + f64::from(d) / max_depth * (width - left - 8.0);
+    // Log scale; zero sits on the axis.
+    let y = |v: u64| {
+        let up = if v == 0 {
+            0.0
+        } else {
+            (v as f64).log10() / f64::from(decades) * (height - bottom - 8.0)
+        };
+        height - bottom - up
+    };
+    let series: [Series; 3] = [
+        ("tree nodes", "series-nodes", |c| c.tree_nodes),
+        ("hashes compared", "series-compared", |c| c.compared),
+        ("keys over-streamed", "series-over", |c| c.over_streamed),
+    ];
+    html! {
+        <figure class="chart">
+            <figcaption>{ "The depth trade-off for this damage: a deeper tree costs more nodes and comparisons, a shallower one streams more keys that were fine. Log scale; the table below has the numbers." }</figcaption>
+            <svg viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Line chart of tree nodes, hashes compared and keys over-streamed by depth">
+                <line class="axis" x1={left.to_string()} y1={(height - bottom).to_string()} x2={(width - 8.0).to_string()} y2={(height - bottom).to_string()} />
+                <line class="axis" x1={left.to_string()} y1="8" x2={left.to_string()} y2={(height - bottom).to_string()} />
+                { for (0..=decades).map(|e| { let v = 10u64.pow(e); html! {
+                    <text class="tick" x={(left - 4.0).to_string()} y={(y(v) + 4.0).to_string()} text-anchor="end">{ format!("1e{e}") }</text>
+                }}) }
+                { for points.iter().filter(|c| c.depth % 4 == 0).map(|c| html! {
+                    <text class="tick" x={x(c.depth).to_string()} y={(height - 6.0).to_string()} text-anchor="middle">{ c.depth }</text>
+                }) }
+                <line class="current" x1={x(current).to_string()} y1="8" x2={x(current).to_string()} y2={(height - bottom).to_string()} />
+                { for series.iter().map(|(name, class, get)| {
+                    let path: Vec<String> = points.iter().map(|c| format!("{:.1},{:.1}", x(c.depth), y(get(c)))).collect();
+                    html! { <polyline class={*class} points={path.join(" ")}><title>{ *name }</title></polyline> }
+                }) }
+            </svg>
+            <p class="legend">
+                <span class="key series-nodes">{ "— — tree nodes" }</span>
+                <span class="key series-compared">{ "——— hashes compared" }</span>
+                <span class="key series-over">{ "· · · keys over-streamed" }</span>
+                <span>{ format!("| marks the chosen depth, {current}") }</span>
+            </p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Trade-off by depth">
+            <table class="loads" id="tradeoff">
+                <caption>{ "Trade-off by depth (A ↔ B)" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Depth" }</th><th scope="col">{ "Tree nodes" }</th><th scope="col">{ "Hashes compared" }</th>
+                    <th scope="col">{ "Differing leaves" }</th><th scope="col">{ "Keys sent" }</th><th scope="col">{ "Over-streamed" }</th>
+                </tr></thead>
+                <tbody>{ for points.iter().map(|c| html! {
+                    <tr data-depth={c.depth.to_string()} class={classes!((c.depth == current).then_some("current-row"))}>
+                        <th scope="row">{ c.depth }</th>
+                        <td>{ group_digits(c.tree_nodes) }</td><td>{ group_digits(c.compared) }</td>
+                        <td>{ group_digits(c.differing_leaves) }</td><td>{ group_digits(c.sent) }</td><td>{ group_digits(c.over_streamed) }</td>
+                    </tr>
+                }) }</tbody>
+            </table>
+            </div>
+        </figure>
+    }
+}
