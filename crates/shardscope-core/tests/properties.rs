@@ -212,7 +212,7 @@ fn assert_valid(p: &Params) {
 mod rfc6962 {
     use proptest::prelude::*;
     use shardscope_core::merkle::rfc6962::{
-        consistency_proof, inclusion_proof, root, verify_consistency, verify_inclusion,
+        consistency_proof, inclusion_proof, path_len, root, verify_consistency, verify_inclusion,
     };
 
     fn logs() -> impl Strategy<Value = Vec<Vec<u8>>> {
@@ -228,6 +228,7 @@ mod rfc6962 {
             let (n, i, j) = (leaves.len(), pick % leaves.len(), other % leaves.len());
             let r = root(&leaves);
             let proof = inclusion_proof(&leaves, i).unwrap();
+            prop_assert_eq!(path_len(i as u64, n as u64) as usize, proof.len());
             prop_assert!(verify_inclusion(leaves[i], i as u64, n as u64, &proof, &r));
             // Another position's leaf does not verify at this index unless it is the same bytes.
             prop_assert_eq!(verify_inclusion(leaves[j], i as u64, n as u64, &proof, &r), leaves[j] == leaves[i]);
@@ -480,5 +481,46 @@ mod antientropy_lab {
         assert_eq!(m.params.step, 4);
         m.apply(Command::SetDepth(5));
         assert_eq!((m.params.step, m.params.focus), (0, 1));
+    }
+}
+
+mod proofs_lab {
+    use proptest::prelude::*;
+    use shardscope_core::labs::proofs::{report, Command, ConsistencyTamper, Model, Params, Tamper, MAX_SIZE};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn honest_checks_pass_and_every_tamper_is_caught_where_it_happened(
+            size in 1u32..300, seed: u64, leaf: u32, at: u32, old: u32, t in 0usize..4, c in 0usize..3,
+        ) {
+            let mut m = Model::new(Params::default());
+            m.apply(Command::Load(Params { size, seed, leaf: leaf % size, at: 0, old: 1 + old % size, ..Params::default() }));
+            m.apply(Command::SetAt(at % 12));
+            m.apply(Command::SetTamper(Tamper::ALL[t]));
+            m.apply(Command::SetConsistencyTamper(ConsistencyTamper::ALL[c]));
+            let p = m.params;
+            let r = report(&p);
+            prop_assert_eq!(r.inclusion_ok, p.tamper == Tamper::None);
+            match p.tamper {
+                Tamper::None | Tamper::Root => prop_assert_eq!(r.diverged_at, None),
+                Tamper::Record => prop_assert_eq!(r.diverged_at, Some(0)),
+                Tamper::Proof => prop_assert_eq!(r.diverged_at, Some(p.at as usize + 1)),
+            }
+            // An empty consistency proof (old = size) has nothing to tamper with.
+            let untouched = p.ctamper == ConsistencyTamper::None || (p.ctamper == ConsistencyTamper::Proof && r.consistency.is_empty());
+            prop_assert_eq!(r.consistency_ok, untouched);
+            let (parsed, problems) = Params::from_query(&p.to_query());
+            prop_assert_eq!(parsed, p);
+            prop_assert!(problems.is_empty(), "{:?}", problems);
+        }
+
+        #[test]
+        fn any_query_gives_valid_params(input in ".{0,120}") {
+            let (p, _) = Params::from_query(&input);
+            prop_assert!(p.leaf < p.size && p.old <= p.size && p.size <= MAX_SIZE);
+            let _ = report(&p);
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! computation the lab shows, written so that it can run in chunks without blocking a browser.
 
 pub mod antientropy;
+pub mod proofs;
 pub mod rebalance;
 
 /// What the home page says about a lab. The web crate pairs each entry with its component, and a

@@ -48,7 +48,7 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
 /// The largest power of two strictly smaller than `n` (`n` ≥ 2): where RFC 6962 splits a tree.
 fn split(n: usize) -> usize {
     debug_assert!(n >= 2);
-    1 << (usize::BITS - 1 - (n - 1).leading_zeros())
+    1 << (n - 1).ilog2()
 }
 
 /// The Merkle Tree Hash of `leaves`; for no leaves, SHA-256 of the empty string.
@@ -76,6 +76,27 @@ pub fn inclusion_proof(leaves: &[&[u8]], index: usize) -> Option<Vec<Hash>> {
     Some(proof)
 }
 
+/// The number of hashes in the audit path of leaf `index` in a tree of `size` leaves (0 when
+/// `index` is not below `size`), without hashing anything.
+#[must_use]
+pub fn path_len(index: u64, size: u64) -> u32 {
+    let (mut m, mut n, mut len) = (index, size, 0);
+    if m >= n {
+        return 0;
+    }
+    while n > 1 {
+        let k = 1u64 << (n - 1).ilog2();
+        if m < k {
+            n = k;
+        } else {
+            m -= k;
+            n -= k;
+        }
+        len += 1;
+    }
+    len
+}
+
 /// PATH(m, D[n]) = PATH(m, D[0:k]) : MTH(D[k:n]) (or the mirror image): the recursion pushes the
 /// sub-path before the sibling, so the proof comes out nearest sibling first.
 fn path(m: usize, leaves: &[&[u8]], proof: &mut Vec<Hash>) {
@@ -97,22 +118,71 @@ fn path(m: usize, leaves: &[&[u8]], proof: &mut Vec<Hash>) {
 /// (RFC 9162 §2.1.3.2).
 #[must_use]
 pub fn verify_inclusion(leaf: &[u8], index: u64, tree_size: u64, proof: &[Hash], root: &Hash) -> bool {
+    inclusion_trace(leaf, index, tree_size, proof).is_some_and(|trace| trace.root() == Some(*root))
+}
+
+/// One step of recomputing a root from an audit path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceStep {
+    /// Whether the proof hash was the left input (`true`) or the right one.
+    pub sibling_on_left: bool,
+    /// The hash after combining.
+    pub result: Hash,
+}
+
+/// The recomputation of a root from a leaf and its audit path, step by step: what a verifier
+/// does, kept so a reader can see where a forged proof goes wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InclusionTrace {
+    /// The leaf's hash, where the walk starts.
+    pub leaf_hash: Hash,
+    /// One step per proof hash.
+    pub steps: Vec<TraceStep>,
+    /// Whether the walk ended at the top of the tree (the proof had the right length).
+    pub complete: bool,
+}
+
+impl InclusionTrace {
+    /// The recomputed root, if the proof had the right shape.
+    #[must_use]
+    pub fn root(&self) -> Option<Hash> {
+        self.complete
+            .then(|| self.steps.last().map_or(self.leaf_hash, |s| s.result))
+    }
+}
+
+/// Recomputes the root from `leaf` at `index` of `tree_size` and the audit path `proof`, following
+/// RFC 9162 §2.1.3.2; `None` when `index` is not below `tree_size` or the proof is longer than
+/// the tree is tall.
+#[must_use]
+pub fn inclusion_trace(leaf: &[u8], index: u64, tree_size: u64, proof: &[Hash]) -> Option<InclusionTrace> {
     if index >= tree_size {
-        return false;
+        return None;
     }
     let mut walk = Walk {
         f_n: index,
         s_n: tree_size - 1,
     };
-    let mut r = leaf_hash(leaf);
+    let leaf_hash = leaf_hash(leaf);
+    let mut r = leaf_hash;
+    let mut steps = Vec::with_capacity(proof.len());
     for p in proof {
-        match walk.next() {
-            None => return false,
-            Some(Sibling::Left) => r = node_hash(p, &r),
-            Some(Sibling::Right) => r = node_hash(&r, p),
-        }
+        let sibling_on_left = matches!(walk.next()?, Sibling::Left);
+        r = if sibling_on_left {
+            node_hash(p, &r)
+        } else {
+            node_hash(&r, p)
+        };
+        steps.push(TraceStep {
+            sibling_on_left,
+            result: r,
+        });
     }
-    walk.s_n == 0 && r == *root
+    Some(InclusionTrace {
+        leaf_hash,
+        steps,
+        complete: walk.s_n == 0,
+    })
 }
 
 /// Which side the next proof hash joins on.

@@ -1,0 +1,408 @@
+//! The "Tamper-evident log" lab: an append-only log whose Merkle root (RFC 6962) lets anyone check
+//! that a record is in it (inclusion proof) and that it only ever grew (consistency proof), and
+//! what happens to those checks when one byte is changed anywhere.
+
+use crate::hash::hash_u64;
+use crate::merkle::rfc6962::{
+    consistency_proof, inclusion_proof, inclusion_trace, path_len, root, verify_consistency, Hash, InclusionTrace,
+};
+use crate::query::{to_query, Problem, Query};
+
+/// The permalink format version.
+pub const VERSION: u32 = 1;
+/// The longest log the lab builds.
+pub const MAX_SIZE: u32 = 4096;
+/// The permalink parameters, in the order they are written.
+pub const PARAMS: [&str; 8] = ["v", "size", "seed", "leaf", "tamper", "at", "old", "ctamper"];
+
+/// What the reader flips one byte of, in the inclusion check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tamper {
+    /// Nothing: the honest check.
+    None,
+    /// The record itself.
+    Record,
+    /// One hash of the audit path (`at` says which).
+    Proof,
+    /// The published root.
+    Root,
+}
+
+/// What the reader flips one byte of, in the consistency check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsistencyTamper {
+    /// Nothing.
+    None,
+    /// The first hash of the consistency proof.
+    Proof,
+    /// The old root (as if the log had rewritten its history).
+    OldRoot,
+}
+
+impl Tamper {
+    /// Every choice, in the order the lab lists them.
+    pub const ALL: [Self; 4] = [Self::None, Self::Record, Self::Proof, Self::Root];
+
+    /// The name used in permalinks.
+    #[must_use]
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Record => "record",
+            Self::Proof => "proof",
+            Self::Root => "root",
+        }
+    }
+
+    /// The name shown to people.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "Nothing (honest check)",
+            Self::Record => "A byte of the record",
+            Self::Proof => "A byte of one proof hash",
+            Self::Root => "A byte of the published root",
+        }
+    }
+}
+
+impl ConsistencyTamper {
+    /// Every choice, in the order the lab lists them.
+    pub const ALL: [Self; 3] = [Self::None, Self::Proof, Self::OldRoot];
+
+    /// The name used in permalinks.
+    #[must_use]
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Proof => "proof",
+            Self::OldRoot => "old-root",
+        }
+    }
+
+    /// The name shown to people.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "Nothing (honest check)",
+            Self::Proof => "A byte of the consistency proof",
+            Self::OldRoot => "A byte of the old root (history rewritten)",
+        }
+    }
+}
+
+/// The lab's whole state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// Records in the log, `1..=MAX_SIZE`.
+    pub size: u32,
+    /// Seeds the records' contents.
+    pub seed: u64,
+    /// The record whose inclusion is proved, `0..size`.
+    pub leaf: u32,
+    /// What is tampered with in the inclusion check.
+    pub tamper: Tamper,
+    /// Which proof hash is tampered with, when `tamper` is `Proof` (clamped to the proof).
+    pub at: u32,
+    /// The earlier log size the consistency proof starts from, `1..=size`.
+    pub old: u32,
+    /// What is tampered with in the consistency check.
+    pub ctamper: ConsistencyTamper,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            size: 13,
+            seed: 42,
+            leaf: 6,
+            tamper: Tamper::None,
+            at: 0,
+            old: 7,
+            ctamper: ConsistencyTamper::None,
+        }
+    }
+}
+
+/// The text of record `i` of the log for `seed`.
+#[must_use]
+pub fn record(seed: u64, i: u32) -> String {
+    format!("record {i}: payment {:016x}", hash_u64(seed, i.into()))
+}
+
+impl Params {
+    /// The permalink query string.
+    ///
+    /// ```
+    /// use shardscope_core::labs::proofs::Params;
+    /// let p = Params::default();
+    /// assert_eq!(Params::from_query(&p.to_query()), (p, vec![]));
+    /// ```
+    #[must_use]
+    pub fn to_query(&self) -> String {
+        to_query(&[
+            ("v", VERSION.to_string()),
+            ("size", self.size.to_string()),
+            ("seed", self.seed.to_string()),
+            ("leaf", self.leaf.to_string()),
+            ("tamper", self.tamper.slug().into()),
+            ("at", self.at.to_string()),
+            ("old", self.old.to_string()),
+            ("ctamper", self.ctamper.slug().into()),
+        ])
+    }
+
+    /// Reads a permalink; never fails.
+    #[must_use]
+    pub fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
+        let d = Self::default();
+        let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);
+        let Some(query) = query else { return (d, problems) };
+        let tampers: Vec<(&str, Tamper)> = Tamper::ALL.iter().map(|t| (t.slug(), *t)).collect();
+        let ctampers: Vec<(&str, ConsistencyTamper)> = ConsistencyTamper::ALL.iter().map(|t| (t.slug(), *t)).collect();
+        let mut p = Self {
+            size: query.int_in("size", 1..=MAX_SIZE, d.size, &mut problems),
+            seed: query.int_in("seed", 0..=u64::MAX, d.seed, &mut problems),
+            leaf: query.int_in("leaf", 0..=MAX_SIZE - 1, 0, &mut problems),
+            tamper: query.choice("tamper", &tampers, ("none", Tamper::None), &mut problems),
+            at: query.int_in("at", 0..=63, 0, &mut problems),
+            old: query.int_in("old", 1..=MAX_SIZE, 1, &mut problems),
+            ctamper: query.choice("ctamper", &ctampers, ("none", ConsistencyTamper::None), &mut problems),
+        };
+        problems.extend(p.repair().into_iter().map(|(field, message)| Problem {
+            field: field.into(),
+            message,
+        }));
+        (p, problems)
+    }
+
+    /// [`from_query_ignoring`](Self::from_query_ignoring) with nothing ignored.
+    #[must_use]
+    pub fn from_query(input: &str) -> (Self, Vec<Problem>) {
+        Self::from_query_ignoring(input, &[])
+    }
+
+    /// Brings dependent fields back in range, saying what changed.
+    fn repair(&mut self) -> Vec<(&'static str, String)> {
+        let mut notes = Vec::new();
+        if self.leaf >= self.size {
+            notes.push((
+                "leaf",
+                format!(
+                    "record {} is not in a log of {} records; using the last",
+                    self.leaf, self.size
+                ),
+            ));
+            self.leaf = self.size - 1;
+        }
+        if self.old > self.size {
+            notes.push((
+                "old",
+                format!(
+                    "an earlier size of {} is larger than the log ({}); using {}",
+                    self.old, self.size, self.size
+                ),
+            ));
+            self.old = self.size;
+        }
+        let len = path_len(self.leaf.into(), self.size.into());
+        if self.at >= len.max(1) {
+            notes.push((
+                "at",
+                format!("the audit path has {len} hashes; tampering with the first"),
+            ));
+            self.at = 0;
+        }
+        if self.tamper == Tamper::Proof && len == 0 {
+            notes.push((
+                "tamper",
+                "a one-record log has an empty audit path; tampering with the record instead".into(),
+            ));
+            self.tamper = Tamper::Record;
+        }
+        notes
+    }
+}
+
+/// What a user can do in the lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Set the log's size.
+    SetSize(u32),
+    /// Set the seed.
+    SetSeed(u64),
+    /// Choose the record to prove.
+    SetLeaf(u32),
+    /// Choose what to tamper with in the inclusion check.
+    SetTamper(Tamper),
+    /// Choose which proof hash to tamper with.
+    SetAt(u32),
+    /// Set the earlier size for the consistency proof.
+    SetOld(u32),
+    /// Choose what to tamper with in the consistency check.
+    SetConsistencyTamper(ConsistencyTamper),
+    /// Append one record: the log grows, the earlier size stays.
+    Append,
+    /// Replace the whole state.
+    Load(Params),
+}
+
+/// The lab's model.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Model {
+    /// Always valid parameters.
+    pub params: Params,
+    /// Why the last command was refused or adjusted.
+    pub notice: Option<String>,
+}
+
+impl Model {
+    /// A model with these parameters.
+    #[must_use]
+    pub fn new(params: Params) -> Self {
+        Self { params, notice: None }
+    }
+
+    /// Applies a command; out-of-range values are refused with a notice.
+    ///
+    /// ```
+    /// use shardscope_core::labs::proofs::{Command, Model};
+    /// let mut m = Model::default();
+    /// m.apply(Command::Append);
+    /// assert_eq!((m.params.size, m.params.old), (14, 7));
+    /// m.apply(Command::SetLeaf(99));
+    /// assert!(m.notice.is_some());
+    /// ```
+    pub fn apply(&mut self, command: Command) {
+        self.notice = None;
+        let mut p = self.params;
+        match command {
+            Command::SetSize(n) if (1..=MAX_SIZE).contains(&n) => p.size = n,
+            Command::SetSize(n) => self.notice = Some(format!("the log holds 1–{MAX_SIZE} records, not {n}")),
+            Command::SetSeed(s) => p.seed = s,
+            Command::SetLeaf(i) if i < p.size => p.leaf = i,
+            Command::SetLeaf(i) => self.notice = Some(format!("record {i} is not in a log of {} records", p.size)),
+            Command::SetTamper(t) => p.tamper = t,
+            Command::SetAt(i) => p.at = i,
+            Command::SetOld(m) if (1..=p.size).contains(&m) => p.old = m,
+            Command::SetOld(m) => self.notice = Some(format!("the earlier size must be 1–{}, not {m}", p.size)),
+            Command::SetConsistencyTamper(t) => p.ctamper = t,
+            Command::Append if p.size < MAX_SIZE => p.size += 1,
+            Command::Append => self.notice = Some(format!("the lab's log stops at {MAX_SIZE} records")),
+            Command::Load(params) => p = params,
+        }
+        if let Some((_, message)) = p.repair().into_iter().next() {
+            self.notice = Some(message);
+        }
+        self.params = p;
+    }
+}
+
+/// Everything the lab shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The record being proved, as stored in the log.
+    pub record: String,
+    /// The record as the verifier receives it (tampered or not).
+    pub presented_record: Vec<u8>,
+    /// The log's root.
+    pub root: Hash,
+    /// The root the verifier compares with.
+    pub presented_root: Hash,
+    /// The honest audit path.
+    pub proof: Vec<Hash>,
+    /// The audit path the verifier receives.
+    pub presented_proof: Vec<Hash>,
+    /// The honest recomputation.
+    pub honest: InclusionTrace,
+    /// The verifier's recomputation.
+    pub checked: InclusionTrace,
+    /// Whether inclusion verified.
+    pub inclusion_ok: bool,
+    /// The first step (0 is the leaf hash, `k` the k-th proof hash) where the verifier's
+    /// computation left the honest one; `None` when it never did.
+    pub diverged_at: Option<usize>,
+    /// The root of the first `old` records.
+    pub old_root: Hash,
+    /// The consistency proof from `old` to `size`.
+    pub consistency: Vec<Hash>,
+    /// Whether the (possibly tampered) consistency check verified.
+    pub consistency_ok: bool,
+}
+
+fn flip(mut hash: Hash) -> Hash {
+    hash[0] ^= 0x01;
+    hash
+}
+
+/// Computes the lab's report (sizes are small: at most [`MAX_SIZE`] records).
+#[must_use]
+pub fn report(p: &Params) -> Report {
+    let records: Vec<String> = (0..p.size).map(|i| record(p.seed, i)).collect();
+    let leaves: Vec<&[u8]> = records.iter().map(String::as_bytes).collect();
+    let leaf = p.leaf as usize;
+    let tree_root = root(&leaves);
+    let proof = inclusion_proof(&leaves, leaf).expect("leaf < size");
+    let mut presented_record = leaves[leaf].to_vec();
+    let mut presented_proof = proof.clone();
+    let mut presented_root = tree_root;
+    match p.tamper {
+        Tamper::None => {}
+        Tamper::Record => presented_record[0] ^= 0x01,
+        Tamper::Proof => presented_proof[p.at as usize] = flip(presented_proof[p.at as usize]),
+        Tamper::Root => presented_root = flip(presented_root),
+    }
+    let (index, size) = (u64::from(p.leaf), u64::from(p.size));
+    let honest = inclusion_trace(leaves[leaf], index, size, &proof).expect("an honest proof has the right shape");
+    let checked =
+        inclusion_trace(&presented_record, index, size, &presented_proof).expect("same shape as the honest one");
+    let inclusion_ok = checked.root() == Some(presented_root);
+    let diverged_at = if checked.leaf_hash == honest.leaf_hash {
+        checked
+            .steps
+            .iter()
+            .zip(&honest.steps)
+            .position(|(a, b)| a.result != b.result)
+            .map(|k| k + 1)
+    } else {
+        Some(0)
+    };
+    let old_root = root(&leaves[..p.old as usize]);
+    let consistency = consistency_proof(&leaves, p.old as usize).expect("1 ≤ old ≤ size");
+    let (mut c_proof, mut c_old) = (consistency.clone(), old_root);
+    match p.ctamper {
+        ConsistencyTamper::None => {}
+        ConsistencyTamper::Proof => {
+            if let Some(first) = c_proof.first_mut() {
+                *first = flip(*first);
+            }
+        }
+        ConsistencyTamper::OldRoot => c_old = flip(c_old),
+    }
+    let consistency_ok = verify_consistency(p.old.into(), size, &c_old, &tree_root, &c_proof);
+    Report {
+        record: records[leaf].clone(),
+        presented_record,
+        root: tree_root,
+        presented_root,
+        proof,
+        presented_proof,
+        honest,
+        checked,
+        inclusion_ok,
+        diverged_at,
+        old_root,
+        consistency,
+        consistency_ok,
+    }
+}
+
+/// Lower-case hex of a hash.
+#[must_use]
+pub fn hex(hash: &Hash) -> String {
+    hash.iter().fold(String::with_capacity(64), |mut s, b| {
+        s.push(char::from_digit(u32::from(b >> 4), 16).expect("a nibble"));
+        s.push(char::from_digit(u32::from(b & 0xf), 16).expect("a nibble"));
+        s
+    })
+}
