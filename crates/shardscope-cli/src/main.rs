@@ -6,17 +6,19 @@
 //! ```text
 //! shardscope rebalance 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add'
 //! shardscope antientropy 'v=1&keys=100000&seed=42&depth=10&replicas=2&damage=drop&n=5&step=0&focus=1'
+//! shardscope proofs 'v=1&size=13&seed=42&leaf=6&tamper=none&at=0&old=7&ctamper=none'
 //! shardscope labs
 //! ```
 
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use shardscope_core::labs::antientropy;
 use shardscope_core::labs::rebalance::{Params, Run};
 use shardscope_core::labs::CATALOG;
+use shardscope_core::labs::{antientropy, proofs};
 
-const USAGE: &str = "usage: shardscope rebalance QUERY | shardscope antientropy QUERY | shardscope labs";
+const USAGE: &str =
+    "usage: shardscope rebalance QUERY | shardscope antientropy QUERY | shardscope proofs QUERY | shardscope labs";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
             }
         },
         ["antientropy", query] => anti_entropy(query),
+        ["proofs", query] => log_proofs(query),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -86,5 +89,22 @@ fn anti_entropy(query: &str) -> Value {
         "roots_after": r.roots_after.iter().map(hex).collect::<Vec<_>>(),
         "rounds": r.rounds.iter().map(|((x, y), rep)| json!({ "pair": [x, y], "sent": rep.sent, "over_streamed": rep.over_streamed, "fixed": rep.fixed })).collect::<Vec<_>>(),
         "chart": r.chart.iter().map(|c| json!({ "depth": c.depth, "tree_nodes": c.tree_nodes, "compared": c.compared, "differing_leaves": c.differing_leaves, "sent": c.sent, "over_streamed": c.over_streamed })).collect::<Vec<_>>(),
+    })
+}
+
+fn log_proofs(query: &str) -> Value {
+    let (params, problems) = proofs::Params::from_query(query);
+    let r = proofs::report(&params);
+    json!({
+        "query": params.to_query(),
+        "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "record": r.record,
+        "root": proofs::hex(&r.root),
+        "proof": r.proof.iter().map(proofs::hex).collect::<Vec<_>>(),
+        "inclusion_ok": r.inclusion_ok,
+        "diverged_at": r.diverged_at,
+        "old_root": proofs::hex(&r.old_root),
+        "consistency": r.consistency.iter().map(proofs::hex).collect::<Vec<_>>(),
+        "consistency_ok": r.consistency_ok,
     })
 }

@@ -6,6 +6,7 @@ use shardscope_core::labs::{LabInfo, CATALOG};
 use yew::{html, Html};
 
 use crate::labs::antientropy::AntiEntropyLab;
+use crate::labs::proofs::ProofsLab;
 use crate::labs::rebalance::RebalanceLab;
 
 /// A lab as the site knows it.
@@ -22,6 +23,7 @@ fn component_for(slug: &str) -> Option<fn() -> Html> {
     match slug {
         "rebalance" => Some(|| html! { <RebalanceLab /> }),
         "anti-entropy" => Some(|| html! { <AntiEntropyLab /> }),
+        "proofs" => Some(|| html! { <ProofsLab /> }),
         _ => None,
     }
 }

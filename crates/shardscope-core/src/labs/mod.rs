@@ -34,4 +34,9 @@ pub const CATALOG: &[LabInfo] = &[
         summary:
             "Replicas drift apart; Merkle trees find the damaged ranges level by level and repair streams only those.",
     },
+    LabInfo {
+        slug: "proofs",
+        title: "Tamper-evident log",
+        summary: "Prove a record is in an append-only log and that the log only grew (RFC 6962); flip a byte and watch it fail.",
+    },
 ];

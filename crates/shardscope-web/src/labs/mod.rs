@@ -2,4 +2,5 @@
 //! model to markup, and nothing more.
 
 pub mod antientropy;
+pub mod proofs;
 pub mod rebalance;
