@@ -90,3 +90,14 @@ test('bad anti-entropy links are named and clamped', async ({ page }) => {
   await expect(alert).toContainText('“meteor” is not one of drop, corrupt, range, random');
   await done(page, 'v=1&keys=100000&seed=42&depth=10&replicas=2&damage=drop&n=7&step=0&focus=1');
 });
+
+test('the depth slider works from the keyboard and restarts the walkthrough', async ({ page }) => {
+  const q = 'v=1&keys=3000&seed=4&depth=6&replicas=2&damage=corrupt&n=3&step=3&focus=1';
+  await page.goto(`./#/lab/anti-entropy?${q}`);
+  await done(page, q);
+  await page.locator('#depth').focus();
+  await page.keyboard.press('ArrowRight');
+  await done(page, 'v=1&keys=3000&seed=4&depth=7&replicas=2&damage=corrupt&n=3&step=0&focus=1');
+  await expect(page.locator('label', { has: page.locator('#depth') })).toContainText('Tree depth: 7 (2^7 = 128 leaves');
+  await expect(page.locator('#tradeoff tr.current-row th')).toHaveText('7');
+});

@@ -45,6 +45,14 @@ test('an honest proof verifies and every kind of tampering fails where it happen
 
   await page.locator('#tamper').selectOption('root');
   await expect(page.locator('#inclusion-verdict')).toContainText('does not match the published root');
+
+  // A genuine proof, but from another log: it fails too.
+  await page.locator('#tamper').selectOption('other-log');
+  const other = forged.replace('tamper=proof', 'tamper=other-log');
+  await state(page, other);
+  const c2 = core(other);
+  expect(c2.inclusion_ok).toBe(false);
+  await expect(page.locator('#inclusion-verdict')).toContainText(`failed (✗) at step ${c2.diverged_at}`);
 });
 
 test('the log grows and a consistency proof ties the old root to the new one', async ({ page }) => {

@@ -493,7 +493,7 @@ mod proofs_lab {
 
         #[test]
         fn honest_checks_pass_and_every_tamper_is_caught_where_it_happened(
-            size in 1u32..300, seed: u64, leaf: u32, at: u32, old: u32, t in 0usize..4, c in 0usize..3,
+            size in 1u32..300, seed: u64, leaf: u32, at: u32, old: u32, t in 0usize..5, c in 0usize..3,
         ) {
             let mut m = Model::new(Params::default());
             m.apply(Command::Load(Params { size, seed, leaf: leaf % size, at: 0, old: 1 + old % size, ..Params::default() }));
@@ -507,6 +507,8 @@ mod proofs_lab {
                 Tamper::None | Tamper::Root => prop_assert_eq!(r.diverged_at, None),
                 Tamper::Record => prop_assert_eq!(r.diverged_at, Some(0)),
                 Tamper::Proof => prop_assert_eq!(r.diverged_at, Some(p.at as usize + 1)),
+                // Another log's path leaves the honest computation at its first differing hash.
+                Tamper::OtherLog => prop_assert!(matches!(r.diverged_at, Some(k) if k >= 1)),
             }
             // An empty consistency proof (old = size) has nothing to tamper with.
             let untouched = p.ctamper == ConsistencyTamper::None || (p.ctamper == ConsistencyTamper::Proof && r.consistency.is_empty());

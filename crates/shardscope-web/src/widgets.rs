@@ -14,7 +14,7 @@ pub struct TextFieldProps {
     pub value: AttrValue,
     /// Receives the text when the person commits it (Enter, or leaving the field).
     pub on_commit: Callback<String>,
-    /// `number` or `text`.
+    /// `number`, `range` or `text`.
     #[prop_or(AttrValue::Static("number"))]
     pub kind: AttrValue,
     /// For numbers: the smallest value.
@@ -49,7 +49,7 @@ pub fn TextField(props: &TextFieldProps) -> Html {
         let on_commit = props.on_commit.clone();
         Callback::from(move |e: Event| on_commit.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
-    let numeric = props.kind == "number";
+    let numeric = props.kind != "text";
     html! {
         <label>
             <span>{ &props.label }</span>

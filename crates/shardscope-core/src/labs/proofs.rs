@@ -26,6 +26,8 @@ pub enum Tamper {
     Proof,
     /// The published root.
     Root,
+    /// The whole audit path: one for the same position in another log (another seed).
+    OtherLog,
 }
 
 /// What the reader flips one byte of, in the consistency check.
@@ -41,7 +43,7 @@ pub enum ConsistencyTamper {
 
 impl Tamper {
     /// Every choice, in the order the lab lists them.
-    pub const ALL: [Self; 4] = [Self::None, Self::Record, Self::Proof, Self::Root];
+    pub const ALL: [Self; 5] = [Self::None, Self::Record, Self::Proof, Self::Root, Self::OtherLog];
 
     /// The name used in permalinks.
     #[must_use]
@@ -51,6 +53,7 @@ impl Tamper {
             Self::Record => "record",
             Self::Proof => "proof",
             Self::Root => "root",
+            Self::OtherLog => "other-log",
         }
     }
 
@@ -62,6 +65,7 @@ impl Tamper {
             Self::Record => "A byte of the record",
             Self::Proof => "A byte of one proof hash",
             Self::Root => "A byte of the published root",
+            Self::OtherLog => "The whole proof: one from another log",
         }
     }
 }
@@ -351,6 +355,11 @@ pub fn report(p: &Params) -> Report {
         Tamper::Record => presented_record[0] ^= 0x01,
         Tamper::Proof => presented_proof[p.at as usize] = flip(presented_proof[p.at as usize]),
         Tamper::Root => presented_root = flip(presented_root),
+        Tamper::OtherLog => {
+            let other: Vec<String> = (0..p.size).map(|i| record(p.seed.wrapping_add(1), i)).collect();
+            let other: Vec<&[u8]> = other.iter().map(String::as_bytes).collect();
+            presented_proof = inclusion_proof(&other, leaf).expect("same size, same index");
+        }
     }
     let (index, size) = (u64::from(p.leaf), u64::from(p.size));
     let honest = inclusion_trace(leaves[leaf], index, size, &proof).expect("an honest proof has the right shape");

@@ -107,8 +107,8 @@ pub fn AntiEntropyLab() -> Html {
             <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <TextField id="keys" label={format!("Keys (1–{})", group_digits(MAX_KEYS.into()))} value={p.keys.to_string()}
                     min="1" max={MAX_KEYS.to_string()} on_commit={on_keys} />
-                <TextField id="depth" label={format!("Tree depth (0–{MAX_DEPTH}; 2^depth leaves)")} value={p.depth.to_string()}
-                    min="0" max={MAX_DEPTH.to_string()} on_commit={on_depth} />
+                <TextField id="depth" kind="range" label={format!("Tree depth: {} (2^{} = {} leaves; 0–{MAX_DEPTH})", p.depth, p.depth, group_digits(1u64 << p.depth))}
+                    value={p.depth.to_string()} min="0" max={MAX_DEPTH.to_string()} on_commit={on_depth} />
                 <label>
                     <span>{ "Replicas" }</span>
                     <select id="replicas" onchange={on_replicas}>
