@@ -11,9 +11,10 @@ const CASES = ['modn', 'ring', 'hrw', 'jump'].map(
   (alg) => `v=1&alg=${alg}&nodes=64&keys=1000000&vnodes=100&seed=11&event=add`,
 );
 
-/** Runs `action` (a hash to navigate to, or a busy loop) and measures it in the page. */
-async function measure(page: Page, query: string | null) {
-  return page.evaluate(async (q) => {
+/** Navigates to `#/lab/{slug}?{query}` (or runs a calibration busy loop when `query` is null)
+ * and measures the time to finished results and the longest stall meanwhile. */
+async function measure(page: Page, query: string | null, slug = 'rebalance') {
+  return page.evaluate(async ([q, lab]) => {
     let longest = 0;
     let last = performance.now();
     let running = true;
@@ -37,7 +38,7 @@ async function measure(page: Page, query: string | null) {
       );
       await new Promise((r) => setTimeout(r, 50));
     } else {
-      location.hash = `#/lab/rebalance?${q}`;
+      location.hash = `#/lab/${lab}?${q}`;
       await new Promise<void>((resolve) => {
         const check = () => {
           const el = document.querySelector('section.results[data-state="done"]');
@@ -51,7 +52,7 @@ async function measure(page: Page, query: string | null) {
     running = false;
     if (q !== null) location.hash = '#/';
     return { elapsed, longest };
-  }, query);
+  }, [query, slug] as const);
 }
 
 test('a million keys, 64 nodes, each algorithm', async ({ page }) => {
@@ -67,4 +68,17 @@ test('a million keys, 64 nodes, each algorithm', async ({ page }) => {
     }
   }
   console.log(['Chromium ' + page.context().browser()?.version(), ...rows].join('\n'));
+});
+
+test('anti-entropy: a million keys, two replicas, depth 15', async ({ page }) => {
+  await page.goto('./');
+  await page.locator('h1').waitFor();
+  const q = 'v=1&keys=1000000&seed=1&depth=15&replicas=2&damage=corrupt&n=100&step=0&focus=1';
+  const rows: string[] = [];
+  for (let round = 0; round < 3; round++) {
+    const r = await measure(page, q, 'anti-entropy');
+    rows.push(`anti-entropy round ${round + 1}: ${r.elapsed.toFixed(0)} ms to done, longest stall ${r.longest.toFixed(0)} ms`);
+    await page.locator('h1', { hasText: 'Labs' }).waitFor();
+  }
+  console.log(rows.join('\n'));
 });
