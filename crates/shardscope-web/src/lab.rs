@@ -1,50 +1,25 @@
 //! What every lab component shares: its model behind a Yew reducer, its state in the URL, the
 //! banner for a bad link, the progress view, the share links and number formatting.
 //!
-//! A lab implements [`LabModel`] for its core model (a few one-line delegations) and calls
-//! [`use_lab`]; everything else here is rendering helpers.
+//! A lab's component calls [`use_lab`] with its core `Params` type (which implements
+//! `shardscope_core::labs::LabParams`); everything else here is rendering helpers.
 
 use std::rc::Rc;
 
+use shardscope_core::labs::{LabParams, Model};
 use shardscope_core::query::{echo, Problem};
 use yew::prelude::*;
 
 use crate::hooks::{use_lab_query, use_permalink_sync, Progress, EMBED_PARAM};
 
-/// A core lab model as the web shell drives it.
-pub trait LabModel: Clone + PartialEq + 'static {
-    /// The lab's whole state (what its permalink holds).
-    type Params: Copy + PartialEq + 'static;
-    /// What a user can do.
-    type Command: 'static;
-    /// The lab's slug in the registry.
-    const SLUG: &'static str;
-    /// The lab's title (for the embed snippet).
-    const TITLE: &'static str;
-    /// A model with these parameters.
-    fn with_params(params: Self::Params) -> Self;
-    /// The current parameters.
-    fn params(&self) -> Self::Params;
-    /// Why the last command was refused or adjusted.
-    fn notice(&self) -> Option<&str>;
-    /// Applies a command (the core model's reducer).
-    fn apply(&mut self, command: Self::Command);
-    /// The command that replaces the whole state.
-    fn load(params: Self::Params) -> Self::Command;
-    /// Reads a permalink query, ignoring the page's own parameters.
-    fn parse(query: &str, ignore: &[&str]) -> (Self::Params, Vec<Problem>);
-    /// Writes the permalink query.
-    fn write(params: &Self::Params) -> String;
-}
-
 /// Yew's reducer around a core model: it only delegates.
 #[derive(PartialEq)]
-pub struct Reduced<M>(pub M);
+pub struct Reduced<P>(pub Model<P>);
 
-impl<M: LabModel> Reducible for Reduced<M> {
-    type Action = M::Command;
+impl<P: LabParams + 'static> Reducible for Reduced<P> {
+    type Action = P::Command;
 
-    fn reduce(self: Rc<Self>, command: M::Command) -> Rc<Self> {
+    fn reduce(self: Rc<Self>, command: P::Command) -> Rc<Self> {
         let mut model = self.0.clone();
         model.apply(command);
         Rc::new(Self(model))
@@ -52,33 +27,39 @@ impl<M: LabModel> Reducible for Reduced<M> {
 }
 
 /// A lab's state as its component sees it.
-pub struct Lab<M: LabModel> {
+pub struct Lab<P: LabParams + 'static> {
     /// The model; dispatch commands to it.
-    pub state: UseReducerHandle<Reduced<M>>,
+    pub state: UseReducerHandle<Reduced<P>>,
     /// What was wrong with the link the lab was opened with.
     pub problems: UseStateHandle<Vec<Problem>>,
     /// The permalink query of the current state.
     pub canonical: String,
 }
 
-impl<M: LabModel> Lab<M> {
+impl<P: LabParams + 'static> Lab<P> {
     /// The model.
-    pub fn model(&self) -> &M {
+    pub fn model(&self) -> &Model<P> {
         &self.state.0
     }
 
     /// A callback that dispatches the command `make` builds from an event.
-    pub fn on<E: 'static>(&self, make: impl Fn(E) -> M::Command + 'static) -> Callback<E> {
+    pub fn on<E: 'static>(&self, make: impl Fn(E) -> P::Command + 'static) -> Callback<E> {
         let state = self.state.clone();
         Callback::from(move |e| state.dispatch(make(e)))
     }
 
     /// The model's notice, or else `field_note` (what was wrong with a typed value), if any.
     pub fn notice(&self, field_note: Option<&str>) -> Html {
-        match self.model().notice().or(field_note) {
+        match self.model().notice.as_deref().or(field_note) {
             Some(text) => html! { <p class="notice" role="status" id="notice">{ text }</p> },
             None => Html::default(),
         }
+    }
+
+    /// The permalink and the embed snippet for the lab's current state.
+    pub fn share(&self) -> Html {
+        let info = Model::<P>::info();
+        share(info.slug, info.title, &self.canonical)
     }
 
     /// The banner for the link's problems, with a working Dismiss button.
@@ -93,21 +74,21 @@ impl<M: LabModel> Lab<M> {
 
 /// The model of a lab, initialised from the URL and kept in step with it.
 #[hook]
-pub fn use_lab<M: LabModel>() -> Lab<M> {
+pub fn use_lab<P: LabParams + 'static>() -> Lab<P> {
     let initial_query = use_lab_query();
-    let initial = use_memo((), move |()| M::parse(&initial_query, &[EMBED_PARAM]));
+    let initial = use_memo((), move |()| P::from_query_ignoring(&initial_query, &[EMBED_PARAM]));
     let problems = use_state(|| initial.1.clone());
-    let state = use_reducer(|| Reduced(M::with_params(initial.0)));
-    let canonical = M::write(&state.0.params());
+    let state = use_reducer(|| Reduced(Model::new(initial.0)));
+    let canonical = state.0.params.to_query();
     {
         let state = state.clone();
         let problems = problems.clone();
         use_permalink_sync(
             canonical.clone(),
             Callback::from(move |query: String| {
-                let (params, found) = M::parse(&query, &[EMBED_PARAM]);
+                let (params, found) = P::from_query_ignoring(&query, &[EMBED_PARAM]);
                 problems.set(found);
-                state.dispatch(M::load(params));
+                state.dispatch(P::load(params));
             }),
         );
     }
@@ -151,7 +132,7 @@ pub fn unfinished<T>(progress: &Progress<T>, what: &str) -> Option<Html> {
 }
 
 /// The permalink and the embed snippet for a lab in state `canonical`.
-pub fn share(slug: &str, title: &str, canonical: &str) -> Html {
+fn share(slug: &str, title: &str, canonical: &str) -> Html {
     let link = format!("#/lab/{slug}?{canonical}");
     let page = gloo::utils::window().location();
     let base = format!(
@@ -175,11 +156,11 @@ pub fn share(slug: &str, title: &str, canonical: &str) -> Html {
 
 /// Maps a field's committed text through `make` to a command, or sets `note` to say what was
 /// wrong with the text.
-pub fn number_field<M: LabModel>(
-    lab: &Lab<M>,
+pub fn number_field<P: LabParams + 'static>(
+    lab: &Lab<P>,
     note: &UseStateHandle<Option<String>>,
     what: &'static str,
-    make: fn(u64) -> Option<M::Command>,
+    make: fn(u64) -> Option<P::Command>,
 ) -> Callback<String> {
     let state = lab.state.clone();
     let note = note.clone();

@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use super::LabParams;
 use crate::hash::{hash_u64, high32, KeySet, Stream};
 use crate::merkle::antientropy::{repair, Diff, Entries, MerkleTree, Repair, HASH_BYTES, MAX_DEPTH};
 use crate::query::{echo, to_query, Problem, Query};
@@ -246,20 +247,23 @@ pub enum Command {
     Load(Params),
 }
 
-/// The lab's model: parameters and the notice from the last command.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct Model {
-    /// Always valid parameters.
-    pub params: Params,
-    /// Why the last command was refused or adjusted.
-    pub notice: Option<String>,
-}
+/// The lab's model: its parameters and the notice left by the last command.
+pub type Model = super::Model<Params>;
 
-impl Model {
-    /// A model with these parameters.
-    #[must_use]
-    pub fn new(params: Params) -> Self {
-        Self { params, notice: None }
+impl LabParams for Params {
+    type Command = Command;
+    const SLUG: &'static str = "anti-entropy";
+
+    fn to_query(&self) -> String {
+        Params::to_query(self)
+    }
+
+    fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
+        Params::from_query_ignoring(input, ignore)
+    }
+
+    fn load(params: Self) -> Command {
+        Command::Load(params)
     }
 
     /// Applies a command. Changing the scenario restarts the walkthrough.
@@ -274,9 +278,9 @@ impl Model {
     /// m.apply(Command::SetDepth(40));
     /// assert!(m.notice.as_deref().unwrap().contains("0–20"));
     /// ```
-    pub fn apply(&mut self, command: Command) {
-        self.notice = None;
-        let mut p = self.params;
+    fn apply(&mut self, command: Command) -> Option<String> {
+        let mut notice = None;
+        let mut p = *self;
         let range = |what: &str, v: u64, lo: u64, hi: u64| Some(format!("{what} must be {lo}–{hi}, not {v}"));
         let restart = |p: &mut Params| {
             p.step = 0;
@@ -287,7 +291,7 @@ impl Model {
                 p.keys = k;
                 restart(&mut p);
             }
-            Command::SetKeys(k) => self.notice = range("keys", k.into(), 1, MAX_KEYS.into()),
+            Command::SetKeys(k) => notice = range("keys", k.into(), 1, MAX_KEYS.into()),
             Command::SetSeed(s) => {
                 p.seed = s;
                 restart(&mut p);
@@ -296,12 +300,12 @@ impl Model {
                 p.depth = d;
                 restart(&mut p);
             }
-            Command::SetDepth(d) => self.notice = range("depth", d.into(), 0, MAX_DEPTH.into()),
+            Command::SetDepth(d) => notice = range("depth", d.into(), 0, MAX_DEPTH.into()),
             Command::SetReplicas(r) if (2..=3).contains(&r) => {
                 p.replicas = r;
                 restart(&mut p);
             }
-            Command::SetReplicas(r) => self.notice = range("replicas", r.into(), 2, 3),
+            Command::SetReplicas(r) => notice = range("replicas", r.into(), 2, 3),
             Command::SetDamage(d) => {
                 p.damage = d;
                 restart(&mut p);
@@ -310,20 +314,21 @@ impl Model {
                 p.count = n;
                 restart(&mut p);
             }
-            Command::SetCount(n) => self.notice = range("damaged keys", n.into(), 1, MAX_KEYS.into()),
+            Command::SetCount(n) => notice = range("damaged keys", n.into(), 1, MAX_KEYS.into()),
             Command::Next => p.step = (p.step + 1).min(p.repaired_step() - 1),
             Command::Back => p.step = p.step.saturating_sub(1),
             Command::Repair => p.step = p.repaired_step(),
             Command::Restart => p.step = 0,
             Command::Focus(node) if (1..=p.tree_nodes()).contains(&node) => p.focus = node,
-            Command::Focus(node) => self.notice = Some(format!("node {node} is not in this tree")),
+            Command::Focus(node) => notice = Some(format!("node {node} is not in this tree")),
             Command::Load(params) => p = params,
         }
         let notes = p.repair_fields();
         if let Some((_, message)) = notes.into_iter().next() {
-            self.notice = Some(message);
+            notice = Some(message);
         }
-        self.params = p;
+        *self = p;
+        notice
     }
 }
 

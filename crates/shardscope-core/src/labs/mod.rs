@@ -4,9 +4,63 @@
 //! `Model` with an `apply(Command)` reducer the web component delegates to, and whatever
 //! computation the lab shows, written so that it can run in chunks without blocking a browser.
 
+use std::fmt;
+
+use crate::query::Problem;
+
 pub mod antientropy;
 pub mod proofs;
 pub mod rebalance;
+
+/// A lab's whole state (what its permalink holds) and the reducer over it. Each lab implements
+/// this for its `Params`; [`Model`] and the web shell do the rest.
+pub trait LabParams: Copy + PartialEq + Default + fmt::Debug {
+    /// What a user can do in the lab.
+    type Command: Copy + fmt::Debug;
+    /// The lab's slug in [`CATALOG`].
+    const SLUG: &'static str;
+    /// The permalink query string, versioned.
+    fn to_query(&self) -> String;
+    /// Reads a permalink; never fails: bad fields take defaults and are reported. `ignore`
+    /// names parameters that belong to the page (such as `embed`).
+    fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>);
+    /// The command that replaces the whole state (a permalink was opened).
+    fn load(params: Self) -> Self::Command;
+    /// Applies a command and returns why it was refused or adjusted, if it was. The parameters
+    /// stay valid whatever the command.
+    fn apply(&mut self, command: Self::Command) -> Option<String>;
+}
+
+/// A lab's model: its parameters and the notice the last command left, for the page to show.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Model<P> {
+    /// The current parameters; always valid.
+    pub params: P,
+    /// Why the last command was refused or adjusted.
+    pub notice: Option<String>,
+}
+
+impl<P: LabParams> Model<P> {
+    /// A model with these parameters.
+    #[must_use]
+    pub fn new(params: P) -> Self {
+        Self { params, notice: None }
+    }
+
+    /// Applies a command (see [`LabParams::apply`]).
+    pub fn apply(&mut self, command: P::Command) {
+        self.notice = self.params.apply(command);
+    }
+
+    /// The lab's catalog entry.
+    #[must_use]
+    pub fn info() -> &'static LabInfo {
+        CATALOG
+            .iter()
+            .find(|lab| lab.slug == P::SLUG)
+            .expect("every lab is in the catalog")
+    }
+}
 
 /// What the home page says about a lab. The web crate pairs each entry with its component, and a
 /// test checks that every entry has one.

@@ -2,6 +2,7 @@
 //! that a record is in it (inclusion proof) and that it only ever grew (consistency proof), and
 //! what happens to those checks when one byte is changed anywhere.
 
+use super::LabParams;
 use crate::hash::hash_u64;
 use crate::merkle::rfc6962::{
     consistency_proof, inclusion_proof, inclusion_trace, path_len, root, verify_consistency, Hash, InclusionTrace,
@@ -251,20 +252,23 @@ pub enum Command {
     Load(Params),
 }
 
-/// The lab's model.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct Model {
-    /// Always valid parameters.
-    pub params: Params,
-    /// Why the last command was refused or adjusted.
-    pub notice: Option<String>,
-}
+/// The lab's model: its parameters and the notice left by the last command.
+pub type Model = super::Model<Params>;
 
-impl Model {
-    /// A model with these parameters.
-    #[must_use]
-    pub fn new(params: Params) -> Self {
-        Self { params, notice: None }
+impl LabParams for Params {
+    type Command = Command;
+    const SLUG: &'static str = "proofs";
+
+    fn to_query(&self) -> String {
+        Params::to_query(self)
+    }
+
+    fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
+        Params::from_query_ignoring(input, ignore)
+    }
+
+    fn load(params: Self) -> Command {
+        Command::Load(params)
     }
 
     /// Applies a command; out-of-range values are refused with a notice.
@@ -277,28 +281,29 @@ impl Model {
     /// m.apply(Command::SetLeaf(99));
     /// assert!(m.notice.is_some());
     /// ```
-    pub fn apply(&mut self, command: Command) {
-        self.notice = None;
-        let mut p = self.params;
+    fn apply(&mut self, command: Command) -> Option<String> {
+        let mut notice = None;
+        let mut p = *self;
         match command {
             Command::SetSize(n) if (1..=MAX_SIZE).contains(&n) => p.size = n,
-            Command::SetSize(n) => self.notice = Some(format!("the log holds 1–{MAX_SIZE} records, not {n}")),
+            Command::SetSize(n) => notice = Some(format!("the log holds 1–{MAX_SIZE} records, not {n}")),
             Command::SetSeed(s) => p.seed = s,
             Command::SetLeaf(i) if i < p.size => p.leaf = i,
-            Command::SetLeaf(i) => self.notice = Some(format!("record {i} is not in a log of {} records", p.size)),
+            Command::SetLeaf(i) => notice = Some(format!("record {i} is not in a log of {} records", p.size)),
             Command::SetTamper(t) => p.tamper = t,
             Command::SetAt(i) => p.at = i,
             Command::SetOld(m) if (1..=p.size).contains(&m) => p.old = m,
-            Command::SetOld(m) => self.notice = Some(format!("the earlier size must be 1–{}, not {m}", p.size)),
+            Command::SetOld(m) => notice = Some(format!("the earlier size must be 1–{}, not {m}", p.size)),
             Command::SetConsistencyTamper(t) => p.ctamper = t,
             Command::Append if p.size < MAX_SIZE => p.size += 1,
-            Command::Append => self.notice = Some(format!("the lab's log stops at {MAX_SIZE} records")),
+            Command::Append => notice = Some(format!("the lab's log stops at {MAX_SIZE} records")),
             Command::Load(params) => p = params,
         }
         if let Some((_, message)) = p.repair().into_iter().next() {
-            self.notice = Some(message);
+            notice = Some(message);
         }
-        self.params = p;
+        *self = p;
+        notice
     }
 }
 

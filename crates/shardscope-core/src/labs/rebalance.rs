@@ -5,6 +5,7 @@
 //! node before and after, keys moved, and the fewest moves any placement with the same loads would
 //! need.
 
+use super::LabParams;
 use crate::hash::KeySet;
 use crate::placement::{Algorithm, Movement, MovementCounter, NodeId, Placement, PlacementError};
 use crate::query::{to_query, Problem, Query};
@@ -271,20 +272,23 @@ pub enum Command {
     Load(Params),
 }
 
-/// The lab's model: its parameters and the notice left by the last command, if any.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct Model {
-    /// The current parameters; always valid.
-    pub params: Params,
-    /// Why the last command was refused or adjusted, for the page to show.
-    pub notice: Option<String>,
-}
+/// The lab's model: its parameters and the notice left by the last command.
+pub type Model = super::Model<Params>;
 
-impl Model {
-    /// A model with these parameters.
-    #[must_use]
-    pub fn new(params: Params) -> Self {
-        Self { params, notice: None }
+impl LabParams for Params {
+    type Command = Command;
+    const SLUG: &'static str = "rebalance";
+
+    fn to_query(&self) -> String {
+        Params::to_query(self)
+    }
+
+    fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
+        Params::from_query_ignoring(input, ignore)
+    }
+
+    fn load(params: Self) -> Command {
+        Command::Load(params)
     }
 
     /// Applies a command. Values outside their range are refused with a notice; a change that
@@ -298,19 +302,19 @@ impl Model {
     /// assert_eq!(model.params.event, Event::Add); // Refused: jump hash only drops the last bucket.
     /// assert!(model.notice.as_deref().unwrap().contains("only remove the last bucket"));
     /// ```
-    pub fn apply(&mut self, command: Command) {
-        self.notice = None;
-        let mut next = self.params;
+    fn apply(&mut self, command: Command) -> Option<String> {
+        let mut notice = None;
+        let mut next = *self;
         let out_of_range = |what: &str, value: u64, max: u64| Some(format!("{what} must be 1–{max}, not {value}"));
         match command {
             Command::SetAlgorithm(a) => next.algorithm = a,
             Command::SetNodes(n) if (1..=MAX_NODES).contains(&n) => next.nodes = n,
-            Command::SetNodes(n) => self.notice = out_of_range("nodes", n.into(), MAX_NODES.into()),
+            Command::SetNodes(n) => notice = out_of_range("nodes", n.into(), MAX_NODES.into()),
             Command::SetKeys(k) if (1..=MAX_KEYS).contains(&k) => next.keys = k,
-            Command::SetKeys(k) => self.notice = out_of_range("keys", k.into(), MAX_KEYS.into()),
+            Command::SetKeys(k) => notice = out_of_range("keys", k.into(), MAX_KEYS.into()),
             Command::SetVnodes(v) if (1..=crate::ring::MAX_VNODES).contains(&v) => next.vnodes = v,
             Command::SetVnodes(v) => {
-                self.notice = out_of_range("virtual nodes", v.into(), crate::ring::MAX_VNODES.into());
+                notice = out_of_range("virtual nodes", v.into(), crate::ring::MAX_VNODES.into());
             }
             Command::SetSeed(s) => next.seed = s,
             Command::AddNode => next.event = Event::Add,
@@ -318,16 +322,17 @@ impl Model {
                 next.event = Event::Remove(id);
                 if let Some((reason, _)) = next.event_conflict() {
                     // An explicit request that cannot happen is refused, not reinterpreted.
-                    self.notice = Some(reason);
-                    return;
+                    notice = Some(reason);
+                    return notice;
                 }
             }
             Command::Load(params) => next = params,
         }
         if let Some(message) = next.repair_event() {
-            self.notice = Some(message);
+            notice = Some(message);
         }
-        self.params = next;
+        *self = next;
+        notice
     }
 }
 

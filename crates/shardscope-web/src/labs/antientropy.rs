@@ -6,42 +6,12 @@ use shardscope_core::labs::antientropy::{
     Command, Damage, DepthCost, Job, Model, Params, Report, CHART_DEPTH, MAX_KEYS,
 };
 use shardscope_core::merkle::antientropy::{MerkleTree, MAX_DEPTH};
-use shardscope_core::query::Problem;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::hooks::{use_chunked, Chunked, Progress};
-use crate::lab::{group_digits, number_field, share, unfinished, use_lab, Lab, LabModel};
+use crate::lab::{group_digits, number_field, unfinished, use_lab, Lab};
 use crate::widgets::TextField;
-
-impl LabModel for Model {
-    type Params = Params;
-    type Command = Command;
-    const SLUG: &'static str = "anti-entropy";
-    const TITLE: &'static str = "Anti-entropy";
-
-    fn with_params(params: Params) -> Self {
-        Model::new(params)
-    }
-    fn params(&self) -> Params {
-        self.params
-    }
-    fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
-    }
-    fn apply(&mut self, command: Command) {
-        Model::apply(self, command);
-    }
-    fn load(params: Params) -> Command {
-        Command::Load(params)
-    }
-    fn parse(query: &str, ignore: &[&str]) -> (Params, Vec<Problem>) {
-        Params::from_query_ignoring(query, ignore)
-    }
-    fn write(params: &Params) -> String {
-        params.to_query()
-    }
-}
 
 impl Chunked for Job {
     type Output = Report;
@@ -71,7 +41,7 @@ fn level_of(node: u64) -> u32 {
 /// The Anti-entropy lab.
 #[function_component]
 pub fn AntiEntropyLab() -> Html {
-    let lab = use_lab::<Model>();
+    let lab = use_lab::<Params>();
     let input_note = use_state(|| None::<String>);
     let p = lab.model().params;
     // The computation depends on the scenario only, not on the walkthrough's step or the view.
@@ -98,7 +68,7 @@ pub fn AntiEntropyLab() -> Html {
 
     html! {
         <article class="lab" aria-labelledby="lab-title">
-            <h1 id="lab-title">{ Model::TITLE }</h1>
+            <h1 id="lab-title">{ Model::info().title }</h1>
             <p class="lede">
                 { "Replicas of one keyspace drift apart: a write is dropped, a value rots, a range is lost. " }
                 { "Dynamo, Cassandra and Riak find the damage by comparing Merkle trees from the root down, then stream only the key ranges whose leaves differ." }
@@ -135,12 +105,12 @@ pub fn AntiEntropyLab() -> Html {
                 <h2>{ "Why a fast hash here, and SHA-256 for proofs?" }</h2>
                 <p>{ "Anti-entropy guards against accidents: disks, networks and bugs do not search for hash collisions, so a fast 128-bit XXH3 is enough and keeps repairs cheap. A tamper-evident log guards against people: anyone can construct XXH3 collisions on purpose, so transparency logs (RFC 6962) hash with SHA-256, where no one can." }</p>
             </section>
-            { share(Model::SLUG, Model::TITLE, &lab.canonical) }
+            { lab.share() }
         </article>
     }
 }
 
-fn results(lab: &Lab<Model>, r: &Report) -> Html {
+fn results(lab: &Lab<Params>, r: &Report) -> Html {
     let p = lab.model().params;
     let repaired = p.step == p.repaired_step();
     let compared_levels = p.step.min(p.depth + 1);
@@ -209,7 +179,7 @@ fn node_state(a: &MerkleTree, b: &MerkleTree, node: u64, compared_levels: u32) -
     }
 }
 
-fn tree_view(lab: &Lab<Model>, a: &MerkleTree, b: &MerkleTree, compared_levels: u32) -> Html {
+fn tree_view(lab: &Lab<Params>, a: &MerkleTree, b: &MerkleTree, compared_levels: u32) -> Html {
     let focus = lab.model().params.focus;
     let top = level_of(focus);
     let rows = VIEW_LEVELS.min(a.depth() - top);

@@ -4,41 +4,11 @@
 
 use shardscope_core::labs::proofs::{report, Command, ConsistencyTamper, Model, Params, Report, Tamper, MAX_SIZE};
 use shardscope_core::merkle::rfc6962::Hash;
-use shardscope_core::query::Problem;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::lab::{number_field, share, use_lab, LabModel};
+use crate::lab::{number_field, use_lab};
 use crate::widgets::TextField;
-
-impl LabModel for Model {
-    type Params = Params;
-    type Command = Command;
-    const SLUG: &'static str = "proofs";
-    const TITLE: &'static str = "Tamper-evident log";
-
-    fn with_params(params: Params) -> Self {
-        Model::new(params)
-    }
-    fn params(&self) -> Params {
-        self.params
-    }
-    fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
-    }
-    fn apply(&mut self, command: Command) {
-        Model::apply(self, command);
-    }
-    fn load(params: Params) -> Command {
-        Command::Load(params)
-    }
-    fn parse(query: &str, ignore: &[&str]) -> (Params, Vec<Problem>) {
-        Params::from_query_ignoring(query, ignore)
-    }
-    fn write(params: &Params) -> String {
-        params.to_query()
-    }
-}
 
 fn hex(hash: &Hash) -> String {
     shardscope_core::labs::proofs::hex(hash)
@@ -53,7 +23,7 @@ fn short(hash: &Hash) -> Html {
 /// The Tamper-evident log lab.
 #[function_component]
 pub fn ProofsLab() -> Html {
-    let lab = use_lab::<Model>();
+    let lab = use_lab::<Params>();
     let input_note = use_state(|| None::<String>);
     let p = lab.model().params;
     // A log of at most 4,096 records hashes in a few milliseconds, so no chunking is needed.
@@ -92,7 +62,7 @@ pub fn ProofsLab() -> Html {
 
     html! {
         <article class="lab" aria-labelledby="lab-title">
-            <h1 id="lab-title">{ Model::TITLE }</h1>
+            <h1 id="lab-title">{ Model::info().title }</h1>
             <p class="lede">
                 { "Certificate Transparency logs publish one SHA-256 Merkle root (RFC 6962). With a handful of hashes anyone can check that a record is in the log, and that today's log extends yesterday's without rewriting it. Change one byte anywhere and the check fails." }
             </p>
@@ -155,7 +125,7 @@ pub fn ProofsLab() -> Html {
                     }
                 }</p>
             </section>
-            { share(Model::SLUG, Model::TITLE, &lab.canonical) }
+            { lab.share() }
         </article>
     }
 }

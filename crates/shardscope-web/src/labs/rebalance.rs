@@ -4,43 +4,13 @@
 use shardscope_core::labs::rebalance::{
     AlgorithmChoice, Command, Event as LabEvent, Model, NodeLoad, Params, Report, Run, MAX_KEYS, MAX_NODES,
 };
-use shardscope_core::query::Problem;
 use shardscope_core::ring::MAX_VNODES;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::hooks::{use_chunked, Chunked, Progress};
-use crate::lab::{group_digits, group_float, number_field, percent, share, unfinished, use_lab, LabModel};
+use crate::lab::{group_digits, group_float, number_field, percent, unfinished, use_lab};
 use crate::widgets::TextField;
-
-impl LabModel for Model {
-    type Params = Params;
-    type Command = Command;
-    const SLUG: &'static str = "rebalance";
-    const TITLE: &'static str = "Rebalance";
-
-    fn with_params(params: Params) -> Self {
-        Model::new(params)
-    }
-    fn params(&self) -> Params {
-        self.params
-    }
-    fn notice(&self) -> Option<&str> {
-        self.notice.as_deref()
-    }
-    fn apply(&mut self, command: Command) {
-        Model::apply(self, command);
-    }
-    fn load(params: Params) -> Command {
-        Command::Load(params)
-    }
-    fn parse(query: &str, ignore: &[&str]) -> (Params, Vec<Problem>) {
-        Params::from_query_ignoring(query, ignore)
-    }
-    fn write(params: &Params) -> String {
-        params.to_query()
-    }
-}
 
 /// The core computation, advanced a chunk per browser task.
 struct Job {
@@ -87,7 +57,7 @@ fn start_job(params: &Params) -> Result<Job, String> {
 /// The Rebalance lab.
 #[function_component]
 pub fn RebalanceLab() -> Html {
-    let lab = use_lab::<Model>();
+    let lab = use_lab::<Params>();
     let input_note = use_state(|| None::<String>);
     let model = lab.model();
     let canonical = lab.canonical.clone();
@@ -121,7 +91,7 @@ pub fn RebalanceLab() -> Html {
     let is_ring = p.algorithm == AlgorithmChoice::Ring;
     html! {
         <article class="lab" aria-labelledby="lab-title">
-            <h1 id="lab-title">{ "Rebalance" }</h1>
+            <h1 id="lab-title">{ Model::info().title }</h1>
             <p class="lede">
                 { "A cluster of nodes owns a set of keys. When one node joins or leaves, how many keys must change owner? " }
                 { "hash mod N moves almost all of them; consistent algorithms move only the share of the node that changed." }
@@ -162,7 +132,7 @@ pub fn RebalanceLab() -> Html {
             </fieldset>
             { lab.notice(input_note.as_deref()) }
             { results(&p, &canonical, &progress) }
-            { share(Model::SLUG, Model::TITLE, &canonical) }
+            { lab.share() }
         </article>
     }
 }
