@@ -14,8 +14,8 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use shardscope_core::labs::rebalance::{Params, Run};
-use shardscope_core::labs::CATALOG;
 use shardscope_core::labs::{antientropy, proofs};
+use shardscope_core::labs::{LabParams, CATALOG};
 
 const USAGE: &str =
     "usage: shardscope rebalance QUERY | shardscope antientropy QUERY | shardscope proofs QUERY | shardscope labs";

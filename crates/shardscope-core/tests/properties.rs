@@ -11,6 +11,7 @@ use shardscope_core::jump::jump_hash;
 use shardscope_core::labs::rebalance::{
     expected_moved, AlgorithmChoice, Command, Event, Model, Params, MAX_KEYS, MAX_NODES,
 };
+use shardscope_core::labs::LabParams;
 use shardscope_core::placement::{movement, Algorithm, NodeId, Placement};
 use shardscope_core::rendezvous::Rendezvous;
 
@@ -396,6 +397,7 @@ mod coarsen {
 mod antientropy_lab {
     use proptest::prelude::*;
     use shardscope_core::labs::antientropy::{Command, Damage, Job, Model, Params};
+    use shardscope_core::labs::LabParams;
 
     fn run(p: Params) -> shardscope_core::labs::antientropy::Report {
         let mut job = Job::new(p);
@@ -487,6 +489,7 @@ mod antientropy_lab {
 mod proofs_lab {
     use proptest::prelude::*;
     use shardscope_core::labs::proofs::{report, Command, ConsistencyTamper, Model, Params, Tamper, MAX_SIZE};
+    use shardscope_core::labs::LabParams;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]

@@ -120,63 +120,10 @@ impl Params {
         (2u64 << self.depth) - 1
     }
 
-    /// The permalink query string, versioned.
-    ///
-    /// ```
-    /// use shardscope_core::labs::antientropy::Params;
-    /// let p = Params::default();
-    /// assert_eq!(Params::from_query(&p.to_query()), (p, vec![]));
-    /// ```
-    #[must_use]
-    pub fn to_query(&self) -> String {
-        to_query(&[
-            ("v", VERSION.to_string()),
-            ("keys", self.keys.to_string()),
-            ("seed", self.seed.to_string()),
-            ("depth", self.depth.to_string()),
-            ("replicas", self.replicas.to_string()),
-            ("damage", self.damage.slug().into()),
-            ("n", self.count.to_string()),
-            ("step", self.step.to_string()),
-            ("focus", self.focus.to_string()),
-        ])
-    }
-
-    /// Reads a permalink; never fails (see [`Query::parse_versioned`]).
-    #[must_use]
-    pub fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
-        let defaults = Self::default();
-        let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);
-        let Some(query) = query else {
-            return (defaults, problems);
-        };
-        let choices: Vec<(&str, Damage)> = Damage::ALL.iter().map(|d| (d.slug(), *d)).collect();
-        let mut p = Self {
-            keys: query.int_in("keys", 1..=MAX_KEYS, defaults.keys, &mut problems),
-            seed: query.int_in("seed", 0..=u64::MAX, defaults.seed, &mut problems),
-            depth: query.int_in("depth", 0..=MAX_DEPTH, defaults.depth, &mut problems),
-            replicas: query.int_in("replicas", 2..=3, defaults.replicas, &mut problems),
-            damage: query.choice(
-                "damage",
-                &choices,
-                (defaults.damage.slug(), defaults.damage),
-                &mut problems,
-            ),
-            count: query.int_in("n", 1..=MAX_KEYS, defaults.count, &mut problems),
-            step: query.int_in("step", 0..=MAX_DEPTH + 2, 0, &mut problems),
-            focus: query.int_in("focus", 1..=u64::MAX, 1, &mut problems),
-        };
-        problems.extend(p.repair_fields().into_iter().map(|(field, message)| Problem {
-            field: field.into(),
-            message,
-        }));
-        (p, problems)
-    }
-
-    /// [`from_query_ignoring`](Self::from_query_ignoring) with nothing ignored.
+    /// [`LabParams::from_query_ignoring`] with nothing ignored.
     #[must_use]
     pub fn from_query(input: &str) -> (Self, Vec<Problem>) {
-        Self::from_query_ignoring(input, &[])
+        <Self as LabParams>::from_query_ignoring(input, &[])
     }
 
     /// Brings fields that depend on each other back in range, saying what changed.
@@ -254,12 +201,55 @@ impl LabParams for Params {
     type Command = Command;
     const SLUG: &'static str = "anti-entropy";
 
+    /// The permalink query string, versioned.
+    ///
+    /// ```
+    /// use shardscope_core::labs::{antientropy::Params, LabParams};
+    /// let p = Params::default();
+    /// assert_eq!(Params::from_query(&p.to_query()), (p, vec![]));
+    /// ```
     fn to_query(&self) -> String {
-        Params::to_query(self)
+        to_query(&[
+            ("v", VERSION.to_string()),
+            ("keys", self.keys.to_string()),
+            ("seed", self.seed.to_string()),
+            ("depth", self.depth.to_string()),
+            ("replicas", self.replicas.to_string()),
+            ("damage", self.damage.slug().into()),
+            ("n", self.count.to_string()),
+            ("step", self.step.to_string()),
+            ("focus", self.focus.to_string()),
+        ])
     }
 
+    /// Reads a permalink; never fails (see [`Query::parse_versioned`]).
     fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
-        Params::from_query_ignoring(input, ignore)
+        let defaults = Self::default();
+        let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);
+        let Some(query) = query else {
+            return (defaults, problems);
+        };
+        let choices: Vec<(&str, Damage)> = Damage::ALL.iter().map(|d| (d.slug(), *d)).collect();
+        let mut p = Self {
+            keys: query.int_in("keys", 1..=MAX_KEYS, defaults.keys, &mut problems),
+            seed: query.int_in("seed", 0..=u64::MAX, defaults.seed, &mut problems),
+            depth: query.int_in("depth", 0..=MAX_DEPTH, defaults.depth, &mut problems),
+            replicas: query.int_in("replicas", 2..=3, defaults.replicas, &mut problems),
+            damage: query.choice(
+                "damage",
+                &choices,
+                (defaults.damage.slug(), defaults.damage),
+                &mut problems,
+            ),
+            count: query.int_in("n", 1..=MAX_KEYS, defaults.count, &mut problems),
+            step: query.int_in("step", 0..=MAX_DEPTH + 2, 0, &mut problems),
+            focus: query.int_in("focus", 1..=u64::MAX, 1, &mut problems),
+        };
+        problems.extend(p.repair_fields().into_iter().map(|(field, message)| Problem {
+            field: field.into(),
+            message,
+        }));
+        (p, problems)
     }
 
     fn load(params: Self) -> Command {

@@ -136,55 +136,10 @@ pub fn record(seed: u64, i: u32) -> String {
 }
 
 impl Params {
-    /// The permalink query string.
-    ///
-    /// ```
-    /// use shardscope_core::labs::proofs::Params;
-    /// let p = Params::default();
-    /// assert_eq!(Params::from_query(&p.to_query()), (p, vec![]));
-    /// ```
-    #[must_use]
-    pub fn to_query(&self) -> String {
-        to_query(&[
-            ("v", VERSION.to_string()),
-            ("size", self.size.to_string()),
-            ("seed", self.seed.to_string()),
-            ("leaf", self.leaf.to_string()),
-            ("tamper", self.tamper.slug().into()),
-            ("at", self.at.to_string()),
-            ("old", self.old.to_string()),
-            ("ctamper", self.ctamper.slug().into()),
-        ])
-    }
-
-    /// Reads a permalink; never fails.
-    #[must_use]
-    pub fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
-        let d = Self::default();
-        let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);
-        let Some(query) = query else { return (d, problems) };
-        let tampers: Vec<(&str, Tamper)> = Tamper::ALL.iter().map(|t| (t.slug(), *t)).collect();
-        let ctampers: Vec<(&str, ConsistencyTamper)> = ConsistencyTamper::ALL.iter().map(|t| (t.slug(), *t)).collect();
-        let mut p = Self {
-            size: query.int_in("size", 1..=MAX_SIZE, d.size, &mut problems),
-            seed: query.int_in("seed", 0..=u64::MAX, d.seed, &mut problems),
-            leaf: query.int_in("leaf", 0..=MAX_SIZE - 1, 0, &mut problems),
-            tamper: query.choice("tamper", &tampers, ("none", Tamper::None), &mut problems),
-            at: query.int_in("at", 0..=63, 0, &mut problems),
-            old: query.int_in("old", 1..=MAX_SIZE, 1, &mut problems),
-            ctamper: query.choice("ctamper", &ctampers, ("none", ConsistencyTamper::None), &mut problems),
-        };
-        problems.extend(p.repair().into_iter().map(|(field, message)| Problem {
-            field: field.into(),
-            message,
-        }));
-        (p, problems)
-    }
-
-    /// [`from_query_ignoring`](Self::from_query_ignoring) with nothing ignored.
+    /// [`LabParams::from_query_ignoring`] with nothing ignored.
     #[must_use]
     pub fn from_query(input: &str) -> (Self, Vec<Problem>) {
-        Self::from_query_ignoring(input, &[])
+        <Self as LabParams>::from_query_ignoring(input, &[])
     }
 
     /// Brings dependent fields back in range, saying what changed.
@@ -259,12 +214,47 @@ impl LabParams for Params {
     type Command = Command;
     const SLUG: &'static str = "proofs";
 
+    /// The permalink query string.
+    ///
+    /// ```
+    /// use shardscope_core::labs::{proofs::Params, LabParams};
+    /// let p = Params::default();
+    /// assert_eq!(Params::from_query(&p.to_query()), (p, vec![]));
+    /// ```
     fn to_query(&self) -> String {
-        Params::to_query(self)
+        to_query(&[
+            ("v", VERSION.to_string()),
+            ("size", self.size.to_string()),
+            ("seed", self.seed.to_string()),
+            ("leaf", self.leaf.to_string()),
+            ("tamper", self.tamper.slug().into()),
+            ("at", self.at.to_string()),
+            ("old", self.old.to_string()),
+            ("ctamper", self.ctamper.slug().into()),
+        ])
     }
 
+    /// Reads a permalink; never fails.
     fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
-        Params::from_query_ignoring(input, ignore)
+        let d = Self::default();
+        let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);
+        let Some(query) = query else { return (d, problems) };
+        let tampers: Vec<(&str, Tamper)> = Tamper::ALL.iter().map(|t| (t.slug(), *t)).collect();
+        let ctampers: Vec<(&str, ConsistencyTamper)> = ConsistencyTamper::ALL.iter().map(|t| (t.slug(), *t)).collect();
+        let mut p = Self {
+            size: query.int_in("size", 1..=MAX_SIZE, d.size, &mut problems),
+            seed: query.int_in("seed", 0..=u64::MAX, d.seed, &mut problems),
+            leaf: query.int_in("leaf", 0..=MAX_SIZE - 1, 0, &mut problems),
+            tamper: query.choice("tamper", &tampers, ("none", Tamper::None), &mut problems),
+            at: query.int_in("at", 0..=63, 0, &mut problems),
+            old: query.int_in("old", 1..=MAX_SIZE, 1, &mut problems),
+            ctamper: query.choice("ctamper", &ctampers, ("none", ConsistencyTamper::None), &mut problems),
+        };
+        problems.extend(p.repair().into_iter().map(|(field, message)| Problem {
+            field: field.into(),
+            message,
+        }));
+        (p, problems)
     }
 
     fn load(params: Self) -> Command {

@@ -129,87 +129,10 @@ impl Default for Params {
 }
 
 impl Params {
-    /// The permalink query string (without `?`), versioned.
-    ///
-    /// ```
-    /// use shardscope_core::labs::rebalance::Params;
-    /// let p = Params::default();
-    /// let query = p.to_query();
-    /// assert_eq!(query, "v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add");
-    /// assert_eq!(Params::from_query(&query), (p, vec![]));
-    /// ```
-    #[must_use]
-    pub fn to_query(&self) -> String {
-        to_query(&[
-            ("v", VERSION.to_string()),
-            ("alg", self.algorithm.slug().into()),
-            ("nodes", self.nodes.to_string()),
-            ("keys", self.keys.to_string()),
-            ("vnodes", self.vnodes.to_string()),
-            ("seed", self.seed.to_string()),
-            ("event", self.event.slug()),
-        ])
-    }
-
-    /// Reads a permalink query string. Never fails: every missing or invalid field takes its
-    /// default, and every problem is reported. `ignore` names parameters that belong to the page
-    /// rather than to the lab (such as `embed`).
-    #[must_use]
-    pub fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
-        let defaults = Self::default();
-        let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);
-        let Some(query) = query else {
-            return (defaults, problems);
-        };
-        let choices: Vec<(&str, AlgorithmChoice)> = AlgorithmChoice::ALL.iter().map(|a| (a.slug(), *a)).collect();
-        let algorithm = query.choice(
-            "alg",
-            &choices,
-            (defaults.algorithm.slug(), defaults.algorithm),
-            &mut problems,
-        );
-        let nodes = query.int_in("nodes", 1..=MAX_NODES, defaults.nodes, &mut problems);
-        let keys = query.int_in("keys", 1..=MAX_KEYS, defaults.keys, &mut problems);
-        let vnodes = query.int_in("vnodes", 1..=crate::ring::MAX_VNODES, defaults.vnodes, &mut problems);
-        let seed = query.int_in("seed", 0..=u64::MAX, defaults.seed, &mut problems);
-        let event = match query.get("event") {
-            None | Some("add") => Event::Add,
-            Some(raw) => {
-                if let Some(id) = raw.strip_prefix("remove-").and_then(|id| id.parse::<NodeId>().ok()) {
-                    Event::Remove(id)
-                } else {
-                    problems.push(Problem {
-                        field: "event".into(),
-                        message: format!(
-                            "“{}” is neither “add” nor “remove-ID”; using add",
-                            crate::query::echo(raw)
-                        ),
-                    });
-                    Event::Add
-                }
-            }
-        };
-        let mut params = Self {
-            algorithm,
-            nodes,
-            keys,
-            vnodes,
-            seed,
-            event,
-        };
-        if let Some(message) = params.repair_event() {
-            problems.push(Problem {
-                field: "event".into(),
-                message,
-            });
-        }
-        (params, problems)
-    }
-
-    /// [`from_query_ignoring`](Self::from_query_ignoring) with nothing ignored.
+    /// [`LabParams::from_query_ignoring`] with nothing ignored.
     #[must_use]
     pub fn from_query(input: &str) -> (Self, Vec<Problem>) {
-        Self::from_query_ignoring(input, &[])
+        <Self as LabParams>::from_query_ignoring(input, &[])
     }
 
     /// Why the event cannot happen in this cluster, and the nearest event that can.
@@ -279,12 +202,79 @@ impl LabParams for Params {
     type Command = Command;
     const SLUG: &'static str = "rebalance";
 
+    /// The permalink query string (without `?`), versioned.
+    ///
+    /// ```
+    /// use shardscope_core::labs::{rebalance::Params, LabParams};
+    /// let p = Params::default();
+    /// let query = p.to_query();
+    /// assert_eq!(query, "v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add");
+    /// assert_eq!(Params::from_query(&query), (p, vec![]));
+    /// ```
     fn to_query(&self) -> String {
-        Params::to_query(self)
+        to_query(&[
+            ("v", VERSION.to_string()),
+            ("alg", self.algorithm.slug().into()),
+            ("nodes", self.nodes.to_string()),
+            ("keys", self.keys.to_string()),
+            ("vnodes", self.vnodes.to_string()),
+            ("seed", self.seed.to_string()),
+            ("event", self.event.slug()),
+        ])
     }
 
+    /// Reads a permalink query string. Never fails: every missing or invalid field takes its
+    /// default, and every problem is reported. `ignore` names parameters that belong to the page
+    /// rather than to the lab (such as `embed`).
     fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
-        Params::from_query_ignoring(input, ignore)
+        let defaults = Self::default();
+        let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);
+        let Some(query) = query else {
+            return (defaults, problems);
+        };
+        let choices: Vec<(&str, AlgorithmChoice)> = AlgorithmChoice::ALL.iter().map(|a| (a.slug(), *a)).collect();
+        let algorithm = query.choice(
+            "alg",
+            &choices,
+            (defaults.algorithm.slug(), defaults.algorithm),
+            &mut problems,
+        );
+        let nodes = query.int_in("nodes", 1..=MAX_NODES, defaults.nodes, &mut problems);
+        let keys = query.int_in("keys", 1..=MAX_KEYS, defaults.keys, &mut problems);
+        let vnodes = query.int_in("vnodes", 1..=crate::ring::MAX_VNODES, defaults.vnodes, &mut problems);
+        let seed = query.int_in("seed", 0..=u64::MAX, defaults.seed, &mut problems);
+        let event = match query.get("event") {
+            None | Some("add") => Event::Add,
+            Some(raw) => {
+                if let Some(id) = raw.strip_prefix("remove-").and_then(|id| id.parse::<NodeId>().ok()) {
+                    Event::Remove(id)
+                } else {
+                    problems.push(Problem {
+                        field: "event".into(),
+                        message: format!(
+                            "“{}” is neither “add” nor “remove-ID”; using add",
+                            crate::query::echo(raw)
+                        ),
+                    });
+                    Event::Add
+                }
+            }
+        };
+        let mut params = Self {
+            algorithm,
+            nodes,
+            keys,
+            vnodes,
+            seed,
+            event,
+        };
+        if let Some(message) = params.repair_event() {
+            problems.push(Problem {
+                field: "event".into(),
+                message,
+            });
+        }
+        (params, problems)
     }
 
     fn load(params: Self) -> Command {
