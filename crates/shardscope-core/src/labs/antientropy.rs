@@ -367,13 +367,9 @@ pub struct Report {
     pub chart: Vec<DepthCost>,
 }
 
-/// Builds replica A: key `i` has token `KeySet(seed).key(i)` and value version 1, payload from
-/// the seed.
-fn replica_a(p: &Params) -> Entries {
-    let keys = KeySet::new(p.seed, p.keys.into());
-    (0..u64::from(p.keys))
-        .map(|i| (keys.key(i), value(1, high32(hash_u64(p.seed ^ 0xa5a5, i)))))
-        .collect()
+/// Replica A's entry for key `i`: token `KeySet(seed).key(i)`, version 1, payload from the seed.
+fn entry_a(keys: &KeySet, seed: u64, i: u64) -> (u64, u64) {
+    (keys.key(i), value(1, high32(hash_u64(seed ^ 0xa5a5, i))))
 }
 
 /// Damages a copy of A as replica `which` (1 for B, 2 for C), with its own stream.
@@ -423,13 +419,48 @@ fn damaged(a: &Entries, p: &Params, which: u32) -> Entries {
     out
 }
 
-/// Entries in `a` or `b` that are not identical in the other.
-fn differing(a: &Entries, b: &Entries) -> u64 {
-    let only_a = a.iter().filter(|(t, v)| b.get(t) != Some(v)).count();
-    let only_b = b.iter().filter(|(t, v)| a.get(t) != Some(v)).count();
-    // An entry present in both with different values is counted once.
-    let changed = a.iter().filter(|(t, v)| b.get(t).is_some_and(|w| w != *v)).count();
-    (only_a + only_b - changed) as u64
+/// Walks two replicas together in token order: `visit(token, value in a, value in b)` for every
+/// token in either, without a lookup per key.
+fn merge_walk(a: &Entries, b: &Entries, mut visit: impl FnMut(u64, Option<u64>, Option<u64>)) {
+    let (mut ia, mut ib) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let (ta, tb) = (ia.peek().map(|(t, _)| **t), ib.peek().map(|(t, _)| **t));
+        match (ta, tb) {
+            (None, None) => return,
+            (Some(x), Some(y)) if x == y => {
+                let (_, va) = ia.next().expect("peeked");
+                let (_, vb) = ib.next().expect("peeked");
+                visit(x, Some(*va), Some(*vb));
+            }
+            (Some(x), y) if y.is_none_or(|y| x < y) => {
+                let (_, va) = ia.next().expect("peeked");
+                visit(x, Some(*va), None);
+            }
+            (_, Some(y)) => {
+                let (_, vb) = ib.next().expect("peeked");
+                visit(y, None, Some(*vb));
+            }
+            (Some(_), None) => unreachable!("handled by the arm above"),
+        }
+    }
+}
+
+/// Entries that are not identical on both replicas, and per leaf of `fine`: entries on A, on B,
+/// and identical on both.
+fn compare_entries(a: &Entries, b: &Entries, fine: &MerkleTree) -> (u64, Vec<[u64; 3]>) {
+    let mut differing = 0;
+    let mut counts = vec![[0u64; 3]; 1usize << fine.depth()];
+    merge_walk(a, b, |token, va, vb| {
+        let c = &mut counts[slot(fine.leaf_of(token))];
+        c[0] += u64::from(va.is_some());
+        c[1] += u64::from(vb.is_some());
+        if va == vb {
+            c[2] += 1;
+        } else {
+            differing += 1;
+        }
+    });
+    (differing, counts)
 }
 
 /// A leaf index as a vector index; trees have at most 2^20 leaves.
@@ -437,33 +468,35 @@ fn slot(leaf: u64) -> usize {
     usize::try_from(leaf).expect("a leaf index below 2^20 fits in usize")
 }
 
-/// Per leaf of the finest chart tree: entries on A, on B, and identical on both.
-fn fine_counts(a: &Entries, b: &Entries, fine: &MerkleTree) -> Vec<[u64; 3]> {
-    let mut counts = vec![[0u64; 3]; 1usize << fine.depth()];
-    for (t, v) in a {
-        let leaf = slot(fine.leaf_of(*t));
-        counts[leaf][0] += 1;
-        if b.get(t) == Some(v) {
-            counts[leaf][2] += 1;
-        }
-    }
-    for t in b.keys() {
-        counts[slot(fine.leaf_of(*t))][1] += 1;
-    }
-    counts
+/// One unit of the lab's work, small enough to keep a browser responsive between units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Insert replica A's keys from this index on, a chunk at a time.
+    BuildA(u32),
+    /// Copy and damage replica `n` (1 is B, 2 is C).
+    Damage(u32),
+    /// Build replica `n`'s tree at the chart's depth.
+    Tree(u32),
+    /// Compare A and B, and chart every depth.
+    Compare,
+    /// Repair every pair.
+    Repair,
+    /// Finished.
+    Done,
 }
 
-/// The lab's computation in stages, so a browser can show progress between them.
+/// Keys replica A inserts per stage.
+const BUILD_CHUNK: u32 = 1 << 17;
+
+/// The lab's computation in small stages, so a browser can show progress and stay responsive.
 pub struct Job {
     params: Params,
-    stage: u32,
+    stage: Stage,
+    done: u64,
     replicas: Vec<Entries>,
     fine: Vec<MerkleTree>,
     report: Option<Report>,
 }
-
-/// Stages: build A, damage B (and C), build trees, compare and chart, repair.
-const STAGES: u32 = 5;
 
 impl fmt::Debug for Job {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -480,8 +513,9 @@ impl Job {
     pub fn new(params: Params) -> Self {
         Self {
             params,
-            stage: 0,
-            replicas: Vec::new(),
+            stage: Stage::BuildA(0),
+            done: 0,
+            replicas: vec![Entries::new()],
             fine: Vec::new(),
             report: None,
         }
@@ -490,34 +524,59 @@ impl Job {
     /// Stages done and stages in all.
     #[must_use]
     pub fn progress(&self) -> (u64, u64) {
-        (self.stage.into(), STAGES.into())
+        let p = self.params;
+        let build = u64::from(p.keys.div_ceil(BUILD_CHUNK));
+        (self.done, build + u64::from(p.replicas - 1) + u64::from(p.replicas) + 2)
     }
 
     /// Runs one stage; returns whether the job is finished.
     pub fn step(&mut self) -> bool {
         let p = self.params;
-        match self.stage {
-            0 => self.replicas.push(replica_a(&p)),
-            1 => {
-                for which in 1..p.replicas {
-                    let copy = damaged(&self.replicas[0], &p, which);
-                    self.replicas.push(copy);
+        self.stage = match self.stage {
+            Stage::BuildA(from) => {
+                let keys = KeySet::new(p.seed, p.keys.into());
+                let to = from.saturating_add(BUILD_CHUNK).min(p.keys);
+                // Collecting sorts and bulk-builds; `append` then merges two sorted maps in linear
+                // time. Both are far faster than inserting random tokens one by one.
+                let mut chunk: Entries = (from..to).map(|i| entry_a(&keys, p.seed, i.into())).collect();
+                self.replicas[0].append(&mut chunk);
+                if to == p.keys {
+                    Stage::Damage(1)
+                } else {
+                    Stage::BuildA(to)
                 }
             }
-            2 => {
-                let depth = p.depth.max(CHART_DEPTH);
-                self.fine = self
-                    .replicas
-                    .iter()
-                    .map(|r| MerkleTree::build(r, depth).expect("depth ≤ MAX_DEPTH"))
-                    .collect();
+            Stage::Damage(which) => {
+                let copy = damaged(&self.replicas[0], &p, which);
+                self.replicas.push(copy);
+                if which + 1 < p.replicas {
+                    Stage::Damage(which + 1)
+                } else {
+                    Stage::Tree(0)
+                }
             }
-            3 => self.report = Some(self.compare()),
-            4 => self.repair_all(),
-            _ => {}
-        }
-        self.stage = (self.stage + 1).min(STAGES);
-        self.stage == STAGES
+            Stage::Tree(n) => {
+                let depth = p.depth.max(CHART_DEPTH);
+                let tree = MerkleTree::build(&self.replicas[n as usize], depth).expect("depth ≤ MAX_DEPTH");
+                self.fine.push(tree);
+                if n + 1 < p.replicas {
+                    Stage::Tree(n + 1)
+                } else {
+                    Stage::Compare
+                }
+            }
+            Stage::Compare => {
+                self.report = Some(self.compare());
+                Stage::Repair
+            }
+            Stage::Repair => {
+                self.repair_all();
+                Stage::Done
+            }
+            Stage::Done => Stage::Done,
+        };
+        self.done = (self.done + 1).min(self.progress().1);
+        self.stage == Stage::Done
     }
 
     fn compare(&self) -> Report {
@@ -526,7 +585,7 @@ impl Job {
         let tree_a = self.fine[0].coarsen(p.depth);
         let tree_b = self.fine[1].coarsen(p.depth);
         let diff = tree_a.diff(&tree_b).expect("same depth");
-        let counts = fine_counts(a, b, &self.fine[0]);
+        let (differing_keys, counts) = compare_entries(a, b, &self.fine[0]);
         let chart = (0..=self.fine[0].depth())
             .map(|depth| {
                 let (ca, cb) = (self.fine[0].coarsen(depth), self.fine[1].coarsen(depth));
@@ -552,7 +611,7 @@ impl Job {
             .collect();
         Report {
             sizes: self.replicas.iter().map(|r| r.len() as u64).collect(),
-            differing_keys: differing(a, b),
+            differing_keys,
             full_compare_bytes: a.len() as u64 * (8 + HASH_BYTES),
             roots_before: self.fine.iter().map(|t| t.coarsen(p.depth).root()).collect(),
             tree_a,
@@ -589,6 +648,6 @@ impl Job {
     /// The result, once [`step`](Self::step) has returned `true`.
     #[must_use]
     pub fn report(&self) -> Option<&Report> {
-        (self.stage == STAGES).then_some(self.report.as_ref()).flatten()
+        (self.stage == Stage::Done).then_some(self.report.as_ref()).flatten()
     }
 }
