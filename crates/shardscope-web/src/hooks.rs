@@ -17,16 +17,17 @@ pub const EMBED_PARAM: &str = "embed";
 /// Whether the page is embedded (`?embed=1` before or after the `#`): no header, no footer.
 #[hook]
 pub fn use_embed() -> bool {
-    let location = use_location();
-    let in_hash = location.is_some_and(|l| Query::parse(l.query_str()).get(EMBED_PARAM) == Some("1"));
-    in_hash || embed_in_page_query()
+    let in_hash = use_location().is_some_and(|l| embed_flag(l.query_str()));
+    in_hash
+        || gloo::utils::window()
+            .location()
+            .search()
+            .is_ok_and(|search| embed_flag(&search))
 }
 
-fn embed_in_page_query() -> bool {
-    gloo::utils::window()
-        .location()
-        .search()
-        .is_ok_and(|search| Query::parse(&search).get(EMBED_PARAM) == Some("1"))
+/// Whether a query string turns embed mode on.
+fn embed_flag(query: &str) -> bool {
+    Query::parse(query).get(EMBED_PARAM) == Some("1")
 }
 
 /// The lab's part of the query after `#`: everything but the page's own `embed` flag.
@@ -40,7 +41,7 @@ fn lab_query(query_str: &str) -> String {
     let query = query_str.strip_prefix('?').unwrap_or(query_str);
     query
         .split('&')
-        .filter(|pair| !pair.is_empty() && !pair.starts_with("embed="))
+        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some(EMBED_PARAM))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -60,7 +61,7 @@ pub fn use_permalink_sync(canonical: String, on_external: Callback<String>) {
     let navigator = use_navigator();
     let route = use_route::<Route>();
     let current = use_lab_query();
-    let embed_in_hash = use_location().is_some_and(|l| Query::parse(l.query_str()).get(EMBED_PARAM) == Some("1"));
+    let embed_in_hash = use_location().is_some_and(|l| embed_flag(l.query_str()));
     // The lab state was initialised from the URL at mount, so that URL counts as already seen.
     let unreported = use_mut_ref(|| vec![current.clone()]);
 
