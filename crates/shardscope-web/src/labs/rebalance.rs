@@ -72,7 +72,11 @@ pub fn RebalanceLab() -> Html {
         // The select only offers known slugs.
         Command::SetAlgorithm(AlgorithmChoice::from_slug(&value).unwrap_or(Params::default().algorithm))
     });
-    let remove_choice = use_state(|| model.params.nodes.saturating_sub(1));
+    // The node the "Remove it" button removes: the one leaving now, else the last.
+    let remove_choice = use_state(|| match model.params.event {
+        LabEvent::Remove(id) => id,
+        LabEvent::Add => model.params.nodes.saturating_sub(1),
+    });
     let on_remove_choice = {
         let remove_choice = remove_choice.clone();
         Callback::from(move |e: Event| {
