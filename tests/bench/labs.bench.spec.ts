@@ -82,3 +82,11 @@ test('anti-entropy: a million keys, two replicas, depth 15', async ({ page }) =>
   }
   console.log(rows.join('\n'));
 });
+
+test('core functions in the browser, for the browser/native ratio', async ({ page }) => {
+  await page.goto('./#/debug/bench');
+  const rows = page.locator('#bench tbody tr');
+  await rows.first().waitFor({ timeout: 120_000 });
+  const results = await rows.evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-case')}: ${tr.getAttribute('data-ms')} ms (fastest of 5)`));
+  console.log(results.join('\n'));
+});

@@ -25,6 +25,9 @@ pub enum Route {
     /// Panics on purpose, so the end-to-end tests can check the error panel.
     #[at("/debug/panic")]
     Panic,
+    /// Times core functions in the browser for the browser benchmark.
+    #[at("/debug/bench")]
+    Bench,
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -75,6 +78,7 @@ fn switch(route: Route) -> Html {
             )),
         },
         Route::Panic => html! { <Panic /> },
+        Route::Bench => html! { <crate::bench::Bench /> },
         Route::NotFound => not_found("There is no page at this address."),
     }
 }

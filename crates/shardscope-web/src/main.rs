@@ -4,6 +4,7 @@
 //! side effects (the URL, timers) live in [`hooks`], never in a reducer.
 
 mod app;
+mod bench;
 mod hooks;
 mod lab;
 mod labs;
