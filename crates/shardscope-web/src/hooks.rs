@@ -129,8 +129,8 @@ pub trait Chunked {
     fn step(&mut self) -> bool;
     /// Units done and units in all.
     fn progress(&self) -> (u64, u64);
-    /// The result, once finished.
-    fn output(&self) -> Self::Output;
+    /// The result, once finished; called once, so it may move the result out.
+    fn output(&mut self) -> Self::Output;
 }
 
 /// How long one slice of a chunked computation may run before yielding to the browser: well under

@@ -645,6 +645,15 @@ impl Job {
         report.rounds = rounds;
     }
 
+    /// Moves the result out, once [`step`](Self::step) has returned `true`.
+    pub fn take_report(&mut self) -> Option<Report> {
+        if self.stage == Stage::Done {
+            self.report.take()
+        } else {
+            None
+        }
+    }
+
     /// The result, once [`step`](Self::step) has returned `true`.
     #[must_use]
     pub fn report(&self) -> Option<&Report> {

@@ -24,10 +24,10 @@ impl Chunked for Job {
         Job::progress(self)
     }
 
-    fn output(&self) -> Report {
-        self.report()
+    fn output(&mut self) -> Report {
+        // Moved, not cloned: at depth 20 the report holds two trees of 32 MiB each.
+        self.take_report()
             .expect("output is only asked for once the job is done")
-            .clone()
     }
 }
 

@@ -29,7 +29,7 @@ impl Chunked for Job {
         (self.run.placed(), self.run.total())
     }
 
-    fn output(&self) -> Report {
+    fn output(&mut self) -> Report {
         self.run.report()
     }
 }
