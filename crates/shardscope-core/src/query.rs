@@ -153,30 +153,24 @@ impl Query {
         }
     }
 
-    /// Reads a field that must be one of `choices` (value, meaning); a bad value is `default`
-    /// plus a problem that lists the choices.
-    pub fn choice<T: Copy>(
-        &self,
-        name: &str,
-        choices: &[(&str, T)],
-        default: (&str, T),
-        problems: &mut Vec<Problem>,
-    ) -> T {
-        let Some(raw) = self.get(name) else { return default.1 };
-        if let Some(&(_, value)) = choices.iter().find(|(slug, _)| *slug == raw) {
+    /// Reads a field that must be one of `T`'s choices; a bad value is `default` plus a problem
+    /// that lists the choices.
+    pub fn choice<T: Choice>(&self, name: &str, default: T, problems: &mut Vec<Problem>) -> T {
+        let Some(raw) = self.get(name) else { return default };
+        if let Some(value) = T::from_slug(raw) {
             return value;
         }
-        let names: Vec<&str> = choices.iter().map(|(slug, _)| *slug).collect();
+        let names: Vec<&str> = T::ALL.iter().map(|c| c.slug()).collect();
         problems.push(Problem {
             field: name.into(),
             message: format!(
                 "“{}” is not one of {}; using {}",
                 echo(raw),
                 names.join(", "),
-                default.0
+                default.slug()
             ),
         });
-        default.1
+        default
     }
 }
 
@@ -189,6 +183,25 @@ fn out_of_range<T: fmt::Display>(name: &str, raw: &str, range: &RangeInclusive<T
             range.start(),
             range.end()
         ),
+    }
+}
+
+/// A closed set of options a lab offers (an algorithm, a kind of damage): each has a name for
+/// permalinks and a name for people. Permalink parsing and the web shell's menus work from this.
+pub trait Choice: Copy + PartialEq + 'static {
+    /// Every option, in the order menus list them.
+    const ALL: &'static [Self];
+
+    /// The name used in permalinks.
+    fn slug(self) -> &'static str;
+
+    /// The name shown to people.
+    fn label(self) -> &'static str;
+
+    /// The option with this permalink name.
+    #[must_use]
+    fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.slug() == slug)
     }
 }
 

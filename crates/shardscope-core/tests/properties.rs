@@ -13,6 +13,7 @@ use shardscope_core::labs::rebalance::{
 };
 use shardscope_core::labs::LabParams;
 use shardscope_core::placement::{movement, Algorithm, NodeId, Placement};
+use shardscope_core::query::Choice;
 use shardscope_core::rendezvous::Rendezvous;
 
 const KEYS: u64 = 4_000;
@@ -398,6 +399,7 @@ mod antientropy_lab {
     use proptest::prelude::*;
     use shardscope_core::labs::antientropy::{Command, Damage, Job, Model, Params};
     use shardscope_core::labs::LabParams;
+    use shardscope_core::query::Choice;
 
     fn run(p: Params) -> shardscope_core::labs::antientropy::Report {
         let mut job = Job::new(p);
@@ -490,6 +492,7 @@ mod proofs_lab {
     use proptest::prelude::*;
     use shardscope_core::labs::proofs::{report, Command, ConsistencyTamper, Model, Params, Tamper, MAX_SIZE};
     use shardscope_core::labs::LabParams;
+    use shardscope_core::query::Choice;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]

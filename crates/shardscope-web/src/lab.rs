@@ -7,7 +7,8 @@
 use std::rc::Rc;
 
 use shardscope_core::labs::{LabParams, Model};
-use shardscope_core::query::{echo, Problem};
+use shardscope_core::query::{echo, Choice, Problem};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::hooks::{use_lab_query, use_permalink_sync, Progress, EMBED_PARAM};
@@ -171,6 +172,21 @@ pub fn number_field<P: LabParams + 'static>(
         }
         None => note.set(Some(format!("{what}: “{}” is not a whole number in range", echo(&raw)))),
     })
+}
+
+/// A menu of every option of `T`, with `current` selected; `chosen` receives the option picked.
+pub fn choice_select<T: Choice>(id: &'static str, current: T, chosen: Callback<T>) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        // The menu offers only `T`'s own slugs, so the lookup always succeeds.
+        if let Some(choice) = T::from_slug(&e.target_unchecked_into::<HtmlSelectElement>().value()) {
+            chosen.emit(choice);
+        }
+    });
+    html! {
+        <select {id} {onchange}>
+            { for T::ALL.iter().map(|c| html! { <option value={c.slug()} selected={*c == current}>{ c.label() }</option> }) }
+        </select>
+    }
 }
 
 /// Formats `1234567` as `1,234,567`.

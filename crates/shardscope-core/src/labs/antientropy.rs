@@ -11,7 +11,7 @@ use std::fmt;
 use super::LabParams;
 use crate::hash::{hash_u64, high32, KeySet, Stream};
 use crate::merkle::antientropy::{repair, Diff, Entries, MerkleTree, Repair, HASH_BYTES, MAX_DEPTH};
-use crate::query::{echo, to_query, Problem, Query};
+use crate::query::{echo, to_query, Choice, Problem, Query};
 
 /// The permalink format version.
 pub const VERSION: u32 = 1;
@@ -43,13 +43,10 @@ pub enum Damage {
     Random,
 }
 
-impl Damage {
-    /// Every kind, in the order the lab lists them.
-    pub const ALL: [Self; 4] = [Self::DropWrites, Self::Corrupt, Self::LoseRange, Self::Random];
+impl Choice for Damage {
+    const ALL: &'static [Self] = &[Self::DropWrites, Self::Corrupt, Self::LoseRange, Self::Random];
 
-    /// The name used in permalinks.
-    #[must_use]
-    pub fn slug(self) -> &'static str {
+    fn slug(self) -> &'static str {
         match self {
             Self::DropWrites => "drop",
             Self::Corrupt => "corrupt",
@@ -58,9 +55,7 @@ impl Damage {
         }
     }
 
-    /// The name shown to people.
-    #[must_use]
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Self::DropWrites => "Dropped writes",
             Self::Corrupt => "Corrupted values",
@@ -229,18 +224,12 @@ impl LabParams for Params {
         let Some(query) = query else {
             return (defaults, problems);
         };
-        let choices: Vec<(&str, Damage)> = Damage::ALL.iter().map(|d| (d.slug(), *d)).collect();
         let mut p = Self {
             keys: query.int_in("keys", 1..=MAX_KEYS, defaults.keys, &mut problems),
             seed: query.int_in("seed", 0..=u64::MAX, defaults.seed, &mut problems),
             depth: query.int_in("depth", 0..=MAX_DEPTH, defaults.depth, &mut problems),
             replicas: query.int_in("replicas", 2..=3, defaults.replicas, &mut problems),
-            damage: query.choice(
-                "damage",
-                &choices,
-                (defaults.damage.slug(), defaults.damage),
-                &mut problems,
-            ),
+            damage: query.choice("damage", defaults.damage, &mut problems),
             count: query.int_in("n", 1..=MAX_KEYS, defaults.count, &mut problems),
             step: query.int_in("step", 0..=MAX_DEPTH + 2, 0, &mut problems),
             focus: query.int_in("focus", 1..=u64::MAX, 1, &mut problems),

@@ -7,7 +7,7 @@ use crate::hash::hash_u64;
 use crate::merkle::rfc6962::{
     consistency_proof, inclusion_proof, inclusion_trace, path_len, root, verify_consistency, Hash, InclusionTrace,
 };
-use crate::query::{to_query, Problem, Query};
+use crate::query::{to_query, Choice, Problem, Query};
 
 /// The permalink format version.
 pub const VERSION: u32 = 1;
@@ -42,13 +42,10 @@ pub enum ConsistencyTamper {
     OldRoot,
 }
 
-impl Tamper {
-    /// Every choice, in the order the lab lists them.
-    pub const ALL: [Self; 5] = [Self::None, Self::Record, Self::Proof, Self::Root, Self::OtherLog];
+impl Choice for Tamper {
+    const ALL: &'static [Self] = &[Self::None, Self::Record, Self::Proof, Self::Root, Self::OtherLog];
 
-    /// The name used in permalinks.
-    #[must_use]
-    pub fn slug(self) -> &'static str {
+    fn slug(self) -> &'static str {
         match self {
             Self::None => "none",
             Self::Record => "record",
@@ -58,9 +55,7 @@ impl Tamper {
         }
     }
 
-    /// The name shown to people.
-    #[must_use]
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Self::None => "Nothing (honest check)",
             Self::Record => "A byte of the record",
@@ -71,13 +66,10 @@ impl Tamper {
     }
 }
 
-impl ConsistencyTamper {
-    /// Every choice, in the order the lab lists them.
-    pub const ALL: [Self; 3] = [Self::None, Self::Proof, Self::OldRoot];
+impl Choice for ConsistencyTamper {
+    const ALL: &'static [Self] = &[Self::None, Self::Proof, Self::OldRoot];
 
-    /// The name used in permalinks.
-    #[must_use]
-    pub fn slug(self) -> &'static str {
+    fn slug(self) -> &'static str {
         match self {
             Self::None => "none",
             Self::Proof => "proof",
@@ -85,9 +77,7 @@ impl ConsistencyTamper {
         }
     }
 
-    /// The name shown to people.
-    #[must_use]
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Self::None => "Nothing (honest check)",
             Self::Proof => "A byte of the consistency proof",
@@ -239,16 +229,14 @@ impl LabParams for Params {
         let d = Self::default();
         let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);
         let Some(query) = query else { return (d, problems) };
-        let tampers: Vec<(&str, Tamper)> = Tamper::ALL.iter().map(|t| (t.slug(), *t)).collect();
-        let ctampers: Vec<(&str, ConsistencyTamper)> = ConsistencyTamper::ALL.iter().map(|t| (t.slug(), *t)).collect();
         let mut p = Self {
             size: query.int_in("size", 1..=MAX_SIZE, d.size, &mut problems),
             seed: query.int_in("seed", 0..=u64::MAX, d.seed, &mut problems),
             leaf: query.int_in("leaf", 0..=MAX_SIZE - 1, 0, &mut problems),
-            tamper: query.choice("tamper", &tampers, ("none", Tamper::None), &mut problems),
+            tamper: query.choice("tamper", Tamper::None, &mut problems),
             at: query.int_in("at", 0..=63, 0, &mut problems),
             old: query.int_in("old", 1..=MAX_SIZE, 1, &mut problems),
-            ctamper: query.choice("ctamper", &ctampers, ("none", ConsistencyTamper::None), &mut problems),
+            ctamper: query.choice("ctamper", ConsistencyTamper::None, &mut problems),
         };
         problems.extend(p.repair().into_iter().map(|(field, message)| Problem {
             field: field.into(),

@@ -8,7 +8,7 @@
 use super::LabParams;
 use crate::hash::KeySet;
 use crate::placement::{Algorithm, Movement, MovementCounter, NodeId, Placement, PlacementError};
-use crate::query::{to_query, Problem, Query};
+use crate::query::{to_query, Choice, Problem, Query};
 
 /// The permalink format version this code writes and reads.
 pub const VERSION: u32 = 1;
@@ -32,13 +32,10 @@ pub enum AlgorithmChoice {
     Jump,
 }
 
-impl AlgorithmChoice {
-    /// Every choice, in the order the lab lists them.
-    pub const ALL: [Self; 4] = [Self::ModN, Self::Ring, Self::Rendezvous, Self::Jump];
+impl Choice for AlgorithmChoice {
+    const ALL: &'static [Self] = &[Self::ModN, Self::Ring, Self::Rendezvous, Self::Jump];
 
-    /// The name used in permalinks.
-    #[must_use]
-    pub fn slug(self) -> &'static str {
+    fn slug(self) -> &'static str {
         match self {
             Self::ModN => "modn",
             Self::Ring => "ring",
@@ -47,15 +44,7 @@ impl AlgorithmChoice {
         }
     }
 
-    /// The choice with this permalink name.
-    #[must_use]
-    pub fn from_slug(slug: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.slug() == slug)
-    }
-
-    /// The name shown to people.
-    #[must_use]
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Self::ModN => "hash mod N",
             Self::Ring => "Ring with virtual nodes",
@@ -63,7 +52,9 @@ impl AlgorithmChoice {
             Self::Jump => "Jump hash",
         }
     }
+}
 
+impl AlgorithmChoice {
     /// Whether the choice minimises movement (every algorithm here but mod N).
     #[must_use]
     pub fn is_consistent(self) -> bool {
@@ -232,13 +223,7 @@ impl LabParams for Params {
         let Some(query) = query else {
             return (defaults, problems);
         };
-        let choices: Vec<(&str, AlgorithmChoice)> = AlgorithmChoice::ALL.iter().map(|a| (a.slug(), *a)).collect();
-        let algorithm = query.choice(
-            "alg",
-            &choices,
-            (defaults.algorithm.slug(), defaults.algorithm),
-            &mut problems,
-        );
+        let algorithm = query.choice("alg", defaults.algorithm, &mut problems);
         let nodes = query.int_in("nodes", 1..=MAX_NODES, defaults.nodes, &mut problems);
         let keys = query.int_in("keys", 1..=MAX_KEYS, defaults.keys, &mut problems);
         let vnodes = query.int_in("vnodes", 1..=crate::ring::MAX_VNODES, defaults.vnodes, &mut problems);

@@ -2,15 +2,13 @@
 //! report to a tree view, a level-by-level comparison, the repair and the depth trade-off chart.
 //! All computation is in `shardscope_core::labs::antientropy`.
 
-use shardscope_core::labs::antientropy::{
-    Command, Damage, DepthCost, Job, Model, Params, Report, CHART_DEPTH, MAX_KEYS,
-};
+use shardscope_core::labs::antientropy::{Command, DepthCost, Job, Model, Params, Report, CHART_DEPTH, MAX_KEYS};
 use shardscope_core::merkle::antientropy::{MerkleTree, MAX_DEPTH};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::hooks::{use_chunked, Chunked, Progress};
-use crate::lab::{group_digits, number_field, unfinished, use_lab, Lab};
+use crate::lab::{choice_select, group_digits, number_field, unfinished, use_lab, Lab};
 use crate::widgets::TextField;
 
 impl Chunked for Job {
@@ -56,15 +54,6 @@ pub fn AntiEntropyLab() -> Html {
         let value = e.target_unchecked_into::<HtmlSelectElement>().value();
         Command::SetReplicas(value.parse().unwrap_or(2))
     });
-    let on_damage = lab.on(|e: Event| {
-        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-        Command::SetDamage(
-            Damage::ALL
-                .into_iter()
-                .find(|d| d.slug() == value)
-                .unwrap_or(Damage::DropWrites),
-        )
-    });
 
     html! {
         <article class="lab" aria-labelledby="lab-title">
@@ -87,9 +76,7 @@ pub fn AntiEntropyLab() -> Html {
                 </label>
                 <label>
                     <span>{ "Damage on each other replica" }</span>
-                    <select id="damage" onchange={on_damage}>
-                        { for Damage::ALL.iter().map(|d| html! { <option value={d.slug()} selected={*d == p.damage}>{ d.label() }</option> }) }
-                    </select>
+                    { choice_select("damage", p.damage, lab.on(Command::SetDamage)) }
                 </label>
                 <TextField id="count" label="Damaged keys per replica" value={p.count.to_string()} min="1" max={p.keys.to_string()} on_commit={on_count} />
                 <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={on_seed} />

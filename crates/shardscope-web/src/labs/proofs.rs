@@ -2,12 +2,12 @@
 //! report to the audit path, the verifier's recomputation, and the consistency check. All hashing
 //! is in `shardscope_core`.
 
-use shardscope_core::labs::proofs::{report, Command, ConsistencyTamper, Model, Params, Report, Tamper, MAX_SIZE};
+use shardscope_core::labs::proofs::{report, Command, Model, Params, Report, Tamper, MAX_SIZE};
 use shardscope_core::merkle::rfc6962::Hash;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::lab::{number_field, use_lab};
+use crate::lab::{choice_select, number_field, use_lab};
 use crate::widgets::TextField;
 
 fn hex(hash: &Hash) -> String {
@@ -33,30 +33,12 @@ pub fn ProofsLab() -> Html {
     let on_seed = field("Seed", |v| Some(Command::SetSeed(v)));
     let on_leaf = field("Record to prove", |v| u32::try_from(v).ok().map(Command::SetLeaf));
     let on_old = field("Earlier size", |v| u32::try_from(v).ok().map(Command::SetOld));
-    let on_tamper = lab.on(|e: Event| {
-        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-        Command::SetTamper(
-            Tamper::ALL
-                .into_iter()
-                .find(|t| t.slug() == value)
-                .unwrap_or(Tamper::None),
-        )
-    });
     let on_at = lab.on(|e: Event| {
         Command::SetAt(
             e.target_unchecked_into::<HtmlSelectElement>()
                 .value()
                 .parse()
                 .unwrap_or(0),
-        )
-    });
-    let on_ctamper = lab.on(|e: Event| {
-        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-        Command::SetConsistencyTamper(
-            ConsistencyTamper::ALL
-                .into_iter()
-                .find(|t| t.slug() == value)
-                .unwrap_or(ConsistencyTamper::None),
         )
     });
 
@@ -83,9 +65,7 @@ pub fn ProofsLab() -> Html {
                     <div class="event-buttons">
                         <label class="inline">
                             <span>{ "Flip a byte of" }</span>
-                            <select id="tamper" onchange={on_tamper}>
-                                { for Tamper::ALL.iter().map(|t| html! { <option value={t.slug()} selected={*t == p.tamper}>{ t.label() }</option> }) }
-                            </select>
+                            { choice_select("tamper", p.tamper, lab.on(Command::SetTamper)) }
                         </label>
                         if p.tamper == Tamper::Proof {
                             <label class="inline">
@@ -105,9 +85,7 @@ pub fn ProofsLab() -> Html {
                     <TextField id="old" label={format!("Earlier size (1–{})", p.size)} value={p.old.to_string()} min="1" max={p.size.to_string()} on_commit={on_old} />
                     <label>
                         <span>{ "Flip a byte of" }</span>
-                        <select id="ctamper" onchange={on_ctamper}>
-                            { for ConsistencyTamper::ALL.iter().map(|t| html! { <option value={t.slug()} selected={*t == p.ctamper}>{ t.label() }</option> }) }
-                        </select>
+                        { choice_select("ctamper", p.ctamper, lab.on(Command::SetConsistencyTamper)) }
                     </label>
                 </form>
                 <div class="event-buttons">

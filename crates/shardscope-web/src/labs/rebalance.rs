@@ -9,7 +9,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::hooks::{use_chunked, Chunked, Progress};
-use crate::lab::{group_digits, group_float, number_field, percent, unfinished, use_lab};
+use crate::lab::{choice_select, group_digits, group_float, number_field, percent, unfinished, use_lab};
 use crate::widgets::TextField;
 
 /// The core computation, advanced a chunk per browser task.
@@ -67,11 +67,6 @@ pub fn RebalanceLab() -> Html {
     let on_keys = number_field(|v| u32::try_from(v).ok().map(Command::SetKeys), "Keys");
     let on_vnodes = number_field(|v| u32::try_from(v).ok().map(Command::SetVnodes), "Virtual nodes");
     let on_seed = number_field(|v| Some(Command::SetSeed(v)), "Seed");
-    let on_algorithm = lab.on(|e: Event| {
-        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-        // The select only offers known slugs.
-        Command::SetAlgorithm(AlgorithmChoice::from_slug(&value).unwrap_or(Params::default().algorithm))
-    });
     // The node the "Remove it" button removes: the one leaving now, else the last.
     let remove_choice = use_state(|| match model.params.event {
         LabEvent::Remove(id) => id,
@@ -104,11 +99,7 @@ pub fn RebalanceLab() -> Html {
             <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label>
                     <span>{ "Algorithm" }</span>
-                    <select id="alg" onchange={on_algorithm}>
-                        { for AlgorithmChoice::ALL.iter().map(|a| html! {
-                            <option value={a.slug()} selected={*a == p.algorithm}>{ a.label() }</option>
-                        }) }
-                    </select>
+                    { choice_select("alg", p.algorithm, lab.on(Command::SetAlgorithm)) }
                 </label>
                 <TextField id="nodes" label={format!("Nodes (1–{MAX_NODES})")} value={p.nodes.to_string()}
                     min="1" max={MAX_NODES.to_string()} on_commit={on_nodes} />
