@@ -1,6 +1,5 @@
 // The Anti-entropy lab: a divergence-and-repair scenario, step by step, checked against the core.
-import { execFileSync } from 'node:child_process';
-import { test, expect } from './fixtures';
+import { test, expect, core, grouped, waitForResults as done } from './fixtures';
 
 type Numbers = {
   query: string;
@@ -15,17 +14,13 @@ type Numbers = {
   chart: { depth: number; tree_nodes: number; compared: number; sent: number; over_streamed: number }[];
 };
 
-const core = (q: string): Numbers =>
-  JSON.parse(execFileSync('target/release/shardscope', ['antientropy', q], { encoding: 'utf8' }));
-const grouped = (n: number) => n.toLocaleString('en-US');
-const done = (page: import('@playwright/test').Page, q: string) =>
-  expect(page.locator('section.results[data-state="done"]')).toHaveAttribute('data-query', q);
+const antiEntropy = (q: string) => core<Numbers>('antientropy', q);
 
 test('diverge, compare level by level, repair until the roots agree', async ({ page }) => {
   const base = 'v=1&keys=20000&seed=9&depth=8&replicas=3&damage=random&n=12';
   await page.goto(`./#/lab/anti-entropy?${base}&step=0&focus=1`);
   await done(page, `${base}&step=0&focus=1`);
-  const expected = core(`${base}&step=0&focus=1`);
+  const expected = antiEntropy(`${base}&step=0&focus=1`);
   expect(expected.differing_keys).toBe(12);
   await expect(page.locator('.results')).toContainText('Keys that differ between A and B: 12.');
   await expect(page.locator('#walk-status')).toContainText('Nothing compared yet');

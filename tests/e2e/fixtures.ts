@@ -13,15 +13,16 @@ export type RebalanceNumbers = {
   loads: { node: number; before: number | null; after: number | null }[];
 };
 
-/** The numbers the core computes natively for a Rebalance permalink query. */
-export function coreRebalance(query: string): RebalanceNumbers {
-  return JSON.parse(execFileSync('target/release/shardscope', ['rebalance', query], { encoding: 'utf8' }));
+/** What the native core prints for `shardscope <args…>` (a lab's numbers for a permalink query). */
+export function core<T>(...args: string[]): T {
+  return JSON.parse(execFileSync('target/release/shardscope', args, { encoding: 'utf8' }));
 }
 
+/** The numbers the core computes natively for a Rebalance permalink query. */
+export const coreRebalance = (query: string) => core<RebalanceNumbers>('rebalance', query);
+
 /** The labs in the core's catalog. */
-export function coreLabs(): { slug: string; title: string; summary: string }[] {
-  return JSON.parse(execFileSync('target/release/shardscope', ['labs'], { encoding: 'utf8' }));
-}
+export const coreLabs = () => core<{ slug: string; title: string; summary: string }[]>('labs');
 
 type Fixtures = { guard: { consoleErrors: string[]; foreignRequests: string[]; allowErrors: () => void } };
 
@@ -49,7 +50,7 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
-/** Waits until the Rebalance lab shows finished numbers for exactly `query`. */
+/** Waits until a lab shows finished numbers for exactly `query`. */
 export async function waitForResults(page: Page, query: string) {
   const results = page.locator('section.results[data-state="done"]');
   await expect(results).toHaveAttribute('data-query', query);

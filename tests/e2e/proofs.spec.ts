@@ -1,7 +1,6 @@
 // The Tamper-evident log lab: an honest proof verifies; a flipped byte in the record, a proof hash
 // or the root fails where the core says; the log grows and stays consistent.
-import { execFileSync } from 'node:child_process';
-import { test, expect } from './fixtures';
+import { test, expect, core, waitForResults as state } from './fixtures';
 
 type Numbers = {
   query: string;
@@ -14,16 +13,13 @@ type Numbers = {
   consistency: string[];
   consistency_ok: boolean;
 };
-const core = (q: string): Numbers =>
-  JSON.parse(execFileSync('target/release/shardscope', ['proofs', q], { encoding: 'utf8' }));
-const state = (page: import('@playwright/test').Page, q: string) =>
-  expect(page.locator('section.results')).toHaveAttribute('data-query', q);
+const proofs = (q: string) => core<Numbers>('proofs', q);
 
 test('an honest proof verifies and every kind of tampering fails where it happened', async ({ page }) => {
   const honest = 'v=1&size=13&seed=5&leaf=6&tamper=none&at=0&old=7&ctamper=none';
   await page.goto(`./#/lab/proofs?${honest}`);
   await state(page, honest);
-  const c = core(honest);
+  const c = proofs(honest);
   await expect(page.locator('#root')).toHaveText(c.root);
   await expect(page.locator('#record')).toHaveText(c.record);
   await expect(page.locator('#inclusion-verdict')).toContainText(`Verified (✓): ${c.proof.length} hashes`);
@@ -38,7 +34,7 @@ test('an honest proof verifies and every kind of tampering fails where it happen
   await page.locator('#at').selectOption('2');
   const forged = honest.replace('tamper=none', 'tamper=proof').replace('at=0', 'at=2');
   await state(page, forged);
-  expect(core(forged).diverged_at).toBe(3);
+  expect(proofs(forged).diverged_at).toBe(3);
   await expect(page.locator('#inclusion-verdict')).toContainText('failed (✗) at step 3');
   await expect(page.locator('#trace tr[data-step="2"]')).toHaveClass(/same/);
   await expect(page.locator('#trace tr[data-step="3"]')).toHaveClass(/differs/);
@@ -50,7 +46,7 @@ test('an honest proof verifies and every kind of tampering fails where it happen
   await page.locator('#tamper').selectOption('other-log');
   const other = forged.replace('tamper=proof', 'tamper=other-log');
   await state(page, other);
-  const c2 = core(other);
+  const c2 = proofs(other);
   expect(c2.inclusion_ok).toBe(false);
   await expect(page.locator('#inclusion-verdict')).toContainText(`failed (✗) at step ${c2.diverged_at}`);
 });
@@ -61,7 +57,7 @@ test('the log grows and a consistency proof ties the old root to the new one', a
   await page.locator('#append').click();
   const grown = q.replace('size=13', 'size=14');
   await state(page, grown);
-  const c = core(grown);
+  const c = proofs(grown);
   expect(c.consistency_ok).toBe(true);
   await expect(page.locator('#old-root')).toHaveText(c.old_root);
   await expect(page.locator('#consistency-proof li')).toHaveCount(c.consistency.length);
