@@ -7,6 +7,7 @@
 //! shardscope rebalance 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add'
 //! shardscope antientropy 'v=1&keys=100000&seed=42&depth=10&replicas=2&damage=drop&n=5&step=0&focus=1'
 //! shardscope proofs 'v=1&size=13&seed=42&leaf=6&tamper=none&at=0&old=7&ctamper=none'
+//! shardscope placement 'v=1&alg=modn,ring&nodes=8&keys=1000000&events=add&step=1'
 //! shardscope labs
 //! ```
 
@@ -14,11 +15,11 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use shardscope_core::labs::rebalance::{Params, Run};
-use shardscope_core::labs::{antientropy, proofs};
+use shardscope_core::labs::{antientropy, placement, proofs};
 use shardscope_core::labs::{LabParams, CATALOG};
 
 const USAGE: &str =
-    "usage: shardscope rebalance QUERY | shardscope antientropy QUERY | shardscope proofs QUERY | shardscope labs";
+    "usage: shardscope rebalance|antientropy|proofs|placement QUERY | shardscope labs";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +34,13 @@ fn main() -> ExitCode {
         },
         ["antientropy", query] => anti_entropy(query),
         ["proofs", query] => log_proofs(query),
+        ["placement", query] => match placement_report(query) {
+            Ok(value) => value,
+            Err(message) => {
+                eprintln!("shardscope: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -107,4 +115,18 @@ fn log_proofs(query: &str) -> Value {
         "consistency": r.consistency.iter().map(proofs::hex).collect::<Vec<_>>(),
         "consistency_ok": r.consistency_ok,
     })
+}
+
+/// The Placement lab's report for the step in the query, exactly as the page's worker computes
+/// it (the report's own serde form), with the canonical query and the link's problems.
+fn placement_report(query: &str) -> Result<Value, String> {
+    let (params, problems) = placement::Params::from_query(query);
+    let mut job = placement::run::Job::new(&params).map_err(|e| e.to_string())?;
+    while !job.step() {}
+    let report = serde_json::to_value(job.report()).map_err(|e| e.to_string())?;
+    Ok(json!({
+        "query": params.to_query(),
+        "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "report": report,
+    }))
 }

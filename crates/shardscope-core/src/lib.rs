@@ -17,19 +17,26 @@
 //! - [`hash`]: seeded key hashing and the synthetic key sets labs place.
 //! - [`placement`]: the [`Placement`](placement::Placement) trait every algorithm implements, a
 //!   builder for them, and [`movement`](placement::movement), which counts what an event moved.
-//! - [`modn`], [`ring`], [`rendezvous`], [`jump`]: the algorithms.
+//! - [`modn`], [`ring`], [`rendezvous`], [`jump`], [`maglev`], [`multiprobe`], [`bounded`],
+//!   [`anchor`]: the algorithms.
+//! - [`topology`]: racks, datacenters and topology-aware replica choice.
 //! - [`merkle`]: RFC 6962 Merkle tree hashes, inclusion and consistency proofs.
 //! - [`query`]: the parser for the permalink query strings that hold a lab's state.
 //! - [`labs`]: the models of the labs the web front end renders.
 
+pub mod anchor;
+pub mod bounded;
 pub mod hash;
 pub mod jump;
 pub mod labs;
+pub mod maglev;
 pub mod merkle;
 pub mod modn;
+pub mod multiprobe;
 pub mod placement;
 pub mod query;
 pub mod rendezvous;
 pub mod ring;
+pub mod topology;
 
 pub use placement::{NodeId, Placement, PlacementError};

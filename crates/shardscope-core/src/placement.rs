@@ -4,7 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::{jump::JumpPlacement, modn::ModN, rendezvous::Rendezvous, ring::Ring};
+use crate::{
+    anchor::AnchorHash, jump::JumpPlacement, maglev::Maglev, modn::ModN, multiprobe::MultiProbe,
+    rendezvous::Rendezvous, ring::Ring,
+};
 
 /// Identifies a node (server, shard, bucket). Node ids are chosen by the caller and need not be
 /// contiguous.
@@ -66,6 +69,12 @@ pub enum PlacementError {
     VnodesOutOfRange(u32),
     /// A rendezvous weight is not a finite number greater than zero.
     InvalidWeight(f64),
+    /// A Maglev table size is not a prime in range, or is smaller than the node count.
+    TableSize(u32),
+    /// A multi-probe probe count is outside `1..=MAX_PROBES`.
+    ProbesOutOfRange(u32),
+    /// An AnchorHash anchor of this capacity has no free bucket left.
+    CapacityFull(u32),
 }
 
 impl fmt::Display for PlacementError {
@@ -82,6 +91,15 @@ impl fmt::Display for PlacementError {
             ),
             Self::VnodesOutOfRange(v) => write!(f, "{v} virtual nodes is outside 1..={}", crate::ring::MAX_VNODES),
             Self::InvalidWeight(w) => write!(f, "weight {w} is not a finite number above zero"),
+            Self::TableSize(m) => write!(
+                f,
+                "a Maglev table needs a prime size of at least the node count and at most {}; {m} is not",
+                crate::maglev::MAX_TABLE_SIZE
+            ),
+            Self::ProbesOutOfRange(k) => {
+                write!(f, "{k} probes is outside 1..={}", crate::multiprobe::MAX_PROBES)
+            }
+            Self::CapacityFull(a) => write!(f, "the AnchorHash anchor holds at most {a} nodes"),
         }
     }
 }
@@ -102,6 +120,21 @@ pub enum Algorithm {
     Rendezvous,
     /// Jump consistent hash.
     Jump,
+    /// Maglev hashing with a lookup table of this (prime) size.
+    Maglev {
+        /// The table size `M`.
+        table: u32,
+    },
+    /// Multi-probe consistent hashing with this many probes per key.
+    MultiProbe {
+        /// The probe count `k`.
+        probes: u32,
+    },
+    /// AnchorHash over an anchor of this many buckets.
+    Anchor {
+        /// The anchor size `a`: the most nodes the placement can hold.
+        capacity: u32,
+    },
 }
 
 impl Algorithm {
@@ -118,8 +151,23 @@ impl Algorithm {
             Self::Ring { vnodes } => Box::new(Ring::new(seed, vnodes, nodes)?),
             Self::Rendezvous => Box::new(Rendezvous::new(seed, nodes)?),
             Self::Jump => Box::new(JumpPlacement::new(nodes)?),
+            Self::Maglev { table } => Box::new(Maglev::new(seed, table, nodes)?),
+            Self::MultiProbe { probes } => Box::new(MultiProbe::new(seed, probes, nodes)?),
+            Self::Anchor { capacity } => Box::new(AnchorHash::new(seed, capacity, nodes)?),
         })
     }
+}
+
+/// A count of things held in memory (nodes, points, racks) as a `u32`; the labs' limits keep
+/// every such count far below `u32::MAX`.
+pub(crate) fn count_u32(len: usize) -> u32 {
+    u32::try_from(len).expect("a count of in-memory items fits in u32")
+}
+
+/// An index held as `u64` (a slot, a bucket, a residue) below the length of an in-memory vector,
+/// which therefore fits in `usize`.
+pub(crate) fn index_usize(index: u64) -> usize {
+    usize::try_from(index).expect("an index below a vector's length fits in usize")
 }
 
 /// The ordered, duplicate-free, never-empty list of nodes every algorithm keeps, with the
@@ -287,11 +335,14 @@ mod tests {
     use crate::rendezvous::Rendezvous;
     use crate::ring::Ring;
 
-    const ALL: [Algorithm; 4] = [
+    const ALL: [Algorithm; 7] = [
         Algorithm::ModN,
         Algorithm::Ring { vnodes: 10 },
         Algorithm::Rendezvous,
         Algorithm::Jump,
+        Algorithm::Maglev { table: 251 },
+        Algorithm::MultiProbe { probes: 21 },
+        Algorithm::Anchor { capacity: 16 },
     ];
 
     #[test]

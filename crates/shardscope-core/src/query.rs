@@ -153,6 +153,49 @@ impl Query {
         }
     }
 
+    /// Reads an integer field and clamps it into `range`: a number outside the range becomes the
+    /// nearest bound (10^12 keys become the most keys the lab places), with a problem that says so.
+    /// Text that is not a number is `default` plus a problem.
+    pub fn int_clamped<T>(&self, name: &str, range: RangeInclusive<T>, default: T, problems: &mut Vec<Problem>) -> T
+    where
+        T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+    {
+        let Some(raw) = self.get(name) else { return default };
+        let trimmed = raw.trim();
+        let (negative, digits) = match trimmed.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, trimmed),
+        };
+        let numeric = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        let clamp = |value: T, problems: &mut Vec<Problem>| {
+            problems.push(Problem {
+                field: name.into(),
+                message: format!(
+                    "{} is outside {}–{}; using {value}",
+                    echo(trimmed),
+                    range.start(),
+                    range.end()
+                ),
+            });
+            value
+        };
+        match trimmed.parse::<T>() {
+            Ok(value) if range.contains(&value) => value,
+            Ok(value) if value < *range.start() => clamp(*range.start(), problems),
+            Ok(_) => clamp(*range.end(), problems),
+            // Too large or too negative for the type: still a number, on one side of the range.
+            Err(_) if numeric && negative => clamp(*range.start(), problems),
+            Err(_) if numeric => clamp(*range.end(), problems),
+            Err(_) => {
+                problems.push(Problem {
+                    field: name.into(),
+                    message: format!("“{}” is not a whole number; using {default}", echo(raw)),
+                });
+                default
+            }
+        }
+    }
+
     /// Reads a field that must be one of `T`'s choices; a bad value is `default` plus a problem
     /// that lists the choices.
     pub fn choice<T: Choice>(&self, name: &str, default: T, problems: &mut Vec<Problem>) -> T {

@@ -82,6 +82,47 @@ impl Rendezvous {
             .collect()
     }
 
+    /// The highest-scoring node for which `usable` holds, if any: how rendezvous hashing fails
+    /// over, since the next-highest score takes a down node's keys.
+    #[must_use]
+    pub fn place_among(&self, key: u64, usable: impl Fn(NodeId) -> bool) -> Option<NodeId> {
+        let mut best: Option<(f64, NodeId)> = None;
+        for (&node, &w) in self.nodes.as_slice().iter().zip(&self.weights) {
+            if !usable(node) {
+                continue;
+            }
+            let s = self.score(key, node, w);
+            if best.is_none_or(|(b, id)| s > b || (s.total_cmp(&b).is_eq() && node < id)) {
+                best = Some((s, node));
+            }
+        }
+        best.map(|(_, node)| node)
+    }
+
+    /// The weight of `node`, if present.
+    #[must_use]
+    pub fn weight_of(&self, node: NodeId) -> Option<f64> {
+        let i = self.nodes.as_slice().iter().position(|&n| n == node)?;
+        Some(self.weights[i])
+    }
+
+    /// Changes the weight of a present node.
+    pub fn set_weight(&mut self, node: NodeId, weight: f64) -> Result<(), PlacementError> {
+        if !(weight.is_finite() && weight > 0.0) {
+            return Err(PlacementError::InvalidWeight(weight));
+        }
+        let i = self
+            .nodes
+            .as_slice()
+            .iter()
+            .position(|&n| n == node)
+            .ok_or(PlacementError::UnknownNode(node))?;
+        self.weights[i] = weight;
+        let first = self.weights[0];
+        self.uniform = self.weights.iter().all(|&w| w.to_bits() == first.to_bits());
+        Ok(())
+    }
+
     /// The weighted winner, computed with a logarithm per node (the general path).
     #[must_use]
     pub fn place_weighted(&self, key: u64) -> NodeId {

@@ -72,6 +72,19 @@ impl Ring {
         Ok(())
     }
 
+    /// Gives a present node a new number of virtual nodes (its weight on the ring). Only arcs
+    /// won or lost by that node change owner.
+    pub fn set_vnodes(&mut self, id: NodeId, vnodes: u32) -> Result<(), PlacementError> {
+        check_vnodes(vnodes)?;
+        if !self.vnodes.contains_key(&id) {
+            return Err(PlacementError::UnknownNode(id));
+        }
+        self.points.retain(|p| p.node != id);
+        self.insert_points(id, vnodes);
+        self.points.sort_unstable();
+        Ok(())
+    }
+
     /// The ring's points in ascending order of position.
     #[must_use]
     pub fn points(&self) -> &[RingPoint] {
@@ -82,6 +95,36 @@ impl Ring {
     #[must_use]
     pub fn vnodes_of(&self, id: NodeId) -> Option<u32> {
         self.vnodes.get(&id).copied()
+    }
+
+    /// The distinct nodes met walking clockwise from `key`, owner first: the order in which the
+    /// ring hands out replicas (Dynamo's preference list, Cassandra's `SimpleStrategy`) and in
+    /// which it fails over.
+    ///
+    /// ```
+    /// use shardscope_core::ring::Ring;
+    /// use shardscope_core::Placement;
+    /// let ring = Ring::new(1, 50, &[0, 1, 2, 3]).unwrap();
+    /// let walk: Vec<u32> = ring.walk(99).collect();
+    /// assert_eq!(walk.len(), 4);
+    /// assert_eq!(walk[0], ring.place(99));
+    /// ```
+    pub fn walk(&self, key: u64) -> impl Iterator<Item = NodeId> + '_ {
+        let start = self.points.partition_point(|p| p.position < key);
+        let len = self.points.len();
+        let total = self.nodes.as_slice().len();
+        let mut seen: Vec<NodeId> = Vec::new();
+        (0..len)
+            .map(move |step| self.points[(start + step) % len].node)
+            .filter(move |node| {
+                if seen.contains(node) {
+                    false
+                } else {
+                    seen.push(*node);
+                    true
+                }
+            })
+            .take(total)
     }
 
     fn insert_points(&mut self, id: NodeId, vnodes: u32) {

@@ -33,7 +33,9 @@ fn consistent_algorithms() -> impl Strategy<Value = Algorithm> {
     prop_oneof![
         (1u32..=200).prop_map(|vnodes| Algorithm::Ring { vnodes }),
         Just(Algorithm::Rendezvous),
-        Just(Algorithm::Jump)
+        Just(Algorithm::Jump),
+        (1u32..=64).prop_map(|probes| Algorithm::MultiProbe { probes }),
+        Just(Algorithm::Anchor { capacity: 64 })
     ]
 }
 
@@ -530,5 +532,150 @@ mod proofs_lab {
             prop_assert!(p.leaf < p.size && p.old <= p.size && p.size <= MAX_SIZE);
             let _ = report(&p);
         }
+    }
+}
+
+mod placement_lab {
+    use proptest::prelude::*;
+    use shardscope_core::labs::placement::run::Job;
+    use shardscope_core::labs::placement::{AlgorithmChoice, Command, Event, Model, Params, MAX_KEYS, PRESETS};
+    use shardscope_core::labs::LabParams;
+    use shardscope_core::query::Choice;
+
+    fn run(params: &Params) -> shardscope_core::labs::placement::run::Report {
+        let mut job = Job::new(params).unwrap();
+        while !job.step() {}
+        job.report()
+    }
+
+    fn small(mut p: Params) -> Params {
+        p.keys = p.keys.min(20_000);
+        p
+    }
+
+    fn events() -> impl Strategy<Value = Vec<Event>> {
+        prop::collection::vec(
+            prop_oneof![
+                Just(Event::Add),
+                (0u32..12).prop_map(Event::Remove),
+                (0u32..12, 1u32..=10).prop_map(|(id, w)| Event::Weight(id, w)),
+                (0u32..12).prop_map(Event::Fail),
+                (0u32..2, 0u32..3).prop_map(|(dc, rack)| Event::FailRack { dc, rack }),
+            ],
+            0..8,
+        )
+    }
+
+    fn algorithms() -> impl Strategy<Value = Vec<AlgorithmChoice>> {
+        prop::sample::subsequence(AlgorithmChoice::ALL.to_vec(), 1..=4)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn permalinks_round_trip(algs in algorithms(), nodes in 1u32..=1000, keys in 1u32..=MAX_KEYS, events in events(), rf in 1u32..=5, topo: bool, zipf in 0u32..=300, seed: u64) {
+            let mut p = Params { algorithms: algs, nodes, keys, events, rf, topology: topo, zipf, seed, dcs: 2, racks: 3, ..Params::default() };
+            p.step = u32::try_from(p.events.len()).unwrap();
+            let (back, _) = Params::from_query(&p.to_query());
+            // Reading may clamp (HRW's work cap); it never changes what the link says otherwise.
+            prop_assert_eq!(back.algorithms, p.algorithms.clone());
+            prop_assert_eq!(back.events, p.events.clone());
+            prop_assert_eq!((back.rf, back.topology, back.zipf, back.seed, back.step), (rf, topo, zipf, seed, p.step));
+        }
+
+        #[test]
+        fn any_query_gives_a_runnable_lab(input in ".{0,300}") {
+            let (p, _) = Params::from_query(&input);
+            prop_assert!(p.step as usize <= p.events.len());
+            prop_assert!(!p.algorithms.is_empty() && p.algorithms.len() <= 4);
+            prop_assert!(Job::new(&small(p)).is_ok());
+        }
+
+        /// Whatever events happen, every key is placed exactly once per algorithm, moves never
+        /// undercut the minimum, the consistent algorithms move exactly the minimum on joins and
+        /// leaves they accept, and two runs agree.
+        #[test]
+        fn scenarios_are_sound_and_deterministic(algs in algorithms(), nodes in 2u32..12, events in events(), seed: u64, rf in 1u32..=3, topo: bool) {
+            let mut p = Params { algorithms: algs, nodes, keys: 5_000, events, seed, rf, topology: topo, dcs: 2, racks: 3, ..Params::default() };
+            for step in 0..=p.events.len() {
+                p.step = u32::try_from(step).unwrap();
+                let report = run(&p);
+                prop_assert_eq!(&report, &run(&p));
+                for a in &report.algorithms {
+                    let after: u64 = a.nodes.iter().filter_map(|n| n.after).sum();
+                    prop_assert_eq!(after, 5_000);
+                    prop_assert!(a.moved >= a.minimum);
+                    prop_assert!(a.nodes.iter().filter(|n| n.failed).all(|n| n.after.unwrap_or(0) == 0));
+                    if let Some(r) = a.replication {
+                        prop_assert!(r.unavailable <= r.under_replicated && r.under_replicated <= r.examined);
+                        if topo {
+                            prop_assert_eq!(r.badly_spread, 0, "NetworkTopologyStrategy spreads every set");
+                        }
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn commands_keep_the_model_valid(cmds in prop::collection::vec((0u8..10, any::<u32>()), 0..30)) {
+            let mut model = Model::default();
+            for (kind, x) in cmds {
+                let command = match kind {
+                    0 => Command::SetNodes(x % 1_200),
+                    1 => Command::SetKeys(x),
+                    2 => Command::Record(Event::Add),
+                    3 => Command::Record(Event::Remove(x % 12)),
+                    4 => Command::Record(Event::Fail(x % 12)),
+                    5 => Command::Step(x % 10),
+                    6 => Command::SetAlgorithms(vec![AlgorithmChoice::ALL[x as usize % 8], AlgorithmChoice::Rendezvous]),
+                    7 => Command::SetTable(x % 2_000_000),
+                    8 => Command::SetVnodes(x % 1_200),
+                    _ => Command::SetRf(x % 7),
+                };
+                model.apply(command);
+                let p = &model.params;
+                prop_assert!(p.step as usize <= p.events.len());
+                prop_assert!((1..=p.max_nodes()).contains(&p.nodes));
+                prop_assert_eq!(Params::from_query(&p.to_query()).0, p.clone());
+            }
+        }
+    }
+
+    #[test]
+    fn presets_open_without_problems() {
+        for preset in PRESETS {
+            let (p, problems) = Params::from_query(preset.query);
+            assert!(problems.is_empty(), "{}: {problems:?}", preset.name);
+            assert!(Job::new(&p).is_ok());
+        }
+    }
+
+    #[test]
+    fn hostile_links_are_clamped_with_a_message() {
+        let (p, problems) = Params::from_query("v=1&alg=ring,paxos&keys=1000000000000&vnodes=0&nodes=99999&events=add,explode&step=9");
+        assert_eq!(p.algorithms, [AlgorithmChoice::Ring]);
+        assert_eq!((p.keys, p.vnodes, p.nodes, p.step), (MAX_KEYS, 1, 1_000, 1));
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        for needle in ["paxos", "1000000000000", "vnodes", "nodes", "explode"] {
+            assert!(text.iter().any(|t| t.contains(needle)), "{needle} not named in {text:?}");
+        }
+        // Rendezvous hashing's work is capped: keys × nodes ≤ 2·10^8.
+        let (p, problems) = Params::from_query("v=1&alg=hrw&keys=10000000&nodes=1000&events=&step=0");
+        assert_eq!(p.keys, 200_000);
+        assert!(problems.iter().any(|p| p.message.contains("scores every node")));
+    }
+
+    #[test]
+    fn jump_refuses_a_middle_removal_and_anchor_takes_it() {
+        let (p, problems) = Params::from_query(PRESETS[4].query);
+        assert!(problems.is_empty());
+        let report = run(&small(p));
+        let by = |alg| report.algorithms.iter().find(|a| a.algorithm == alg).unwrap();
+        assert_eq!(by(AlgorithmChoice::Jump).moved, 0);
+        assert!(by(AlgorithmChoice::Jump).refused[0].contains("AnchorHash"));
+        let anchor = by(AlgorithmChoice::Anchor);
+        assert_eq!(anchor.moved, anchor.minimum);
+        assert!(anchor.nodes.iter().all(|n| n.node != 3 || n.after.is_none()));
     }
 }

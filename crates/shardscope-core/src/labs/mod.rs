@@ -9,14 +9,15 @@ use std::fmt;
 use crate::query::Problem;
 
 pub mod antientropy;
+pub mod placement;
 pub mod proofs;
 pub mod rebalance;
 
 /// A lab's whole state (what its permalink holds) and the reducer over it. Each lab implements
 /// this for its `Params`; [`Model`] and the web shell do the rest.
-pub trait LabParams: Copy + PartialEq + Default + fmt::Debug {
+pub trait LabParams: Clone + PartialEq + Default + fmt::Debug {
     /// What a user can do in the lab.
-    type Command: Copy + fmt::Debug;
+    type Command: Clone + fmt::Debug;
     /// The lab's slug in [`CATALOG`].
     const SLUG: &'static str;
     /// The permalink query string, versioned.
@@ -76,6 +77,11 @@ pub struct LabInfo {
 
 /// Every lab, in the order the home page lists them.
 pub const CATALOG: &[LabInfo] = &[
+    LabInfo {
+        slug: "placement",
+        title: "Placement",
+        summary: "Eight sharding algorithms side by side on up to ten million keys: join, leave, reweight, fail a node or a rack; loads, moves, replicas and theory.",
+    },
     LabInfo {
         slug: "rebalance",
         title: "Rebalance",
