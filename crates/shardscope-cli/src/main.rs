@@ -18,8 +18,7 @@ use shardscope_core::labs::rebalance::{Params, Run};
 use shardscope_core::labs::{antientropy, placement, proofs};
 use shardscope_core::labs::{LabParams, CATALOG};
 
-const USAGE: &str =
-    "usage: shardscope rebalance|antientropy|proofs|placement QUERY | shardscope labs";
+const USAGE: &str = "usage: shardscope rebalance|antientropy|proofs|placement QUERY | shardscope labs";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

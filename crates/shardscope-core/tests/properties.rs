@@ -653,12 +653,16 @@ mod placement_lab {
 
     #[test]
     fn hostile_links_are_clamped_with_a_message() {
-        let (p, problems) = Params::from_query("v=1&alg=ring,paxos&keys=1000000000000&vnodes=0&nodes=99999&events=add,explode&step=9");
+        let (p, problems) =
+            Params::from_query("v=1&alg=ring,paxos&keys=1000000000000&vnodes=0&nodes=99999&events=add,explode&step=9");
         assert_eq!(p.algorithms, [AlgorithmChoice::Ring]);
         assert_eq!((p.keys, p.vnodes, p.nodes, p.step), (MAX_KEYS, 1, 1_000, 1));
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         for needle in ["paxos", "1000000000000", "vnodes", "nodes", "explode"] {
-            assert!(text.iter().any(|t| t.contains(needle)), "{needle} not named in {text:?}");
+            assert!(
+                text.iter().any(|t| t.contains(needle)),
+                "{needle} not named in {text:?}"
+            );
         }
         // Rendezvous hashing's work is capped: keys × nodes ≤ 2·10^8.
         let (p, problems) = Params::from_query("v=1&alg=hrw&keys=10000000&nodes=1000&events=&step=0");

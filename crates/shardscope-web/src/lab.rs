@@ -79,7 +79,7 @@ pub fn use_lab<P: LabParams + 'static>() -> Lab<P> {
     let initial_query = use_lab_query();
     let initial = use_memo((), move |()| P::from_query_ignoring(&initial_query, &[EMBED_PARAM]));
     let problems = use_state(|| initial.1.clone());
-    let state = use_reducer(|| Reduced(Model::new(initial.0)));
+    let state = use_reducer(|| Reduced(Model::new(initial.0.clone())));
     let canonical = state.0.params.to_query();
     {
         let state = state.clone();

@@ -11,6 +11,7 @@ mod labs;
 mod panic;
 mod registry;
 mod widgets;
+mod worker;
 
 fn main() {
     panic::install();

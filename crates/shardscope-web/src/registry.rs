@@ -6,6 +6,7 @@ use shardscope_core::labs::{LabInfo, CATALOG};
 use yew::{html, Html};
 
 use crate::labs::antientropy::AntiEntropyLab;
+use crate::labs::placement::PlacementLab;
 use crate::labs::proofs::ProofsLab;
 use crate::labs::rebalance::RebalanceLab;
 
@@ -21,6 +22,7 @@ pub struct Lab {
 /// The component for a catalog slug. Adding a lab means one arm here and one catalog entry.
 fn component_for(slug: &str) -> Option<fn() -> Html> {
     match slug {
+        "placement" => Some(|| html! { <PlacementLab /> }),
         "rebalance" => Some(|| html! { <RebalanceLab /> }),
         "anti-entropy" => Some(|| html! { <AntiEntropyLab /> }),
         "proofs" => Some(|| html! { <ProofsLab /> }),

@@ -2,5 +2,6 @@
 //! model to markup, and nothing more.
 
 pub mod antientropy;
+pub mod placement;
 pub mod proofs;
 pub mod rebalance;

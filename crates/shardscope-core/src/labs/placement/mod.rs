@@ -363,6 +363,12 @@ impl Params {
         <Self as LabParams>::from_query_ignoring(input, &[])
     }
 
+    /// The number of recorded events (at most [`MAX_EVENTS`]).
+    #[must_use]
+    pub fn event_count(&self) -> u32 {
+        crate::placement::count_u32(self.events.len())
+    }
+
     /// The most nodes every chosen algorithm allows.
     #[must_use]
     pub fn max_nodes(&self) -> u32 {

@@ -847,11 +847,21 @@ impl Job {
         // part of the total, for the algorithms that honour weights.
         let weighted = t.after.algorithm.uses_weights();
         let mean_weight = live.iter().map(|r| f64::from(r.weight)).sum::<f64>() / n;
-        let fair = |r: &NodeRow| if weighted { f64::from(r.weight) / mean_weight } else { 1.0 };
+        let fair = |r: &NodeRow| {
+            if weighted {
+                f64::from(r.weight) / mean_weight
+            } else {
+                1.0
+            }
+        };
         let relative = |value: f64, r: &NodeRow| value / fair(r);
         let mean = live.iter().map(|r| r.requests).sum::<f64>() / n;
         let peak = live.iter().map(|r| relative(r.requests, r)).fold(0.0, f64::max);
-        let var = live.iter().map(|r| (relative(r.requests, r) - mean).powi(2)).sum::<f64>() / n;
+        let var = live
+            .iter()
+            .map(|r| (relative(r.requests, r) - mean).powi(2))
+            .sum::<f64>()
+            / n;
         let mean_keys = live.iter().map(|r| r.after.unwrap_or(0) as f64).sum::<f64>() / n;
         let peak_keys = live
             .iter()

@@ -1,0 +1,12 @@
+import { chromium } from '@playwright/test';
+const url = process.argv[2], out = process.argv[3], width = Number(process.argv[4] || 1440);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width, height: 900 } });
+page.on('console', m => console.log('console', m.type(), m.text()));
+page.on('pageerror', e => console.log('pageerror', e.message));
+await page.goto(url);
+const t0 = Date.now();
+await page.waitForSelector('.results[data-state="done"], .results[data-state="failed"]', { timeout: 120000 });
+console.log('done in', Date.now() - t0, 'ms');
+await page.screenshot({ path: out, fullPage: true });
+await browser.close();
