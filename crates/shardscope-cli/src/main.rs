@@ -9,6 +9,7 @@
 //! shardscope proofs 'v=1&size=13&seed=42&leaf=6&tamper=none&at=0&old=7&ctamper=none'
 //! shardscope placement 'v=1&alg=modn,ring&nodes=8&keys=1000000&events=add&step=1'
 //! shardscope labs
+//! shardscope placement-presets
 //! ```
 
 use std::process::ExitCode;
@@ -18,12 +19,16 @@ use shardscope_core::labs::rebalance::{Params, Run};
 use shardscope_core::labs::{antientropy, placement, proofs};
 use shardscope_core::labs::{LabParams, CATALOG};
 
-const USAGE: &str = "usage: shardscope rebalance|antientropy|proofs|placement QUERY | shardscope labs";
+const USAGE: &str = "usage: shardscope rebalance|antientropy|proofs|placement QUERY | shardscope labs | shardscope placement-presets";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let output = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["labs"] => labs(),
+        ["placement-presets"] => placement::PRESETS
+            .iter()
+            .map(|p| json!({ "name": p.name, "lesson": p.lesson, "query": p.query }))
+            .collect(),
         ["rebalance", query] => match rebalance(query) {
             Ok(value) => value,
             Err(message) => {
