@@ -18,7 +18,7 @@ step "clippy, native"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 
 step "clippy, wasm32"
-cargo clippy --locked -p shardscope-core -p shardscope-web --target "$WASM" --lib --bins --tests -- -D warnings
+cargo clippy --locked -p shardscope-core -p shardscope-web -p shardscope-worker --target "$WASM" --lib --bins --tests -- -D warnings
 
 step "cargo test (unit, property, doc)"
 cargo test --locked --workspace

@@ -19,7 +19,8 @@ use shardscope_core::labs::rebalance::{Params, Run};
 use shardscope_core::labs::{antientropy, placement, proofs};
 use shardscope_core::labs::{LabParams, CATALOG};
 
-const USAGE: &str = "usage: shardscope rebalance|antientropy|proofs|placement QUERY | shardscope labs | shardscope placement-presets";
+const USAGE: &str =
+    "usage: shardscope rebalance|antientropy|proofs|placement QUERY | shardscope labs | shardscope placement-presets";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

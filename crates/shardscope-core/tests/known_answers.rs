@@ -70,6 +70,12 @@ fn hashes_are_pinned() {
     assert_eq!(hash_pair(1, 2, 3), 0x26f2_a114_8cf5_2011);
 }
 
+// Native fingerprints of the newer algorithms and of a whole Placement lab step.
+const PIN_MAGLEV: u64 = 0x58285ad7ec4bd09;
+const PIN_MULTIPROBE: u64 = 0xecd5b690578de85d;
+const PIN_ANCHOR: u64 = 0x15678475cccf1370;
+const PIN_PLACEMENT_LAB: u64 = 0x480c13f9dbe07429;
+
 #[test]
 fn placements_are_pinned() {
     assert_eq!(placement_fingerprint(Algorithm::ModN), 0x35b0_3550_b307_335e);
@@ -79,6 +85,39 @@ fn placements_are_pinned() {
     );
     assert_eq!(placement_fingerprint(Algorithm::Rendezvous), 0x3df9_e5d1_1bfb_061f);
     assert_eq!(placement_fingerprint(Algorithm::Jump), 0xe7fc_d02d_622d_4e1a);
+    assert_eq!(placement_fingerprint(Algorithm::Maglev { table: 65_537 }), PIN_MAGLEV);
+    assert_eq!(
+        placement_fingerprint(Algorithm::MultiProbe { probes: 21 }),
+        PIN_MULTIPROBE
+    );
+    assert_eq!(placement_fingerprint(Algorithm::Anchor { capacity: 64 }), PIN_ANCHOR);
+}
+
+/// A whole Placement lab step (four algorithms, failures, weights, replicas across racks and
+/// datacenters, Zipf popularity) folded into one number: the wasm32 run must produce the same
+/// report, floating-point popularity sums included.
+#[test]
+fn placement_lab_report_is_pinned() {
+    use shardscope_core::labs::placement::{run::Job, Params};
+    let (params, problems) = Params::from_query(
+        "v=1&alg=ring,hrw,bounded,maglev&nodes=9&keys=30000&rf=2&topo=1&dcs=3&racks=2&zipf=90&seed=3&events=add,fail-4,weight-1-3,remove-2&step=4",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut job = Job::new(&params).unwrap();
+    while !job.step() {}
+    let report = job.report();
+    let mut ids = Vec::new();
+    for a in &report.algorithms {
+        ids.extend([a.moved, a.minimum, a.peak_to_mean.to_bits(), a.std_pct.to_bits()]);
+        for n in &a.nodes {
+            ids.extend([n.after.unwrap_or(u64::MAX), n.requests.to_bits()]);
+        }
+        if let Some(r) = a.replication {
+            ids.extend([r.under_replicated, r.unavailable, r.badly_spread]);
+        }
+    }
+    let folded = ids.into_iter().fold(0x5eed, |acc, x| hash_pair(0, acc, x));
+    assert_eq!(folded, PIN_PLACEMENT_LAB);
 }
 
 #[test]
