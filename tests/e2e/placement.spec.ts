@@ -144,9 +144,22 @@ test('a hostile link is clamped and every problem is named', async ({ page }) =>
   await expect(banner).toContainText('explode');
   const clamped = corePlacement(bad).query;
   expect(clamped).toContain('keys=10000000');
+  await expect(page.locator('#keys')).toHaveValue('10000000');
+  await expect(page.locator('#vnodes')).toHaveValue('1');
+});
+
+test('a long run shows progress and can be cancelled, run again, or replaced by a new state', async ({ page }) => {
+  const big = 'v=1&alg=ring,maglev,anchor,multiprobe&nodes=1000&keys=10000000&events=add&step=1';
+  await page.goto(`./#/lab/placement?${big}`);
+  await expect(page.locator('progress')).toBeVisible();
   await page.locator('#cancel').click();
-  await expect(page.locator('#run-again')).toBeVisible();
   await expect(page.locator('.results[data-state="failed"]')).toContainText('Cancelled');
+  await page.locator('#run-again').click();
+  await expect(page.locator('progress')).toBeVisible();
+  // A new state abandons the run in progress; only the new state's numbers appear.
+  await page.locator('#keys').fill('20000');
+  await page.locator('#keys').press('Tab');
+  await expectCoreNumbers(page, big.replace('keys=10000000', 'keys=20000'));
 });
 
 test('ten million keys on a thousand nodes: computed in the worker, no main-thread task over 50 ms', async ({ page }) => {

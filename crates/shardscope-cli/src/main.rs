@@ -10,6 +10,7 @@
 //! shardscope placement 'v=1&alg=modn,ring&nodes=8&keys=1000000&events=add&step=1'
 //! shardscope labs
 //! shardscope placement-presets
+//! shardscope bench-placement 10000000   # native side of the browser-vs-native benchmark
 //! ```
 
 use std::process::ExitCode;
@@ -20,12 +21,19 @@ use shardscope_core::labs::{antientropy, placement, proofs};
 use shardscope_core::labs::{LabParams, CATALOG};
 
 const USAGE: &str =
-    "usage: shardscope rebalance|antientropy|proofs|placement QUERY | shardscope labs | shardscope placement-presets";
+    "usage: shardscope rebalance|antientropy|proofs|placement QUERY | shardscope labs | shardscope placement-presets | shardscope bench-placement KEYS";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let output = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["labs"] => labs(),
+        ["bench-placement", keys] => match keys.parse::<u64>() {
+            Ok(keys) => bench_placement(keys),
+            Err(_) => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         ["placement-presets"] => placement::PRESETS
             .iter()
             .map(|p| json!({ "name": p.name, "lesson": p.lesson, "query": p.query }))
@@ -134,4 +142,27 @@ fn placement_report(query: &str) -> Result<Value, String> {
         "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "report": report,
     }))
+}
+
+/// Times `placement::place_all` over `keys` keys on 1,000 nodes for each benchmark case, fastest
+/// of three, natively: the counterpart of the browser benchmark page `#/debug/bench/placement`.
+fn bench_placement(keys: u64) -> Value {
+    use shardscope_core::hash::KeySet;
+    use shardscope_core::placement::{place_all, BENCH_CASES};
+    let nodes: Vec<u32> = (0..1000).collect();
+    let set = KeySet::new(1, keys);
+    BENCH_CASES
+        .iter()
+        .map(|(name, algorithm)| {
+            let placement = algorithm.build(1, &nodes).expect("valid benchmark case");
+            let mut best = f64::INFINITY;
+            let mut checksum = 0;
+            for _ in 0..3 {
+                let start = std::time::Instant::now();
+                checksum = place_all(placement.as_ref(), &set, 1 << 16);
+                best = best.min(start.elapsed().as_secs_f64() * 1000.0);
+            }
+            json!({ "case": name, "ms": best, "checksum": checksum.to_string() })
+        })
+        .collect()
 }

@@ -225,6 +225,47 @@ impl NodeList {
     }
 }
 
+/// Places every key of `keys` in chunks of `chunk` keys and returns a checksum of the owners (so
+/// that no compiler can skip the work). The browser and native benchmarks time this same loop.
+///
+/// ```
+/// use shardscope_core::{hash::KeySet, placement::{place_all, Algorithm}};
+/// let jump = Algorithm::Jump.build(0, &[0, 1, 2]).unwrap();
+/// let a = place_all(jump.as_ref(), &KeySet::new(1, 10_000), 4096);
+/// assert_eq!(a, place_all(jump.as_ref(), &KeySet::new(1, 10_000), 333));
+/// ```
+#[must_use]
+pub fn place_all(placement: &dyn Placement, keys: &crate::hash::KeySet, chunk: u32) -> u64 {
+    let chunk = u64::from(chunk.max(1));
+    let mut key_buf = Vec::new();
+    let mut out = Vec::new();
+    let mut checksum = 0u64;
+    let mut start = 0;
+    while start < keys.len() {
+        let len = index_usize((keys.len() - start).min(chunk));
+        key_buf.resize(len, 0);
+        out.resize(len, 0);
+        keys.fill(start, &mut key_buf);
+        placement.place_batch(&key_buf, &mut out);
+        checksum = out
+            .iter()
+            .fold(checksum, |acc, &id| acc.wrapping_mul(31).wrapping_add(u64::from(id)));
+        start += len as u64;
+    }
+    checksum
+}
+
+/// The algorithms and the setting of the browser-vs-native benchmark: ten million keys on a
+/// thousand nodes, each algorithm with the lab's default parameters.
+pub const BENCH_CASES: [(&str, Algorithm); 6] = [
+    ("modn", Algorithm::ModN),
+    ("ring100", Algorithm::Ring { vnodes: 100 }),
+    ("jump", Algorithm::Jump),
+    ("maglev", Algorithm::Maglev { table: 65_537 }),
+    ("multiprobe21", Algorithm::MultiProbe { probes: 21 }),
+    ("anchor", Algorithm::Anchor { capacity: 16_384 }),
+];
+
 /// What an event did to a set of keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Movement {

@@ -71,10 +71,10 @@ fn hashes_are_pinned() {
 }
 
 // Native fingerprints of the newer algorithms and of a whole Placement lab step.
-const PIN_MAGLEV: u64 = 0x58285ad7ec4bd09;
-const PIN_MULTIPROBE: u64 = 0xecd5b690578de85d;
-const PIN_ANCHOR: u64 = 0x15678475cccf1370;
-const PIN_PLACEMENT_LAB: u64 = 0x480c13f9dbe07429;
+const PIN_MAGLEV: u64 = 0x0582_85ad_7ec4_bd09;
+const PIN_MULTIPROBE: u64 = 0xecd5_b690_578d_e85d;
+const PIN_ANCHOR: u64 = 0x1567_8475_cccf_1370;
+const PIN_PLACEMENT_LAB: u64 = 0x480c_13f9_dbe0_7429;
 
 #[test]
 fn placements_are_pinned() {

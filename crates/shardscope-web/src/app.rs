@@ -28,6 +28,10 @@ pub enum Route {
     /// Times core functions in the browser for the browser benchmark.
     #[at("/debug/bench")]
     Bench,
+    /// Times ten million placements per algorithm in the browser (slow: opened only by the
+    /// browser benchmark).
+    #[at("/debug/bench/placement")]
+    BenchPlacement,
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -79,6 +83,7 @@ fn switch(route: Route) -> Html {
         },
         Route::Panic => html! { <Panic /> },
         Route::Bench => html! { <crate::bench::Bench /> },
+        Route::BenchPlacement => html! { <crate::bench::BenchPlacement /> },
         Route::NotFound => not_found("There is no page at this address."),
     }
 }
