@@ -109,6 +109,15 @@ test('a recorded scenario steps back and forward, and its permalink reproduces e
   const branched = 'v=1&alg=ring,hrw,anchor&nodes=9&keys=200000&rf=2&topo=1&dcs=3&racks=2&events=add,remove-2,fail-7&step=3';
   await expectCoreNumbers(page, branched);
 
+  // Replay: from the start, Play walks through every step and stops at the last.
+  await page.locator('#event-log li').first().getByRole('button').click();
+  await expect(page.locator('#step-now')).toHaveText('Step 0 of 3');
+  await page.locator('#play').click();
+  await expect(page.locator('#play')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('#step-now')).toHaveText('Step 3 of 3', { timeout: 30_000 });
+  await expect(page.locator('#play')).toHaveText('Replay');
+  await expectCoreNumbers(page, branched);
+
   // The permalink, opened in a fresh page, shows the same numbers.
   const href = await page.locator('#permalink').getAttribute('href');
   const other = await context.newPage();

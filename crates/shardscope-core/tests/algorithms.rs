@@ -188,3 +188,94 @@ fn bad_parameters_are_refused() {
     assert_eq!(maglev.add_node(4), Err(PlacementError::TableSize(3)));
     assert_eq!(maglev.nodes(), &[1, 2, 3], "a refused join leaves the table as it was");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Replica sets are distinct nodes; NetworkTopologyStrategy puts at most `per_dc` in each
+    /// datacenter, exactly `min(per_dc, nodes there)`, and spreads them over as many racks as the
+    /// datacenter has.
+    #[test]
+    fn replica_sets_are_distinct_and_spread(seed: u64, n in 1u32..40, dcs in 1u32..=3, racks in 1u32..=4, per_dc in 1u32..=4, key: u64) {
+        use shardscope_core::topology::{network_topology, Location};
+        let nodes: Vec<NodeId> = (0..n).collect();
+        let at = |id: NodeId| Location { dc: id % dcs, rack: (id / dcs) % racks };
+        let ring = Ring::new(seed, 20, &nodes).unwrap();
+        let walk: Vec<NodeId> = ring.walk(key).collect();
+        let mut sorted = walk.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        prop_assert_eq!(sorted.len(), walk.len());
+        prop_assert_eq!(walk.len() as u32, n);
+        let in_dc = |dc: u32| nodes.iter().filter(|&&id| at(id).dc == dc).count() as u32;
+        let racks_in = |dc: u32| {
+            let mut r: Vec<u32> = nodes.iter().filter(|&&id| at(id).dc == dc).map(|&id| at(id).rack).collect();
+            r.sort_unstable();
+            r.dedup();
+            r.len() as u32
+        };
+        let picked = network_topology(walk.into_iter(), per_dc, at, racks_in, in_dc);
+        let mut unique = picked.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        prop_assert_eq!(unique.len(), picked.len(), "replicas are distinct");
+        for dc in 0..dcs {
+            let mine: Vec<NodeId> = picked.iter().copied().filter(|&id| at(id).dc == dc).collect();
+            prop_assert_eq!(mine.len() as u32, per_dc.min(in_dc(dc)));
+            let mut rs: Vec<u32> = mine.iter().map(|&id| at(id).rack).collect();
+            rs.sort_unstable();
+            rs.dedup();
+            prop_assert_eq!(rs.len() as u32, (mine.len() as u32).min(racks_in(dc)), "racks spread in dc {}", dc);
+        }
+    }
+}
+
+/// The theory column of the Placement lab, checked: at fixed seeds, with 100 nodes and a million
+/// keys, each algorithm's measured σ of load is within a factor of the σ the lab predicts (it is
+/// one sample of a random quantity, so the band is wide but catches a wrong formula), and the
+/// consistent algorithms' moves on a join are within 15% of the predicted K/(n+1).
+#[test]
+fn measured_balance_and_moves_match_the_lab_theory() {
+    use shardscope_core::labs::placement::{run::Job, Params};
+    for seed in [1u64, 2] {
+        let query = format!("v=1&alg=modn,jump,maglev,anchor&nodes=100&keys=1000000&seed={seed}&events=add&step=1");
+        let (params, problems) = Params::from_query(&query);
+        assert!(problems.is_empty());
+        let mut job = Job::new(&params).unwrap();
+        while !job.step() {}
+        for a in job.report().algorithms {
+            let theory = a.theory.std_pct.unwrap();
+            assert!(
+                a.std_pct > 0.6 * theory && a.std_pct < 1.5 * theory,
+                "{:?} seed {seed}: σ {} vs theory {theory}",
+                a.algorithm,
+                a.std_pct
+            );
+            let expected = a.theory.moved.unwrap();
+            use shardscope_core::labs::placement::AlgorithmChoice::{Maglev, ModN};
+            match a.algorithm {
+                // mod N's expectation is exact over the period lcm(n, m).
+                ModN => assert!((a.moved as f64 - expected).abs() < 0.01 * expected),
+                // Maglev is not minimally disruptive: it moves more than the minimum, but the same order.
+                Maglev => assert!(a.moved as f64 > 0.85 * expected && (a.moved as f64) < 3.0 * expected),
+                _ => assert!(
+                    (a.moved as f64 - expected).abs() < 0.15 * expected,
+                    "{:?}: moved {} vs {expected}",
+                    a.algorithm,
+                    a.moved
+                ),
+            }
+        }
+    }
+    // The ring's σ is dominated by arc lengths: ≈ 1/√vnodes.
+    let (params, _) = Params::from_query("v=1&alg=ring&nodes=100&keys=1000000&vnodes=100&seed=3&events=&step=0");
+    let mut job = Job::new(&params).unwrap();
+    while !job.step() {}
+    let ring = &job.report().algorithms[0];
+    let theory = ring.theory.std_pct.unwrap();
+    assert!(
+        ring.std_pct > 0.7 * theory && ring.std_pct < 1.3 * theory,
+        "ring σ {} vs {theory}",
+        ring.std_pct
+    );
+}

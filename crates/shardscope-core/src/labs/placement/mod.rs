@@ -23,9 +23,10 @@ pub const MAX_NODES: u32 = 1_000;
 /// The most nodes with jump hash: its lookups cost `O(ln n)` and it keeps no per-node state.
 pub const MAX_NODES_JUMP: u32 = 10_000;
 /// Rendezvous hashing scores every node for every key; `keys × nodes` is capped here so that a
-/// step (two placements) stays within a few seconds in a browser (about 120 million scores per
-/// second measured in Chromium; see docs/benchmarks.md).
-pub const MAX_HRW_WORK: u64 = 200_000_000;
+/// step (two placements, so twice this many scores) stays near two seconds in a browser: at this
+/// cap a step took 2.1–2.6 s in Chromium on the project machine, at twice it 4.2–4.6 s
+/// (docs/benchmarks.md).
+pub const MAX_HRW_WORK: u64 = 100_000_000;
 /// The most events a scenario records.
 pub const MAX_EVENTS: usize = 64;
 /// The most replicas per key (or per datacenter, in topology mode).

@@ -959,7 +959,7 @@ impl Job {
             AlgorithmChoice::Maglev => (
                 Some(sampling),
                 Some(peak_of(sampling)),
-                "Maglev: table shares differ by at most one slot (≤ N/M, under 1% when M > 100·N); loads then vary by sampling alone",
+                "Maglev: table shares differ by at most one slot (≤ N/M, under 1% when M > 100·N), so loads vary by sampling alone; the expected move is the minimum, K/(n + 1) on a join, which Maglev exceeds: refilling the table also shifts some slots between other nodes (Eisenbud et al. §3.4 trade a little disruption for balance)",
             ),
             AlgorithmChoice::ModN => (
                 Some(sampling),
