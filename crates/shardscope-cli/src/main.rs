@@ -27,13 +27,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let output = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["labs"] => labs(),
-        ["bench-placement", keys] => match keys.parse::<u64>() {
-            Ok(keys) => bench_placement(keys),
-            Err(_) => {
+        ["bench-placement", keys] => {
+            let Ok(keys) = keys.parse::<u64>() else {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
-            }
-        },
+            };
+            bench_placement(keys)
+        }
         ["placement-presets"] => placement::PRESETS
             .iter()
             .map(|p| json!({ "name": p.name, "lesson": p.lesson, "query": p.query }))
