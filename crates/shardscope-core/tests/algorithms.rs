@@ -262,7 +262,7 @@ fn measured_balance_and_moves_match_the_lab_theory() {
                 AlgorithmChoice::ModN => assert!((a.moved as f64 - expected).abs() < 0.01 * expected),
                 // Maglev is not minimally disruptive: it moves more than the minimum, but the same order.
                 AlgorithmChoice::Maglev => {
-                    assert!(a.moved as f64 > 0.85 * expected && (a.moved as f64) < 3.0 * expected)
+                    assert!(a.moved as f64 > 0.85 * expected && (a.moved as f64) < 3.0 * expected);
                 }
                 _ => assert!(
                     (a.moved as f64 - expected).abs() < 0.15 * expected,
