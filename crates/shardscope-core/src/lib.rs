@@ -21,6 +21,7 @@
 //!   [`anchor`]: the algorithms.
 //! - [`topology`]: racks, datacenters and topology-aware replica choice.
 //! - [`merkle`]: RFC 6962 Merkle tree hashes, inclusion and consistency proofs.
+//! - [`linearizability`]: the Wing–Gong/Lowe checker for register histories.
 //! - [`query`]: the parser for the permalink query strings that hold a lab's state.
 //! - [`labs`]: the models of the labs the web front end renders.
 
@@ -29,6 +30,7 @@ pub mod bounded;
 pub mod hash;
 pub mod jump;
 pub mod labs;
+pub mod linearizability;
 pub mod maglev;
 pub mod merkle;
 pub mod modn;
