@@ -22,6 +22,8 @@
 //! - [`topology`]: racks, datacenters and topology-aware replica choice.
 //! - [`merkle`]: RFC 6962 Merkle tree hashes, inclusion and consistency proofs.
 //! - [`linearizability`]: the Wing–Gong/Lowe checker for register histories.
+//! - [`partition`]: a discrete-event simulation of quorum-replicated registers under network
+//!   partitions (leaderless N/R/W and ABD), in virtual ticks.
 //! - [`query`]: the parser for the permalink query strings that hold a lab's state.
 //! - [`labs`]: the models of the labs the web front end renders.
 
@@ -35,6 +37,7 @@ pub mod maglev;
 pub mod merkle;
 pub mod modn;
 pub mod multiprobe;
+pub mod partition;
 pub mod placement;
 pub mod query;
 pub mod rendezvous;

@@ -1,0 +1,575 @@
+//! A deterministic discrete-event simulation of replicated registers under network partitions:
+//! replica nodes in datacenters, links with latency and loss, a nemesis that cuts and heals links,
+//! splits the cluster, crashes and restarts nodes; clients whose reads and writes are served by a
+//! leaderless Dynamo-style quorum (N, R, W, optional read repair) or by ABD (Attiya, Bar-Noy and
+//! Dolev, "Sharing Memory Robustly in Message-Passing Systems", JACM 1995).
+//!
+//! Time advances in virtual ticks; the same configuration, seed and nemesis schedule give the same
+//! history on every target. The history feeds [`crate::linearizability::check`].
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::hash::Stream;
+use crate::linearizability::{self, OpKind, INITIAL};
+
+/// A node index, `0..nodes`.
+pub type Node = u32;
+/// Virtual time.
+pub type Tick = u64;
+
+/// How replicas serve reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Dynamo/Cassandra style: `n` replicas per key, a read waits for `r` answers and returns the
+    /// newest (last write wins by timestamp), a write waits for `w` acknowledgements.
+    Leaderless {
+        /// Replicas per key.
+        n: u32,
+        /// Answers a read waits for.
+        r: u32,
+        /// Acknowledgements a write waits for.
+        w: u32,
+        /// After answering, push the newest value to replicas that answered with older ones.
+        read_repair: bool,
+    },
+    /// ABD: every node is a replica; both reads and writes take two majority round trips, and a
+    /// read writes back what it returns.
+    Abd,
+}
+
+/// Something the nemesis does at a tick.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Nemesis {
+    /// Messages between the two nodes are dropped, both ways.
+    Cut(Node, Node),
+    /// The link works again.
+    Heal(Node, Node),
+    /// Only nodes in the same group can talk (`groups[i]` is node i's group).
+    Split(Vec<u32>),
+    /// Every link works again.
+    HealAll,
+    /// The node stops: it drops every message and refuses its clients (its storage survives).
+    Crash(Node),
+    /// The node runs again.
+    Restart(Node),
+}
+
+/// A client operation as scripted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// When the client invokes it.
+    pub at: Tick,
+    /// The node the client talks to (its coordinator).
+    pub node: Node,
+    /// The register.
+    pub key: u32,
+    /// `Some(value)` to write it, `None` to read.
+    pub write: Option<u64>,
+}
+
+/// The simulation's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Replica nodes, `2..=9`.
+    pub nodes: u32,
+    /// Datacenters, `1..=3`; node `i` is in datacenter `i mod dcs`.
+    pub dcs: u32,
+    /// One-way latency within a datacenter, in ticks.
+    pub local_latency: Tick,
+    /// One-way latency between datacenters, in ticks.
+    pub remote_latency: Tick,
+    /// Percent of messages lost, `0..=100`.
+    pub loss_percent: u32,
+    /// How long a coordinator waits before answering "unavailable".
+    pub timeout: Tick,
+    /// The replication mode.
+    pub mode: Mode,
+    /// Seeds message loss.
+    pub seed: u64,
+}
+
+/// How an operation ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Answered; for reads, with the value returned.
+    Ok,
+    /// A read that returned a value already overwritten by a write that completed before the read
+    /// began.
+    Stale,
+    /// No answer in time (the write may or may not have taken effect).
+    TimedOut,
+    /// Refused at once (the coordinator is down).
+    Refused,
+}
+
+/// One operation in the history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// The request.
+    pub request: Request,
+    /// When the client got an answer (`None` while pending or when it timed out).
+    pub completed: Option<Tick>,
+    /// For reads answered: the value.
+    pub value: Option<u64>,
+    /// How it ended (`None` while pending).
+    pub outcome: Option<Outcome>,
+}
+
+/// A message on the wire, for the space-time diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flight {
+    /// Sender.
+    pub from: Node,
+    /// Receiver.
+    pub to: Node,
+    /// Sent at.
+    pub sent: Tick,
+    /// Arrives at, or `None` if dropped.
+    pub delivered: Option<Tick>,
+}
+
+/// A value's version: `(counter, writer)` ordered lexicographically. The writer is the writing
+/// operation's index + 1, unique per write (a node coordinating two concurrent writes must not give
+/// them the same version, or replicas would disagree on which value a version names; the
+/// property test over random partitions found exactly that when the node id was used), and never
+/// 0, which is the initial state's.
+type Version = (u64, u32);
+
+#[derive(Clone, Copy, Debug)]
+enum Msg {
+    ReadReq {
+        op: u32,
+        key: u32,
+    },
+    ReadResp {
+        op: u32,
+        version: Version,
+        value: u64,
+    },
+    WriteReq {
+        op: Option<u32>,
+        key: u32,
+        version: Version,
+        value: u64,
+    },
+    WriteAck {
+        op: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    Query,
+    Write,
+}
+
+#[derive(Clone, Debug)]
+struct Pending {
+    phase: Phase,
+    answers: Vec<(Node, Version, u64)>,
+    acks: u32,
+    /// The version and value being written (ABD write, ABD read write-back, leaderless write).
+    writing: Option<(Version, u64)>,
+}
+
+#[derive(Clone, Debug)]
+enum Event {
+    Invoke(u32),
+    Deliver { to: Node, from: Node, msg: Msg },
+    Timeout(u32),
+    Nemesis(Nemesis),
+}
+
+/// The simulation.
+#[derive(Clone, Debug)]
+pub struct Sim {
+    config: Config,
+    now: Tick,
+    queue: BinaryHeap<Reverse<(Tick, u64)>>,
+    events: Vec<Option<Event>>,
+    /// `store[node][key]`: the node's version and value of the register.
+    store: Vec<Vec<(Version, u64)>>,
+    keys: u32,
+    cut: Vec<bool>,
+    up: Vec<bool>,
+    loss: Stream,
+    pending: Vec<Option<Pending>>,
+    /// The history, one record per request, in request order.
+    pub history: Vec<Record>,
+    /// Every message sent.
+    pub flights: Vec<Flight>,
+}
+
+impl Sim {
+    /// A simulation of `requests` under `nemesis` (both lists of timed items, in any order).
+    ///
+    /// # Panics
+    /// If the configuration is out of range (the lab's model never builds one).
+    #[must_use]
+    pub fn new(config: Config, requests: &[Request], nemesis: &[(Tick, Nemesis)]) -> Self {
+        assert!((2..=9).contains(&config.nodes) && (1..=3).contains(&config.dcs));
+        let nodes = config.nodes as usize;
+        let keys = requests.iter().map(|r| r.key + 1).max().unwrap_or(1);
+        let mut sim = Self {
+            loss: Stream::new(config.seed),
+            now: 0,
+            queue: BinaryHeap::new(),
+            events: Vec::new(),
+            store: vec![vec![((0, 0), INITIAL); keys as usize]; nodes],
+            keys,
+            cut: vec![false; nodes * nodes],
+            up: vec![true; nodes],
+            pending: vec![None; requests.len()],
+            history: requests
+                .iter()
+                .map(|&request| Record {
+                    request,
+                    completed: None,
+                    value: None,
+                    outcome: None,
+                })
+                .collect(),
+            flights: Vec::new(),
+            config,
+        };
+        for (at, n) in nemesis {
+            sim.schedule(*at, Event::Nemesis(n.clone()));
+        }
+        for (i, r) in requests.iter().enumerate() {
+            sim.schedule(r.at, Event::Invoke(u32::try_from(i).expect("few requests")));
+        }
+        sim
+    }
+
+    fn schedule(&mut self, at: Tick, event: Event) {
+        let seq = self.events.len() as u64;
+        self.events.push(Some(event));
+        // Ties at one tick run in scheduling order, which is itself deterministic.
+        self.queue.push(Reverse((at, seq)));
+    }
+
+    /// The current virtual time.
+    #[must_use]
+    pub fn now(&self) -> Tick {
+        self.now
+    }
+
+    /// Processes the next event; returns `false` when nothing is left to happen.
+    pub fn step(&mut self) -> bool {
+        let Some(Reverse((at, seq))) = self.queue.pop() else {
+            return false;
+        };
+        self.now = at;
+        let event = self.events[crate::placement::index_usize(seq)]
+            .take()
+            .expect("each event runs once");
+        match event {
+            Event::Invoke(op) => self.invoke(op),
+            Event::Deliver { to, from, msg } => self.deliver(to, from, msg),
+            Event::Timeout(op) => self.time_out(op),
+            Event::Nemesis(n) => self.nemesis(n),
+        }
+        true
+    }
+
+    /// Runs until nothing is left to happen.
+    pub fn run(&mut self) {
+        while self.step() {}
+    }
+
+    fn link(&self, a: Node, b: Node) -> usize {
+        (a * self.config.nodes + b) as usize
+    }
+
+    fn nemesis(&mut self, event: Nemesis) {
+        let nodes = self.config.nodes;
+        match event {
+            Nemesis::Cut(a, b) | Nemesis::Heal(a, b) => {
+                let cut = matches!(event, Nemesis::Cut(..));
+                let (there, back) = (self.link(a, b), self.link(b, a));
+                self.cut[there] = cut;
+                self.cut[back] = cut;
+            }
+            Nemesis::Split(groups) => {
+                for from in 0..nodes {
+                    for to in 0..nodes {
+                        let link = self.link(from, to);
+                        self.cut[link] = groups.get(from as usize) != groups.get(to as usize);
+                    }
+                }
+            }
+            Nemesis::HealAll => self.cut.iter_mut().for_each(|c| *c = false),
+            Nemesis::Crash(a) => self.up[a as usize] = false,
+            Nemesis::Restart(a) => self.up[a as usize] = true,
+        }
+    }
+
+    fn send(&mut self, from: Node, to: Node, msg: Msg) {
+        let latency = if from % self.config.dcs == to % self.config.dcs {
+            self.config.local_latency
+        } else {
+            self.config.remote_latency
+        };
+        // A message to oneself takes no time and cannot be lost.
+        let lost =
+            from != to && (self.cut[self.link(from, to)] || self.loss.below(100) < u64::from(self.config.loss_percent));
+        let arrives = self.now + if from == to { 0 } else { latency };
+        self.flights.push(Flight {
+            from,
+            to,
+            sent: self.now,
+            delivered: (!lost).then_some(arrives),
+        });
+        if !lost {
+            self.schedule(arrives, Event::Deliver { to, from, msg });
+        }
+    }
+
+    /// The replicas of `key`: all nodes for ABD, `n` consecutive nodes for leaderless.
+    fn replicas(&self, key: u32) -> Vec<Node> {
+        match self.config.mode {
+            Mode::Abd => (0..self.config.nodes).collect(),
+            Mode::Leaderless { n, .. } => (0..n).map(|i| (key + i) % self.config.nodes).collect(),
+        }
+    }
+
+    fn majority(&self) -> u32 {
+        self.config.nodes / 2 + 1
+    }
+
+    fn invoke(&mut self, op: u32) {
+        let request = self.history[op as usize].request;
+        if !self.up[request.node as usize] {
+            self.finish(op, Outcome::Refused, None);
+            return;
+        }
+        let (phase, writing) = match (self.config.mode, request.write) {
+            // A leaderless write needs no query: its version is the coordinator's clock.
+            (Mode::Leaderless { .. }, Some(value)) => (Phase::Write, Some(((self.now, op + 1), value))),
+            _ => (Phase::Query, None),
+        };
+        self.pending[op as usize] = Some(Pending {
+            phase,
+            answers: Vec::new(),
+            acks: 0,
+            writing,
+        });
+        self.broadcast(op);
+        self.schedule(self.now + self.config.timeout, Event::Timeout(op));
+    }
+
+    /// Sends the current phase's messages of `op` to every replica of its key.
+    fn broadcast(&mut self, op: u32) {
+        let request = self.history[op as usize].request;
+        let pending = self.pending[op as usize].clone().expect("pending");
+        for to in self.replicas(request.key) {
+            let msg = match (pending.phase, pending.writing) {
+                (Phase::Write, Some((version, value))) => Msg::WriteReq {
+                    op: Some(op),
+                    key: request.key,
+                    version,
+                    value,
+                },
+                _ => Msg::ReadReq { op, key: request.key },
+            };
+            self.send(request.node, to, msg);
+        }
+    }
+
+    fn deliver(&mut self, to: Node, from: Node, msg: Msg) {
+        // A crashed node hears nothing; a message on a link cut while it flew is lost too.
+        if !self.up[to as usize] || (from != to && self.cut[self.link(from, to)]) {
+            return;
+        }
+        match msg {
+            Msg::ReadReq { op, key } => {
+                let (version, value) = self.store[to as usize][key as usize];
+                self.send(to, from, Msg::ReadResp { op, version, value });
+            }
+            Msg::WriteReq {
+                op,
+                key,
+                version,
+                value,
+            } => {
+                let slot = &mut self.store[to as usize][key as usize];
+                if version > slot.0 {
+                    *slot = (version, value);
+                }
+                if let Some(op) = op {
+                    self.send(to, from, Msg::WriteAck { op });
+                }
+            }
+            Msg::ReadResp { op, version, value } => self.on_answer(op, from, version, value),
+            Msg::WriteAck { op } => self.on_ack(op),
+        }
+    }
+
+    fn needed(&self, phase: Phase, is_write: bool) -> u32 {
+        match self.config.mode {
+            Mode::Abd => self.majority(),
+            Mode::Leaderless { r, w, .. } => {
+                if is_write || phase == Phase::Write {
+                    w
+                } else {
+                    r
+                }
+            }
+        }
+    }
+
+    fn on_answer(&mut self, op: u32, from: Node, version: Version, value: u64) {
+        let is_write = self.history[op as usize].request.write.is_some();
+        let needed = self.needed(Phase::Query, is_write);
+        let Some(p) = self.pending[op as usize].as_mut() else {
+            return;
+        };
+        if p.phase != Phase::Query {
+            return;
+        }
+        p.answers.push((from, version, value));
+        let count = u32::try_from(p.answers.len()).expect("few answers");
+        if count < needed {
+            return;
+        }
+        let &(_, newest, newest_value) = p.answers.iter().max_by_key(|a| a.1).expect("answers");
+        let request = self.history[op as usize].request;
+        match self.config.mode {
+            Mode::Leaderless { read_repair, .. } => {
+                let stale: Vec<Node> = p.answers.iter().filter(|a| a.1 < newest).map(|a| a.0).collect();
+                self.complete_read(op, newest_value);
+                if read_repair {
+                    for node in stale {
+                        let msg = Msg::WriteReq {
+                            op: None,
+                            key: request.key,
+                            version: newest,
+                            value: newest_value,
+                        };
+                        self.send(request.node, node, msg);
+                    }
+                }
+            }
+            Mode::Abd => {
+                // Writes take the next version; reads write back what they will return, so no
+                // later read can return anything older.
+                p.phase = Phase::Write;
+                p.writing = Some(match request.write {
+                    Some(value) => ((newest.0 + 1, op + 1), value),
+                    None => (newest, newest_value),
+                });
+                self.broadcast(op);
+            }
+        }
+    }
+
+    fn on_ack(&mut self, op: u32) {
+        let is_write = self.history[op as usize].request.write.is_some();
+        let needed = self.needed(Phase::Write, is_write);
+        let Some(p) = self.pending[op as usize].as_mut() else {
+            return;
+        };
+        if p.phase != Phase::Write {
+            return;
+        }
+        p.acks += 1;
+        if p.acks < needed {
+            return;
+        }
+        let value = p.writing.map(|(_, v)| v);
+        if is_write {
+            self.finish(op, Outcome::Ok, None);
+        } else {
+            self.complete_read(op, value.expect("a write-back carries its value"));
+        }
+    }
+
+    fn complete_read(&mut self, op: u32, value: u64) {
+        let stale = self.is_stale(op, value);
+        self.finish(op, if stale { Outcome::Stale } else { Outcome::Ok }, Some(value));
+    }
+
+    /// Whether `value`, read by `op`, had been overwritten before `op` began: some write completed
+    /// before the read was invoked, and the write of `value` (or the initial state) completed
+    /// before that write was invoked.
+    fn is_stale(&self, op: u32, value: u64) -> bool {
+        let read = self.history[op as usize].request;
+        let key_writes = || {
+            self.history.iter().filter(move |r| {
+                r.request.key == read.key && r.request.write.is_some() && r.outcome == Some(Outcome::Ok)
+            })
+        };
+        let source = key_writes().find(|r| r.request.write == Some(value));
+        key_writes().any(|w| {
+            w.completed.is_some_and(|c| c < read.at)
+                && w.request.write != Some(value)
+                && match source {
+                    None => value == INITIAL,
+                    Some(s) => s.completed.is_some_and(|c| c < w.request.at),
+                }
+        })
+    }
+
+    fn time_out(&mut self, op: u32) {
+        if self.pending[op as usize].is_some() {
+            self.pending[op as usize] = None;
+            self.history[op as usize].outcome = Some(Outcome::TimedOut);
+        }
+    }
+
+    fn finish(&mut self, op: u32, outcome: Outcome, value: Option<u64>) {
+        self.pending[op as usize] = None;
+        let record = &mut self.history[op as usize];
+        record.completed = Some(self.now);
+        record.outcome = Some(outcome);
+        record.value = value;
+    }
+
+    /// The history as the checker reads it: answered operations, plus writes that timed out (they
+    /// may have taken effect); refused operations and unanswered reads carry no information.
+    #[must_use]
+    pub fn checkable(&self) -> Vec<(usize, linearizability::Operation)> {
+        self.history
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let kind = match (r.request.write, r.outcome?, r.value) {
+                    (_, Outcome::Refused, _) | (None, Outcome::TimedOut, _) | (None, _, None) => return None,
+                    (Some(v), _, _) => OpKind::Write(v),
+                    (None, _, Some(v)) => OpKind::Read(v),
+                };
+                Some((
+                    i,
+                    linearizability::Operation {
+                        key: r.request.key,
+                        kind,
+                        invoked: r.request.at,
+                        completed: r.completed,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// The number of registers.
+    #[must_use]
+    pub fn keys(&self) -> u32 {
+        self.keys
+    }
+}
+
+/// A seeded workload: `count` operations, one every `spacing` ticks from a random client node, on
+/// `keys` registers, half writes (each writing a fresh value: its own index + 1).
+#[must_use]
+pub fn workload(seed: u64, nodes: u32, keys: u32, count: u32, spacing: Tick) -> Vec<Request> {
+    let mut rng = Stream::new(seed ^ 0x776f_726b);
+    (0..count)
+        .map(|i| Request {
+            at: u64::from(i) * spacing,
+            node: u32::try_from(rng.below(u64::from(nodes))).expect("node below nodes"),
+            key: u32::try_from(rng.below(u64::from(keys))).expect("key below keys"),
+            write: (rng.below(2) == 0).then_some(u64::from(i) + 1),
+        })
+        .collect()
+}

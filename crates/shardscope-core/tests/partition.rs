@@ -1,0 +1,187 @@
+//! The partition simulation: the Gilbert–Lynch scenario, ABD's linearizability under random
+//! partitions over a thousand seeds, R = W = 1's stale reads, and determinism.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use shardscope_core::linearizability::{check, Verdict};
+use shardscope_core::partition::{workload, Config, Mode, Nemesis, Outcome, Request, Sim, Tick};
+
+fn config(nodes: u32, mode: Mode, seed: u64) -> Config {
+    Config {
+        nodes,
+        dcs: 1,
+        local_latency: 2,
+        remote_latency: 10,
+        loss_percent: 0,
+        timeout: 50,
+        mode,
+        seed,
+    }
+}
+
+fn verdict(sim: &Sim) -> Verdict {
+    let ops: Vec<_> = sim.checkable().into_iter().map(|(_, op)| op).collect();
+    check(&ops)
+}
+
+const ONE: Mode = Mode::Leaderless {
+    n: 2,
+    r: 1,
+    w: 1,
+    read_repair: false,
+};
+
+/// Gilbert and Lynch's proof: G1 and G2 hold v0; the link between them is cut; a client writes v1
+/// at G1, then another reads at G2.
+fn gilbert_lynch(mode: Mode) -> Sim {
+    let requests = [
+        Request {
+            at: 10,
+            node: 0,
+            key: 0,
+            write: Some(1),
+        },
+        Request {
+            at: 100,
+            node: 1,
+            key: 0,
+            write: None,
+        },
+    ];
+    let mut sim = Sim::new(config(2, mode, 1), &requests, &[(0, Nemesis::Cut(0, 1))]);
+    sim.run();
+    sim
+}
+
+#[test]
+fn gilbert_lynch_availability_returns_the_old_value() {
+    let sim = gilbert_lynch(ONE);
+    assert_eq!(sim.history[0].outcome, Some(Outcome::Ok));
+    assert_eq!(sim.history[1].outcome, Some(Outcome::Stale));
+    assert_eq!(sim.history[1].value, Some(0));
+    assert!(matches!(verdict(&sim), Verdict::NotLinearizable { blocked: 1, .. }));
+}
+
+#[test]
+fn gilbert_lynch_consistency_cannot_answer() {
+    let sim = gilbert_lynch(Mode::Abd);
+    // A majority of two is both: neither side can finish anything.
+    assert_eq!(sim.history[0].outcome, Some(Outcome::TimedOut));
+    assert_eq!(sim.history[1].outcome, Some(Outcome::TimedOut));
+    assert_eq!(verdict(&sim), Verdict::Linearizable);
+}
+
+#[test]
+fn abd_majority_side_works_and_minority_side_times_out() {
+    let requests: Vec<Request> = (0..10)
+        .map(|i| Request {
+            at: 10 + 20 * u64::from(i),
+            node: i % 5,
+            key: 0,
+            write: (i % 2 == 0).then_some(u64::from(i) + 1),
+        })
+        .collect();
+    let split = vec![0, 0, 1, 1, 1];
+    let mut sim = Sim::new(config(5, Mode::Abd, 3), &requests, &[(0, Nemesis::Split(split))]);
+    sim.run();
+    for r in &sim.history {
+        let majority_side = r.request.node >= 2;
+        let expected = if majority_side { Outcome::Ok } else { Outcome::TimedOut };
+        assert_eq!(r.outcome, Some(expected), "{r:?}");
+    }
+    assert_eq!(verdict(&sim), Verdict::Linearizable);
+}
+
+/// A random nemesis schedule over `horizon` ticks: splits, cuts, crashes, and heals.
+fn nemesis(seed: u64, nodes: u32, horizon: Tick) -> Vec<(Tick, Nemesis)> {
+    let mut rng = shardscope_core::hash::Stream::new(seed ^ 0x6e65_6d65);
+    (0..8)
+        .map(|_| {
+            let at = rng.below(horizon);
+            let a = u32::try_from(rng.below(u64::from(nodes))).unwrap();
+            let b = u32::try_from(rng.below(u64::from(nodes))).unwrap();
+            let n = match rng.below(6) {
+                0 => Nemesis::Split((0..nodes).map(|_| u32::try_from(rng.below(2)).unwrap()).collect()),
+                1 => Nemesis::Cut(a, b),
+                2 => Nemesis::Crash(a),
+                3 => Nemesis::Restart(a),
+                4 => Nemesis::Heal(a, b),
+                _ => Nemesis::HealAll,
+            };
+            (at, n)
+        })
+        .collect()
+}
+
+fn random_run(seed: u64, mode: Mode, nodes: u32) -> Sim {
+    let requests = workload(seed, nodes, 2, 60, 7);
+    let mut cfg = config(nodes, mode, seed);
+    cfg.loss_percent = u32::try_from(seed % 4).unwrap() * 5;
+    cfg.dcs = 1 + u32::try_from(seed % 3).unwrap().min(nodes - 1);
+    let mut sim = Sim::new(cfg, &requests, &nemesis(seed, nodes, 420));
+    sim.run();
+    sim
+}
+
+#[test]
+fn abd_is_linearizable_under_a_thousand_random_partition_schedules() {
+    let mut answered = 0;
+    for seed in 0..1000 {
+        let nodes = 3 + u32::try_from(seed % 5).unwrap();
+        let sim = random_run(seed, Mode::Abd, nodes);
+        assert_eq!(verdict(&sim), Verdict::Linearizable, "seed {seed}");
+        assert!(sim.history.iter().all(|r| r.outcome.is_some()), "every operation ends");
+        assert!(
+            sim.history.iter().all(|r| r.outcome != Some(Outcome::Stale)),
+            "seed {seed}: ABD never reads stale"
+        );
+        answered += sim.history.iter().filter(|r| r.outcome == Some(Outcome::Ok)).count();
+    }
+    // Partitions cost availability, not everything: most operations are answered.
+    assert!(answered > 1000 * 60 / 3, "{answered} answered");
+}
+
+#[test]
+fn r_equals_w_equals_one_is_not_linearizable_for_a_pinned_seed() {
+    let mode = Mode::Leaderless {
+        n: 3,
+        r: 1,
+        w: 1,
+        read_repair: false,
+    };
+    let first = (0..1000).find(|&seed| verdict(&random_run(seed, mode, 3)) != Verdict::Linearizable);
+    // Found by this search and pinned, so a change in the simulation that hides the anomaly fails.
+    assert_eq!(first, Some(PINNED_R1W1_SEED));
+    let sim = random_run(PINNED_R1W1_SEED, mode, 3);
+    assert!(sim.history.iter().any(|r| r.outcome == Some(Outcome::Stale)));
+}
+
+const PINNED_R1W1_SEED: u64 = 0;
+
+#[test]
+fn the_same_inputs_give_the_same_history() {
+    for seed in 0..50 {
+        let a = random_run(
+            seed,
+            Mode::Leaderless {
+                n: 3,
+                r: 2,
+                w: 2,
+                read_repair: true,
+            },
+            5,
+        );
+        let b = random_run(
+            seed,
+            Mode::Leaderless {
+                n: 3,
+                r: 2,
+                w: 2,
+                read_repair: true,
+            },
+            5,
+        );
+        assert_eq!(a.history, b.history);
+        assert_eq!(a.flights, b.flights);
+    }
+}
