@@ -17,11 +17,11 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use shardscope_core::labs::rebalance::{Params, Run};
-use shardscope_core::labs::{antientropy, placement, proofs};
+use shardscope_core::labs::{antientropy, partition, placement, proofs};
 use shardscope_core::labs::{LabParams, CATALOG};
 
 const USAGE: &str =
-    "usage: shardscope rebalance|antientropy|proofs|placement QUERY | shardscope labs | shardscope placement-presets | shardscope bench-placement KEYS";
+    "usage: shardscope rebalance|antientropy|proofs|placement|partition QUERY | shardscope labs | shardscope placement-presets | shardscope bench-placement KEYS";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,6 +47,7 @@ fn main() -> ExitCode {
         },
         ["antientropy", query] => anti_entropy(query),
         ["proofs", query] => log_proofs(query),
+        ["partition", query] => partition_report(query),
         ["placement", query] => match placement_report(query) {
             Ok(value) => value,
             Err(message) => {
@@ -165,4 +166,40 @@ fn bench_placement(keys: u64) -> Value {
             json!({ "case": name, "ms": best, "checksum": checksum.to_string() })
         })
         .collect()
+}
+
+/// The Partition lab's run for a permalink: every operation's outcome, the checker's verdict and
+/// the metrics, as the page shows them.
+fn partition_report(query: &str) -> Value {
+    use shardscope_core::linearizability::Verdict;
+    use shardscope_core::partition::Outcome;
+    let (params, problems) = partition::Params::from_query(query);
+    let r = partition::report(&params);
+    let outcome = |o: Option<Outcome>| match o {
+        Some(Outcome::Ok) => "ok",
+        Some(Outcome::Stale) => "stale",
+        Some(Outcome::TimedOut) => "timeout",
+        Some(Outcome::Refused) => "refused",
+        None => "pending",
+    };
+    let (linearizable, blocked, prefix) = match &r.verdict {
+        Verdict::Linearizable => (true, None, Vec::new()),
+        Verdict::NotLinearizable { blocked, prefix, .. } => (false, Some(*blocked), prefix.clone()),
+    };
+    json!({
+        "query": params.to_query(),
+        "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "operations": r.history.iter().map(|h| json!({
+            "at": h.request.at, "node": h.request.node, "key": h.request.key, "write": h.request.write,
+            "completed": h.completed, "value": h.value, "outcome": outcome(h.outcome),
+        })).collect::<Vec<_>>(),
+        "linearizable": linearizable,
+        "blocked": blocked,
+        "prefix": prefix,
+        "availability": r.availability(),
+        "stale_reads": r.stale_reads(),
+        "diverged": r.diverged,
+        "messages": r.flights.len(),
+        "end": r.end,
+    })
 }

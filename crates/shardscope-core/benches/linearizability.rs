@@ -10,7 +10,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use shardscope_core::linearizability::{check, Operation};
-use shardscope_core::partition::{workload, Config, Mode, Nemesis, Sim};
+use shardscope_core::partition::{workload, Config, Level, Mode, Nemesis, Sim};
 
 fn history(mode: Mode, keys: u32) -> Vec<Operation> {
     let config = Config {
@@ -36,8 +36,8 @@ fn checker(c: &mut Criterion) {
     let sloppy = history(
         Mode::Leaderless {
             n: 3,
-            r: 1,
-            w: 1,
+            r: Level::Count(1),
+            w: Level::Count(1),
             read_repair: false,
         },
         1,

@@ -26,16 +26,26 @@ pub enum Mode {
     Leaderless {
         /// Replicas per key.
         n: u32,
-        /// Answers a read waits for.
-        r: u32,
-        /// Acknowledgements a write waits for.
-        w: u32,
+        /// What a read waits for.
+        r: Level,
+        /// What a write waits for.
+        w: Level,
         /// After answering, push the newest value to replicas that answered with older ones.
         read_repair: bool,
     },
     /// ABD: every node is a replica; both reads and writes take two majority round trips, and a
     /// read writes back what it returns.
     Abd,
+}
+
+/// How many replicas must answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// This many, from any datacenter (ONE = 1, QUORUM = ⌊N/2⌋ + 1, ALL = N).
+    Count(u32),
+    /// A majority of the key's replicas in the coordinator's datacenter, counting only those
+    /// (Cassandra's `LOCAL_QUORUM`).
+    LocalQuorum,
 }
 
 /// Something the nemesis does at a tick.
@@ -402,15 +412,16 @@ impl Sim {
                 }
             }
             Msg::ReadResp { op, version, value } => self.on_answer(op, from, version, value),
-            Msg::WriteAck { op } => self.on_ack(op),
+            Msg::WriteAck { op } => self.on_ack(op, from),
         }
     }
 
-    fn needed(&self, phase: Phase, is_write: bool) -> u32 {
+    /// The level `op` waits for (ABD: a majority of all nodes, in both phases).
+    fn level(&self, op: u32) -> Level {
         match self.config.mode {
-            Mode::Abd => self.majority(),
+            Mode::Abd => Level::Count(self.majority()),
             Mode::Leaderless { r, w, .. } => {
-                if is_write || phase == Phase::Write {
+                if self.history[op as usize].request.write.is_some() {
                     w
                 } else {
                     r
@@ -419,9 +430,36 @@ impl Sim {
         }
     }
 
+    /// Whether an answer from `from` counts towards `op`'s quorum.
+    fn counts(&self, op: u32, from: Node) -> bool {
+        let coordinator = self.history[op as usize].request.node;
+        match self.level(op) {
+            Level::LocalQuorum => from % self.config.dcs == coordinator % self.config.dcs,
+            Level::Count(_) => true,
+        }
+    }
+
+    /// How many counted answers `op` needs.
+    fn needed(&self, op: u32) -> u32 {
+        match self.level(op) {
+            Level::Count(k) => k,
+            Level::LocalQuorum => {
+                let request = self.history[op as usize].request;
+                let local = self
+                    .replicas(request.key)
+                    .into_iter()
+                    .filter(|r| r % self.config.dcs == request.node % self.config.dcs)
+                    .count();
+                u32::try_from(local / 2 + 1).expect("few replicas")
+            }
+        }
+    }
+
     fn on_answer(&mut self, op: u32, from: Node, version: Version, value: u64) {
-        let is_write = self.history[op as usize].request.write.is_some();
-        let needed = self.needed(Phase::Query, is_write);
+        if !self.counts(op, from) {
+            return;
+        }
+        let needed = self.needed(op);
         let Some(p) = self.pending[op as usize].as_mut() else {
             return;
         };
@@ -464,9 +502,12 @@ impl Sim {
         }
     }
 
-    fn on_ack(&mut self, op: u32) {
+    fn on_ack(&mut self, op: u32, from: Node) {
+        if !self.counts(op, from) {
+            return;
+        }
         let is_write = self.history[op as usize].request.write.is_some();
-        let needed = self.needed(Phase::Write, is_write);
+        let needed = self.needed(op);
         let Some(p) = self.pending[op as usize].as_mut() else {
             return;
         };
@@ -550,6 +591,44 @@ impl Sim {
                 ))
             })
             .collect()
+    }
+
+    /// Registers whose replicas hold different versions now (what anti-entropy would repair).
+    #[must_use]
+    pub fn diverged(&self) -> u32 {
+        let diverged = (0..self.keys)
+            .filter(|&key| {
+                let replicas = self.replicas(key);
+                let first = self.store[replicas[0] as usize][key as usize].0;
+                replicas
+                    .iter()
+                    .any(|&r| self.store[r as usize][key as usize].0 != first)
+            })
+            .count();
+        u32::try_from(diverged).expect("few keys")
+    }
+
+    /// Whether the link from `a` to `b` is cut now.
+    #[must_use]
+    pub fn is_cut(&self, a: Node, b: Node) -> bool {
+        self.cut[self.link(a, b)]
+    }
+
+    /// Whether the node is up now.
+    #[must_use]
+    pub fn is_up(&self, node: Node) -> bool {
+        self.up[node as usize]
+    }
+
+    /// Runs every event up to and including tick `t`.
+    pub fn run_until(&mut self, t: Tick) {
+        while let Some(Reverse((at, _))) = self.queue.peek() {
+            if *at > t {
+                break;
+            }
+            self.step();
+        }
+        self.now = self.now.max(t);
     }
 
     /// The number of registers.

@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use shardscope_core::linearizability::{check, Verdict};
-use shardscope_core::partition::{workload, Config, Mode, Nemesis, Outcome, Request, Sim, Tick};
+use shardscope_core::partition::{workload, Config, Level, Mode, Nemesis, Outcome, Request, Sim, Tick};
 
 fn config(nodes: u32, mode: Mode, seed: u64) -> Config {
     Config {
@@ -26,8 +26,8 @@ fn verdict(sim: &Sim) -> Verdict {
 
 const ONE: Mode = Mode::Leaderless {
     n: 2,
-    r: 1,
-    w: 1,
+    r: Level::Count(1),
+    w: Level::Count(1),
     read_repair: false,
 };
 
@@ -145,8 +145,8 @@ fn abd_is_linearizable_under_a_thousand_random_partition_schedules() {
 fn r_equals_w_equals_one_is_not_linearizable_for_a_pinned_seed() {
     let mode = Mode::Leaderless {
         n: 3,
-        r: 1,
-        w: 1,
+        r: Level::Count(1),
+        w: Level::Count(1),
         read_repair: false,
     };
     let first = (0..1000).find(|&seed| verdict(&random_run(seed, mode, 3)) != Verdict::Linearizable);
@@ -165,8 +165,8 @@ fn the_same_inputs_give_the_same_history() {
             seed,
             Mode::Leaderless {
                 n: 3,
-                r: 2,
-                w: 2,
+                r: Level::Count(2),
+                w: Level::Count(2),
                 read_repair: true,
             },
             5,
@@ -175,13 +175,94 @@ fn the_same_inputs_give_the_same_history() {
             seed,
             Mode::Leaderless {
                 n: 3,
-                r: 2,
-                w: 2,
+                r: Level::Count(2),
+                w: Level::Count(2),
                 read_repair: true,
             },
             5,
         );
         assert_eq!(a.history, b.history);
         assert_eq!(a.flights, b.flights);
+    }
+}
+
+mod lab {
+    use shardscope_core::labs::partition::{report, Command, ModeChoice, Model, Params, PRESETS};
+    use shardscope_core::labs::LabParams;
+    use shardscope_core::linearizability::Verdict;
+    use shardscope_core::partition::Outcome;
+
+    fn preset(name: &str) -> Params {
+        let p = PRESETS.iter().find(|p| p.name.starts_with(name)).unwrap();
+        let (params, problems) = Params::from_query(p.query);
+        assert!(problems.is_empty(), "{}: {problems:?}", p.name);
+        params
+    }
+
+    #[test]
+    fn every_preset_opens_cleanly_round_trips_and_shows_its_lesson() {
+        for p in PRESETS {
+            let (params, problems) = Params::from_query(p.query);
+            assert!(problems.is_empty(), "{}: {problems:?}", p.name);
+            assert_eq!(Params::from_query(&params.to_query()).0, params);
+        }
+        let gl_a = report(&preset("Gilbert–Lynch, choosing availability"));
+        assert_eq!(gl_a.history[1].outcome, Some(Outcome::Stale));
+        assert_eq!(gl_a.history[1].value, Some(0));
+        let gl_c = report(&preset("Gilbert–Lynch, choosing consistency"));
+        assert!(gl_c.history.iter().all(|r| r.outcome == Some(Outcome::TimedOut)));
+        assert_eq!(gl_c.verdict, Verdict::Linearizable);
+        let majority = report(&preset("Majority side"));
+        assert_eq!(majority.verdict, Verdict::Linearizable);
+        assert!(majority.count(Outcome::TimedOut) > 0 && majority.count(Outcome::Ok) > 0);
+        assert_ne!(report(&preset("R = W = 1")).verdict, Verdict::Linearizable);
+        let mut inversion = preset("R + W > N");
+        assert_ne!(report(&inversion).verdict, Verdict::Linearizable);
+        inversion.mode = ModeChoice::Abd;
+        assert_eq!(
+            report(&inversion).verdict,
+            Verdict::Linearizable,
+            "ABD has no inversion"
+        );
+        let dc = report(&preset("A datacenter cut off"));
+        assert_eq!(
+            dc.count(Outcome::TimedOut),
+            0,
+            "LOCAL_QUORUM keeps both sides answering"
+        );
+        assert!(dc.diverged > 0);
+    }
+
+    #[test]
+    fn hostile_links_are_clamped_and_named() {
+        let (p, problems) =
+            Params::from_query("v=1&mode=paxos&nodes=0&n=0&ops=1000000000&rl=most&req=5:99:w,x&nem=10:explode");
+        assert_eq!((p.mode, p.nodes, p.n, p.ops), (ModeChoice::Leaderless, 2, 1, 300));
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        for needle in ["paxos", "nodes", "1000000000", "most", "5:99:w", "explode"] {
+            assert!(
+                text.iter().any(|t| t.contains(needle)),
+                "{needle} not named in {text:?}"
+            );
+        }
+        // R > N cannot be written: levels are named, and N is clamped to the nodes.
+        let (p, problems) = Params::from_query("v=1&nodes=3&n=7");
+        assert_eq!(p.n, 3);
+        assert!(!problems.is_empty());
+    }
+
+    #[test]
+    fn clicking_a_link_cuts_then_heals_it_at_the_shown_time() {
+        let mut model = Model::new(preset("Gilbert–Lynch, choosing availability"));
+        model.apply(Command::Clear);
+        model.apply(Command::ShowAt(Some(0)));
+        model.apply(Command::ToggleLink(0, 1));
+        assert_eq!(model.params.nemesis.len(), 1);
+        assert!(model.params.to_query().contains("nem=0%3Acut-0-1"));
+        model.apply(Command::ShowAt(Some(50)));
+        model.apply(Command::ToggleLink(0, 1));
+        assert!(model.params.to_query().contains("50%3Aheal-0-1"));
+        model.apply(Command::SetNumber("ops", 1_000_000_000));
+        assert!(model.notice.unwrap().contains("0–300"));
     }
 }

@@ -9,6 +9,7 @@ use std::fmt;
 use crate::query::Problem;
 
 pub mod antientropy;
+pub mod partition;
 pub mod placement;
 pub mod proofs;
 pub mod rebalance;
@@ -87,6 +88,11 @@ pub const CATALOG: &[LabInfo] = &[
         title: "Rebalance",
         summary:
             "Add or remove one node and count the keys that move: hash mod N against ring, rendezvous and jump hash.",
+    },
+    LabInfo {
+        slug: "partition",
+        title: "Partition",
+        summary: "Cut the network and watch each read and write: leaderless quorums stay available but go stale, ABD stays linearizable but stops; a checker gives the verdict.",
     },
     LabInfo {
         slug: "anti-entropy",

@@ -1,0 +1,687 @@
+//! The "Partition" lab: the CAP theorem operation by operation. A cluster replicates registers
+//! (leaderless N/R/W or ABD); a nemesis cuts links, splits the cluster, crashes nodes; clients read
+//! and write; the history is checked for linearizability and every operation's outcome shown.
+
+use super::LabParams;
+use crate::linearizability::{check, Verdict};
+use crate::partition::{workload, Config, Flight, Level, Mode, Nemesis, Node, Outcome, Record, Request, Sim, Tick};
+use crate::query::{echo, to_query, Choice, Problem, Query};
+
+/// The permalink format version this code writes and reads.
+pub const VERSION: u32 = 1;
+/// The most scripted operations (the checker stays well under a millisecond at this size).
+pub const MAX_OPS: u32 = 300;
+/// The most hand-made requests and nemesis events each.
+pub const MAX_ITEMS: usize = 64;
+/// The latest tick an event may be scheduled at.
+pub const MAX_TICK: Tick = 100_000;
+/// Value written by the `i`-th hand-made write: apart from the scripted writes' values.
+pub const MANUAL_BASE: u64 = 1_000;
+/// The permalink parameters, in the order they are written.
+pub const PARAMS: [&str; 19] = [
+    "v", "mode", "nodes", "dcs", "n", "rl", "wl", "rr", "lat", "rlat", "loss", "timeout", "seed", "ops", "spacing",
+    "keys", "req", "nem", "at",
+];
+
+/// The replication mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModeChoice {
+    /// Leaderless quorums (Dynamo, Cassandra): available, not linearizable.
+    Leaderless,
+    /// ABD: linearizable, unavailable without a majority.
+    Abd,
+}
+
+impl Choice for ModeChoice {
+    const ALL: &'static [Self] = &[Self::Leaderless, Self::Abd];
+    fn slug(self) -> &'static str {
+        match self {
+            Self::Leaderless => "leaderless",
+            Self::Abd => "abd",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Self::Leaderless => "Leaderless quorums (Dynamo/Cassandra)",
+            Self::Abd => "Linearizable quorum register (ABD)",
+        }
+    }
+}
+
+/// A consistency level of the leaderless mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LevelChoice {
+    /// One replica.
+    One,
+    /// A majority of the N replicas.
+    Quorum,
+    /// All N replicas.
+    All,
+    /// A majority of the replicas in the coordinator's datacenter.
+    LocalQuorum,
+}
+
+impl Choice for LevelChoice {
+    const ALL: &'static [Self] = &[Self::One, Self::Quorum, Self::All, Self::LocalQuorum];
+    fn slug(self) -> &'static str {
+        match self {
+            Self::One => "one",
+            Self::Quorum => "quorum",
+            Self::All => "all",
+            Self::LocalQuorum => "local_quorum",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Self::One => "ONE",
+            Self::Quorum => "QUORUM",
+            Self::All => "ALL",
+            Self::LocalQuorum => "LOCAL_QUORUM",
+        }
+    }
+}
+
+impl LevelChoice {
+    fn level(self, n: u32) -> Level {
+        match self {
+            Self::One => Level::Count(1),
+            Self::Quorum => Level::Count(n / 2 + 1),
+            Self::All => Level::Count(n),
+            Self::LocalQuorum => Level::LocalQuorum,
+        }
+    }
+}
+
+/// The lab's whole state: everything its permalink stores.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// Replication mode.
+    pub mode: ModeChoice,
+    /// Nodes, 2–9.
+    pub nodes: u32,
+    /// Datacenters, 1–3 (node i is in datacenter i mod dcs).
+    pub dcs: u32,
+    /// Leaderless: replicas per key, 1..=nodes.
+    pub n: u32,
+    /// Leaderless: the read level.
+    pub read: LevelChoice,
+    /// Leaderless: the write level.
+    pub write: LevelChoice,
+    /// Leaderless: read repair.
+    pub read_repair: bool,
+    /// One-way latency within a datacenter (ticks).
+    pub latency: Tick,
+    /// One-way latency between datacenters (ticks).
+    pub remote_latency: Tick,
+    /// Percent of messages lost.
+    pub loss: u32,
+    /// Ticks a coordinator waits before answering "unavailable".
+    pub timeout: Tick,
+    /// Seeds the workload and message loss.
+    pub seed: u64,
+    /// Scripted operations.
+    pub ops: u32,
+    /// Ticks between scripted operations.
+    pub spacing: Tick,
+    /// Registers the scripted workload uses.
+    pub keys: u32,
+    /// Hand-made requests (key 0 unless given).
+    pub requests: Vec<Request>,
+    /// The nemesis schedule.
+    pub nemesis: Vec<(Tick, Nemesis)>,
+    /// The time shown (`None`: the end of the run).
+    pub at: Option<Tick>,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self::from_query(PRESETS[0].query).0
+    }
+}
+
+/// What a user can do in the lab.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Choose the mode.
+    SetMode(ModeChoice),
+    /// Set a number field (name as in the permalink) to a value.
+    SetNumber(&'static str, u64),
+    /// Choose the read level.
+    SetRead(LevelChoice),
+    /// Choose the write level.
+    SetWrite(LevelChoice),
+    /// Switch read repair.
+    SetReadRepair(bool),
+    /// Cut the link between two nodes at the shown time, or heal it if it is cut then.
+    ToggleLink(Node, Node),
+    /// Crash a node at the shown time, or restart it if it is down then.
+    ToggleNode(Node),
+    /// Cut a datacenter off from the others at the shown time.
+    Isolate(u32),
+    /// Heal every link at the shown time.
+    HealAll,
+    /// A client at this node writes (`true`) or reads register 0 at the shown time.
+    Request(Node, bool),
+    /// Forget the nemesis schedule and the hand-made requests.
+    Clear,
+    /// Show this tick (`None`: the end).
+    ShowAt(Option<Tick>),
+    /// Replace the whole state.
+    Load(Params),
+}
+
+/// The lab's model.
+pub type Model = super::Model<Params>;
+
+/// A named scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Preset {
+    /// Its name.
+    pub name: &'static str,
+    /// What it shows.
+    pub lesson: &'static str,
+    /// Its permalink query.
+    pub query: &'static str,
+}
+
+/// The presets, in the order the lab lists them.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "Gilbert–Lynch, choosing availability",
+        lesson: "G1 and G2 hold v0 and are cut apart. A client writes v1 at G1; another reads at G2, which answers at once: with the old v0.",
+        query: "v=1&mode=leaderless&nodes=2&dcs=1&n=2&rl=one&wl=one&rr=0&ops=0&req=10:0:w,100:1:r&nem=0:cut-0-1",
+    },
+    Preset {
+        name: "Gilbert–Lynch, choosing consistency",
+        lesson: "The same cut with a linearizable register: G2 cannot reach a majority, so it cannot answer at all (nor can G1 finish its write).",
+        query: "v=1&mode=abd&nodes=2&dcs=1&n=2&ops=0&req=10:0:w,100:1:r&nem=0:cut-0-1",
+    },
+    Preset {
+        name: "Majority side works, minority refuses",
+        lesson: "Five ABD nodes split 3–2: the three keep answering, the two time out, and the history stays linearizable.",
+        query: "v=1&mode=abd&nodes=5&dcs=1&ops=40&spacing=15&keys=1&nem=100:split-0.0.1.1.1,400:healall",
+    },
+    Preset {
+        name: "R = W = 1 gives stale reads",
+        lesson: "With one replica per read and per write, a partition lets reads miss completed writes; the checker finds the history not linearizable.",
+        query: "v=1&mode=leaderless&nodes=3&dcs=1&n=3&rl=one&wl=one&rr=0&ops=40&spacing=15&keys=1&nem=100:split-0.1.1,400:healall",
+    },
+    Preset {
+        name: "R + W > N is not enough without write-back",
+        lesson: "Quorums intersect, yet a write that reached only one replica (its other messages lost) can be seen by one read and missed by a later one: a new-then-old inversion the checker catches. Switch to ABD: its write-back prevents it.",
+        query: "v=1&mode=leaderless&nodes=3&dcs=1&n=3&rl=quorum&wl=quorum&rr=0&lat=2&rlat=10&loss=20&ops=60&spacing=3&keys=1&seed=26",
+    },
+    Preset {
+        name: "A datacenter cut off: LOCAL_QUORUM vs QUORUM",
+        lesson: "Datacenter 1 is isolated. LOCAL_QUORUM keeps both sides answering (and diverging); switch both levels to QUORUM and the isolated side times out.",
+        query: "v=1&mode=leaderless&nodes=6&dcs=2&n=6&rl=local_quorum&wl=local_quorum&rr=0&ops=40&spacing=15&keys=1&nem=100:isolate-1",
+    },
+];
+
+/// The nemesis event's permalink form (without its tick).
+fn nemesis_slug(n: &Nemesis) -> String {
+    match n {
+        Nemesis::Cut(a, b) => format!("cut-{a}-{b}"),
+        Nemesis::Heal(a, b) => format!("heal-{a}-{b}"),
+        Nemesis::Split(groups) => {
+            format!(
+                "split-{}",
+                groups.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+            )
+        }
+        Nemesis::HealAll => "healall".into(),
+        Nemesis::Crash(a) => format!("crash-{a}"),
+        Nemesis::Restart(a) => format!("restart-{a}"),
+    }
+}
+
+fn parse_nemesis(raw: &str, nodes: u32, dcs: u32) -> Option<Nemesis> {
+    let mut parts = raw.split('-');
+    let kind = parts.next()?;
+    let rest: Vec<&str> = parts.collect();
+    let node = |s: &str| s.parse::<u32>().ok().filter(|&n| n < nodes);
+    Some(match (kind, rest.as_slice()) {
+        ("cut", [a, b]) => Nemesis::Cut(node(a)?, node(b)?),
+        ("heal", [a, b]) => Nemesis::Heal(node(a)?, node(b)?),
+        ("split", [groups]) => {
+            let g: Option<Vec<u32>> = groups.split('.').map(|x| x.parse().ok()).collect();
+            let g = g?;
+            (g.len() == nodes as usize).then_some(Nemesis::Split(g))?
+        }
+        ("isolate", [d]) => {
+            let d: u32 = d.parse().ok().filter(|&d| d < dcs)?;
+            Nemesis::Split((0..nodes).map(|i| u32::from(i % dcs == d)).collect())
+        }
+        ("healall", []) => Nemesis::HealAll,
+        ("crash", [a]) => Nemesis::Crash(node(a)?),
+        ("restart", [a]) => Nemesis::Restart(node(a)?),
+        _ => return None,
+    })
+}
+
+fn list<T>(
+    q: &Query,
+    name: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<T> {
+    let Some(raw) = q.get(name) else { return Vec::new() };
+    let mut out = Vec::new();
+    for part in raw.split(',').filter(|p| !p.is_empty()) {
+        if out.len() == MAX_ITEMS {
+            problems.push(Problem {
+                field: name.into(),
+                message: format!("at most {MAX_ITEMS} entries; the rest are left out"),
+            });
+            break;
+        }
+        match parse(part) {
+            Some(item) => out.push(item),
+            None => problems.push(Problem {
+                field: name.into(),
+                message: format!("“{}” is not {what}; left out", echo(part)),
+            }),
+        }
+    }
+    out
+}
+
+impl Params {
+    /// [`LabParams::from_query_ignoring`] with nothing ignored.
+    #[must_use]
+    pub fn from_query(input: &str) -> (Self, Vec<Problem>) {
+        <Self as LabParams>::from_query_ignoring(input, &[])
+    }
+
+    /// The simulation configuration.
+    #[must_use]
+    pub fn config(&self) -> Config {
+        Config {
+            nodes: self.nodes,
+            dcs: self.dcs,
+            local_latency: self.latency,
+            remote_latency: self.remote_latency,
+            loss_percent: self.loss,
+            timeout: self.timeout,
+            mode: match self.mode {
+                ModeChoice::Abd => Mode::Abd,
+                ModeChoice::Leaderless => Mode::Leaderless {
+                    n: self.n,
+                    r: self.read.level(self.n),
+                    w: self.write.level(self.n),
+                    read_repair: self.read_repair,
+                },
+            },
+            seed: self.seed,
+        }
+    }
+
+    /// Every request: the scripted workload, then the hand-made ones.
+    #[must_use]
+    pub fn all_requests(&self) -> Vec<Request> {
+        let mut all = workload(self.seed, self.nodes, self.keys, self.ops, self.spacing);
+        all.extend(self.requests.iter().copied());
+        all
+    }
+
+    /// The quorum arithmetic, in words.
+    #[must_use]
+    pub fn arithmetic(&self) -> String {
+        match self.mode {
+            ModeChoice::Abd => format!(
+                "ABD waits for a majority, {} of {} nodes, twice per operation: any two majorities share a node, and reads write back what they return, so every history is linearizable. Without a majority an operation cannot finish.",
+                self.nodes / 2 + 1,
+                self.nodes
+            ),
+            ModeChoice::Leaderless => {
+                let count = |l: LevelChoice| match l.level(self.n) {
+                    Level::Count(k) => Some(k),
+                    Level::LocalQuorum => None,
+                };
+                match (count(self.read), count(self.write)) {
+                    (Some(r), Some(w)) if r + w > self.n => format!(
+                        "R + W = {r} + {w} = {} > N = {}: every read quorum meets every write quorum, so a read sees every write that completed before it began; without write-back, reads concurrent with a write can still disagree.",
+                        r + w,
+                        self.n
+                    ),
+                    (Some(r), Some(w)) => format!(
+                        "R + W = {r} + {w} = {} ≤ N = {}: a read quorum can miss a completed write's replicas entirely, so stale reads are possible even without a partition.",
+                        r + w,
+                        self.n
+                    ),
+                    _ => "LOCAL_QUORUM counts only replicas in the coordinator's datacenter: each datacenter answers on its own, so a read in one datacenter can miss a write completed in another.".into(),
+                }
+            }
+        }
+    }
+
+    fn repair(&mut self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.dcs > self.nodes {
+            notes.push(format!(
+                "{} datacenters for {} nodes; using {}",
+                self.dcs, self.nodes, self.nodes
+            ));
+            self.dcs = self.nodes;
+        }
+        if self.n > self.nodes {
+            notes.push(format!(
+                "N = {} is more than the {} nodes; using N = {}",
+                self.n, self.nodes, self.nodes
+            ));
+            self.n = self.nodes;
+        }
+        let count = self.nodes;
+        let before = (self.requests.len(), self.nemesis.len());
+        self.requests.retain(|r| r.node < count);
+        self.nemesis.retain(|(_, n)| match n {
+            Nemesis::Cut(a, b) | Nemesis::Heal(a, b) => *a < count && *b < count,
+            Nemesis::Crash(a) | Nemesis::Restart(a) => *a < count,
+            Nemesis::Split(g) => g.len() == count as usize,
+            Nemesis::HealAll => true,
+        });
+        if (self.requests.len(), self.nemesis.len()) != before {
+            notes.push("requests and nemesis events for nodes that no longer exist were dropped".into());
+        }
+        notes
+    }
+}
+
+impl LabParams for Params {
+    type Command = Command;
+    const SLUG: &'static str = "partition";
+
+    /// The permalink query string, versioned.
+    ///
+    /// ```
+    /// use shardscope_core::labs::{partition::{Params, PRESETS}, LabParams};
+    /// let (p, problems) = Params::from_query(PRESETS[0].query);
+    /// assert!(problems.is_empty());
+    /// assert_eq!(Params::from_query(&p.to_query()), (p, vec![]));
+    /// ```
+    fn to_query(&self) -> String {
+        let mut pairs = vec![
+            ("v", VERSION.to_string()),
+            ("mode", self.mode.slug().into()),
+            ("nodes", self.nodes.to_string()),
+            ("dcs", self.dcs.to_string()),
+            ("n", self.n.to_string()),
+            ("rl", self.read.slug().into()),
+            ("wl", self.write.slug().into()),
+            ("rr", u32::from(self.read_repair).to_string()),
+            ("lat", self.latency.to_string()),
+            ("rlat", self.remote_latency.to_string()),
+            ("loss", self.loss.to_string()),
+            ("timeout", self.timeout.to_string()),
+            ("seed", self.seed.to_string()),
+            ("ops", self.ops.to_string()),
+            ("spacing", self.spacing.to_string()),
+            ("keys", self.keys.to_string()),
+            (
+                "req",
+                self.requests
+                    .iter()
+                    .map(|r| format!("{}:{}:{}", r.at, r.node, if r.write.is_some() { "w" } else { "r" }))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            (
+                "nem",
+                self.nemesis
+                    .iter()
+                    .map(|(t, n)| format!("{t}:{}", nemesis_slug(n)))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        ];
+        if let Some(at) = self.at {
+            pairs.push(("at", at.to_string()));
+        }
+        to_query(&pairs)
+    }
+
+    /// Reads a permalink: numbers are clamped into range, unknown modes, levels, requests and
+    /// nemesis events are named and replaced or left out.
+    fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
+        let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);
+        let q = query.unwrap_or_else(|| Query::parse(""));
+        let p = &mut problems;
+        let nodes = q.int_clamped("nodes", 2..=9, 3, p);
+        let dcs = q.int_clamped("dcs", 1..=3, 1, p);
+        let mut params = Self {
+            mode: q.choice("mode", ModeChoice::Leaderless, p),
+            nodes,
+            dcs,
+            n: q.int_clamped("n", 1..=9, 3, p),
+            read: q.choice("rl", LevelChoice::Quorum, p),
+            write: q.choice("wl", LevelChoice::Quorum, p),
+            read_repair: q.int_clamped("rr", 0..=1, 0, p) == 1,
+            latency: q.int_clamped("lat", 1..=100, 2, p),
+            remote_latency: q.int_clamped("rlat", 1..=500, 10, p),
+            loss: q.int_clamped("loss", 0..=50, 0, p),
+            timeout: q.int_clamped("timeout", 5..=2_000, 60, p),
+            seed: q.int_in("seed", 0..=u64::MAX, 1, p),
+            ops: q.int_clamped("ops", 0..=MAX_OPS, 0, p),
+            spacing: q.int_clamped("spacing", 1..=100, 10, p),
+            keys: q.int_clamped("keys", 1..=4, 1, p),
+            requests: Vec::new(),
+            nemesis: Vec::new(),
+            at: None,
+        };
+        let manual = |raw: &str| {
+            let parts: Vec<&str> = raw.split(':').collect();
+            let (at, node, kind) = match parts.as_slice() {
+                [at, node, kind] => (at.parse::<Tick>().ok()?, node.parse::<u32>().ok()?, *kind),
+                _ => return None,
+            };
+            (at <= MAX_TICK && node < nodes && (kind == "w" || kind == "r")).then_some((at, node, kind == "w"))
+        };
+        let manual = list(&q, "req", manual, "a request TICK:NODE:w or TICK:NODE:r", p);
+        params.requests = manual
+            .into_iter()
+            .enumerate()
+            .map(|(i, (at, node, write))| Request {
+                at,
+                node,
+                key: 0,
+                write: write.then_some(MANUAL_BASE + i as u64),
+            })
+            .collect();
+        let nemesis = |raw: &str| {
+            let (t, event) = raw.split_once(':')?;
+            let t: Tick = t.parse().ok().filter(|&t| t <= MAX_TICK)?;
+            Some((t, parse_nemesis(event, nodes, dcs)?))
+        };
+        params.nemesis = list(
+            &q,
+            "nem",
+            nemesis,
+            "a nemesis event TICK:cut-A-B, heal-A-B, split-G.G…, isolate-DC, healall, crash-N or restart-N",
+            p,
+        );
+        if q.get("at").is_some() {
+            params.at = Some(q.int_clamped("at", 0..=MAX_TICK, 0, p));
+        }
+        for message in params.repair() {
+            problems.push(Problem {
+                field: "params".into(),
+                message,
+            });
+        }
+        (params, problems)
+    }
+
+    fn load(params: Self) -> Command {
+        Command::Load(params)
+    }
+
+    /// Applies a command; numbers out of range are refused with a notice.
+    ///
+    /// ```
+    /// use shardscope_core::labs::partition::{Command, Model};
+    /// let mut model = Model::default();
+    /// model.apply(Command::SetNumber("ops", 1_000_000_000));
+    /// assert!(model.notice.as_deref().unwrap().contains("0–300"));
+    /// ```
+    fn apply(&mut self, command: Command) -> Option<String> {
+        let mut next = self.clone();
+        let mut notice = None;
+        let now = self.at.unwrap_or_else(|| report(self).end);
+        let state = || state_at(self, now);
+        match command {
+            Command::SetMode(m) => next.mode = m,
+            Command::SetRead(l) => next.read = l,
+            Command::SetWrite(l) => next.write = l,
+            Command::SetReadRepair(b) => next.read_repair = b,
+            Command::SetNumber(name, value) => {
+                let (lo, hi): (u64, u64) = match name {
+                    "nodes" => (2, 9),
+                    "dcs" => (1, 3),
+                    "n" => (1, u64::from(next.nodes)),
+                    "lat" | "spacing" => (1, 100),
+                    "rlat" => (1, 500),
+                    "loss" => (0, 50),
+                    "timeout" => (5, 2_000),
+                    "ops" => (0, u64::from(MAX_OPS)),
+                    "keys" => (1, 4),
+                    "seed" => (0, u64::MAX),
+                    _ => (1, 0),
+                };
+                if !(lo..=hi).contains(&value) {
+                    return Some(format!("{name} must be {lo}–{hi}, not {value}"));
+                }
+                let small = u32::try_from(value).unwrap_or(u32::MAX);
+                match name {
+                    "nodes" => next.nodes = small,
+                    "dcs" => next.dcs = small,
+                    "n" => next.n = small,
+                    "lat" => next.latency = value,
+                    "rlat" => next.remote_latency = value,
+                    "loss" => next.loss = small,
+                    "timeout" => next.timeout = value,
+                    "ops" => next.ops = small,
+                    "spacing" => next.spacing = value,
+                    "keys" => next.keys = small,
+                    _ => next.seed = value,
+                }
+            }
+            Command::ToggleLink(a, b) => {
+                let cut = state().is_cut(a, b);
+                next.nemesis
+                    .push((now, if cut { Nemesis::Heal(a, b) } else { Nemesis::Cut(a, b) }));
+            }
+            Command::ToggleNode(a) => {
+                let up = state().is_up(a);
+                next.nemesis
+                    .push((now, if up { Nemesis::Crash(a) } else { Nemesis::Restart(a) }));
+            }
+            Command::Isolate(d) => {
+                next.nemesis.push((
+                    now,
+                    Nemesis::Split((0..next.nodes).map(|i| u32::from(i % next.dcs == d)).collect()),
+                ));
+            }
+            Command::HealAll => next.nemesis.push((now, Nemesis::HealAll)),
+            Command::Request(node, write) => {
+                let i = next.requests.len() as u64;
+                next.requests.push(Request {
+                    at: now,
+                    node,
+                    key: 0,
+                    write: write.then_some(MANUAL_BASE + i),
+                });
+                // Show the run to its end, so the new operation's outcome is visible.
+                next.at = None;
+            }
+            Command::Clear => {
+                next.nemesis.clear();
+                next.requests.clear();
+            }
+            Command::ShowAt(t) => next.at = t.map(|t| t.min(MAX_TICK)),
+            Command::Load(p) => next = p,
+        }
+        if next.nemesis.len() > MAX_ITEMS || next.requests.len() > MAX_ITEMS {
+            return Some(format!("at most {MAX_ITEMS} nemesis events and {MAX_ITEMS} requests"));
+        }
+        if let Some(first) = next.repair().into_iter().next() {
+            notice = Some(first);
+        }
+        *self = next;
+        notice
+    }
+}
+
+/// The simulation run up to `t`: which links are cut and which nodes are down then.
+#[must_use]
+pub fn state_at(params: &Params, t: Tick) -> Sim {
+    let mut sim = Sim::new(params.config(), &params.all_requests(), &params.nemesis);
+    sim.run_until(t);
+    sim
+}
+
+/// The lab's numbers for a whole run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// Every operation.
+    pub history: Vec<Record>,
+    /// Every message.
+    pub flights: Vec<Flight>,
+    /// The checker's verdict on the answered operations (and timed-out writes).
+    pub verdict: Verdict,
+    /// The last tick anything happened.
+    pub end: Tick,
+    /// Registers whose replicas disagree at the end.
+    pub diverged: u32,
+}
+
+impl Report {
+    /// Operations that ended in `outcome`.
+    #[must_use]
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.history.iter().filter(|r| r.outcome == Some(outcome)).count()
+    }
+
+    /// Percent of operations answered (ok or stale).
+    #[must_use]
+    pub fn availability(&self) -> f64 {
+        let answered = self.count(Outcome::Ok) + self.count(Outcome::Stale);
+        100.0 * answered as f64 / self.history.len().max(1) as f64
+    }
+
+    /// Percent of answered reads that were stale.
+    #[must_use]
+    pub fn stale_reads(&self) -> f64 {
+        let reads = self
+            .history
+            .iter()
+            .filter(|r| r.request.write.is_none() && matches!(r.outcome, Some(Outcome::Ok | Outcome::Stale)))
+            .count();
+        100.0 * self.count(Outcome::Stale) as f64 / reads.max(1) as f64
+    }
+}
+
+/// Runs the lab's scenario to the end and checks it.
+#[must_use]
+pub fn report(params: &Params) -> Report {
+    let mut sim = Sim::new(params.config(), &params.all_requests(), &params.nemesis);
+    sim.run();
+    let checkable = sim.checkable();
+    let ops: Vec<_> = checkable.iter().map(|(_, op)| *op).collect();
+    // The checker indexes its input; map its answer back to history indices.
+    let verdict = match check(&ops) {
+        Verdict::Linearizable => Verdict::Linearizable,
+        Verdict::NotLinearizable { key, prefix, blocked } => Verdict::NotLinearizable {
+            key,
+            prefix: prefix.into_iter().map(|i| checkable[i].0).collect(),
+            blocked: checkable[blocked].0,
+        },
+    };
+    Report {
+        end: sim.now(),
+        diverged: sim.diverged(),
+        history: sim.history.clone(),
+        flights: sim.flights.clone(),
+        verdict,
+    }
+}
