@@ -6,7 +6,7 @@ page.on('console', m => console.log('console', m.type(), m.text()));
 page.on('pageerror', e => console.log('pageerror', e.message));
 await page.goto(url);
 const t0 = Date.now();
-await page.waitForSelector('.results[data-state="done"], .results[data-state="failed"]', { timeout: 120000 });
+await page.waitForSelector('.results[data-state="done"], .results[data-state="failed"]', { timeout: 120000 }); await page.waitForTimeout(300);
 console.log('done in', Date.now() - t0, 'ms');
 await page.screenshot({ path: out, fullPage: true });
 await browser.close();

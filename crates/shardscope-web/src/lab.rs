@@ -49,6 +49,18 @@ impl<P: LabParams + 'static> Lab<P> {
         Callback::from(move |e| state.dispatch(make(e)))
     }
 
+    /// A keyboard handler for an SVG element with `role="button"`: SVG has no built-in keyboard
+    /// activation, so Enter and Space dispatch the command `make` builds.
+    pub fn on_key(&self, make: impl Fn() -> P::Command + 'static) -> Callback<KeyboardEvent> {
+        let state = self.state.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                state.dispatch(make());
+            }
+        })
+    }
+
     /// The model's notice, or else `field_note` (what was wrong with a typed value), if any.
     pub fn notice(&self, field_note: Option<&str>) -> Html {
         match self.model().notice.as_deref().or(field_note) {

@@ -6,6 +6,7 @@ use shardscope_core::labs::{LabInfo, CATALOG};
 use yew::{html, Html};
 
 use crate::labs::antientropy::AntiEntropyLab;
+use crate::labs::partition::PartitionLab;
 use crate::labs::placement::PlacementLab;
 use crate::labs::proofs::ProofsLab;
 use crate::labs::rebalance::RebalanceLab;
@@ -24,6 +25,7 @@ fn component_for(slug: &str) -> Option<fn() -> Html> {
     match slug {
         "placement" => Some(|| html! { <PlacementLab /> }),
         "rebalance" => Some(|| html! { <RebalanceLab /> }),
+        "partition" => Some(|| html! { <PartitionLab /> }),
         "anti-entropy" => Some(|| html! { <AntiEntropyLab /> }),
         "proofs" => Some(|| html! { <ProofsLab /> }),
         _ => None,

@@ -203,16 +203,7 @@ fn tree_view(lab: &Lab<Params>, a: &MerkleTree, b: &MerkleTree, compared_levels:
                 if leaf || k == 0 { "" } else { "; press Enter to zoom in" },
             );
             let on_activate = (!leaf && k > 0).then(|| lab.on(move |_: MouseEvent| Command::Focus(node)));
-            // SVG groups have no built-in keyboard activation, so Enter and Space are wired here.
-            let on_key = (!leaf && k > 0).then(|| {
-                let zoom = lab.on(move |(): ()| Command::Focus(node));
-                Callback::from(move |e: KeyboardEvent| {
-                    if e.key() == "Enter" || e.key() == " " {
-                        e.prevent_default();
-                        zoom.emit(());
-                    }
-                })
-            });
+            let on_key = (!leaf && k > 0).then(|| lab.on_key(move || Command::Focus(node)));
             nodes.push(html! {
                 <g class={classes!("tree-node", class)} role={if on_activate.is_some() { "button" } else { "img" }}
                     tabindex={on_activate.is_some().then_some("0")} aria-label={label.clone()}

@@ -2,6 +2,7 @@
 //! model to markup, and nothing more.
 
 pub mod antientropy;
+pub mod partition;
 pub mod placement;
 pub mod proofs;
 pub mod rebalance;

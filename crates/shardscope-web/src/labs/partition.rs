@@ -1,0 +1,353 @@
+//! The Partition lab's component: the topology (click a link to cut or heal it, a node to crash or
+//! restart it), the space-time diagram, the operations and the checker's verdict. Everything is
+//! computed by `shardscope_core::labs::partition`.
+
+use shardscope_core::labs::partition::{
+    report, state_at, Command, ModeChoice, Model, Params, Report, MAX_OPS, PRESETS,
+};
+use shardscope_core::linearizability::Verdict;
+use shardscope_core::partition::{Outcome, Record, Tick};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::lab::{choice_select, number_field, use_lab};
+use crate::widgets::TextField;
+
+/// How long "Play" waits between ticks of the diagram it reveals.
+const PLAY_FRAME_MS: u32 = 120;
+/// Ticks revealed per frame while playing.
+const PLAY_TICKS: Tick = 10;
+
+fn outcome_name(o: Option<Outcome>) -> &'static str {
+    match o {
+        Some(Outcome::Ok) => "ok",
+        Some(Outcome::Stale) => "stale",
+        Some(Outcome::TimedOut) => "unavailable (timed out)",
+        Some(Outcome::Refused) => "unavailable (refused)",
+        None => "pending",
+    }
+}
+
+fn outcome_class(o: Option<Outcome>) -> &'static str {
+    match o {
+        Some(Outcome::Ok) => "op-ok",
+        Some(Outcome::Stale) => "op-stale",
+        Some(Outcome::TimedOut | Outcome::Refused) => "op-unavailable",
+        None => "op-pending",
+    }
+}
+
+fn describe(r: &Record) -> String {
+    match (r.request.write, r.value) {
+        (Some(v), _) => format!("write {v}"),
+        (None, Some(v)) => format!("read → {v}"),
+        (None, None) => "read".into(),
+    }
+}
+
+/// The Partition lab.
+#[function_component]
+pub fn PartitionLab() -> Html {
+    let lab = use_lab::<Params>();
+    let note = use_state(|| None::<String>);
+    let p = lab.model().params.clone();
+    let run = use_memo(p.clone(), report);
+    let now = p.at.unwrap_or(run.end).min(run.end);
+    let at_now = use_memo((p.clone(), now), |(p, t)| state_at(p, *t));
+    let playing = use_state(|| false);
+    {
+        let playing = playing.clone();
+        let state = lab.state.clone();
+        let end = run.end;
+        use_effect_with((*playing, now), move |&(on, now)| {
+            let mut timer = None;
+            if on && now >= end {
+                playing.set(false);
+            } else if on {
+                timer = Some(gloo::timers::callback::Timeout::new(PLAY_FRAME_MS, move || {
+                    state.dispatch(Command::ShowAt(Some((now + PLAY_TICKS).min(end))));
+                }));
+            }
+            move || drop(timer)
+        });
+    }
+    let field = |name: &'static str, what| {
+        number_field(
+            &lab,
+            &note,
+            what,
+            match name {
+                "nodes" => |v| Some(Command::SetNumber("nodes", v)),
+                "dcs" => |v| Some(Command::SetNumber("dcs", v)),
+                "n" => |v| Some(Command::SetNumber("n", v)),
+                "lat" => |v| Some(Command::SetNumber("lat", v)),
+                "rlat" => |v| Some(Command::SetNumber("rlat", v)),
+                "loss" => |v| Some(Command::SetNumber("loss", v)),
+                "timeout" => |v| Some(Command::SetNumber("timeout", v)),
+                "ops" => |v| Some(Command::SetNumber("ops", v)),
+                "spacing" => |v| Some(Command::SetNumber("spacing", v)),
+                "keys" => |v| Some(Command::SetNumber("keys", v)),
+                _ => |v| Some(Command::SetNumber("seed", v)),
+            },
+        )
+    };
+    let on_preset = lab.on(|e: Event| {
+        let i: usize = e
+            .target_unchecked_into::<HtmlSelectElement>()
+            .value()
+            .parse()
+            .unwrap_or(0);
+        Command::Load(Params::from_query(PRESETS[i.min(PRESETS.len() - 1)].query).0)
+    });
+    let on_rr = lab.on(|e: Event| Command::SetReadRepair(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let on_time =
+        lab.on(|e: InputEvent| Command::ShowAt(e.target_unchecked_into::<HtmlInputElement>().value().parse().ok()));
+    // Step and back jump between the ticks where something a person can see happens.
+    let marks: Vec<Tick> = {
+        let mut m: Vec<Tick> = run
+            .history
+            .iter()
+            .flat_map(|r| [Some(r.request.at), r.completed])
+            .flatten()
+            .chain(p.nemesis.iter().map(|(t, _)| *t))
+            .chain([0, run.end])
+            .collect();
+        m.sort_unstable();
+        m.dedup();
+        m
+    };
+    let next = marks.iter().copied().find(|&t| t > now).unwrap_or(run.end);
+    let prev = marks.iter().rev().copied().find(|&t| t < now).unwrap_or(0);
+    let leaderless = p.mode == ModeChoice::Leaderless;
+    let on_play = {
+        let playing = playing.clone();
+        let state = lab.state.clone();
+        let at_end = now >= run.end;
+        Callback::from(move |_: MouseEvent| {
+            if !*playing && at_end {
+                state.dispatch(Command::ShowAt(Some(0)));
+            }
+            playing.set(!*playing);
+        })
+    };
+
+    html! {
+        <article class="lab partition" aria-labelledby="lab-title">
+            <h1 id="lab-title">{ Model::info().title }</h1>
+            <p class="lede">
+                { "The CAP theorem, one operation at a time. Replicas hold a register; cut the network and see which requests fail, which return stale data, and whether the whole history is linearizable. " }
+                { "Click a link to cut or heal it, a node to crash or restart it, at the time shown." }
+            </p>
+            { lab.problems_banner() }
+            <label class="preset">
+                <span>{ "Start from a preset" }</span>
+                <select id="preset" onchange={on_preset}>
+                    <option value="" selected=true disabled=true>{ "Choose a preset…" }</option>
+                    { for PRESETS.iter().enumerate().map(|(i, preset)| html! { <option value={i.to_string()}>{ preset.name }</option> }) }
+                </select>
+            </label>
+            { PRESETS.iter().find(|x| Params::from_query(x.query).0 == p).map(|x| html! { <p class="lesson" id="lesson">{ x.lesson }</p> }).unwrap_or_default() }
+            <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <label><span>{ "Replication" }</span>{ choice_select("mode", p.mode, lab.on(Command::SetMode)) }</label>
+                <TextField id="nodes" label="Nodes (2–9)" value={p.nodes.to_string()} min="2" max="9" on_commit={field("nodes", "Nodes")} />
+                <TextField id="dcs" label="Datacenters (1–3)" value={p.dcs.to_string()} min="1" max="3" on_commit={field("dcs", "Datacenters")} />
+                <TextField id="n" label="Replicas per key N" value={p.n.to_string()} min="1" max={p.nodes.to_string()} disabled={!leaderless} on_commit={field("n", "N")} />
+                <label><span>{ "Read level" }</span>{ choice_select("rl", p.read, lab.on(Command::SetRead)) }</label>
+                <label><span>{ "Write level" }</span>{ choice_select("wl", p.write, lab.on(Command::SetWrite)) }</label>
+                <label class="inline"><input type="checkbox" id="rr" checked={p.read_repair} disabled={!leaderless} onchange={on_rr} /><span>{ "Read repair" }</span></label>
+                <TextField id="lat" label="Latency in a datacenter (ticks)" value={p.latency.to_string()} min="1" max="100" on_commit={field("lat", "Latency")} />
+                <TextField id="rlat" label="Latency between datacenters" value={p.remote_latency.to_string()} min="1" max="500" on_commit={field("rlat", "Latency")} />
+                <TextField id="loss" label="Messages lost (%)" value={p.loss.to_string()} min="0" max="50" on_commit={field("loss", "Loss")} />
+                <TextField id="timeout" label="Timeout (ticks)" value={p.timeout.to_string()} min="5" max="2000" on_commit={field("timeout", "Timeout")} />
+                <TextField id="ops" label={format!("Scripted operations (0–{MAX_OPS})")} value={p.ops.to_string()} min="0" max={MAX_OPS.to_string()} on_commit={field("ops", "Operations")} />
+                <TextField id="spacing" label="Ticks between operations" value={p.spacing.to_string()} min="1" max="100" on_commit={field("spacing", "Spacing")} />
+                <TextField id="keys" label="Registers (1–4)" value={p.keys.to_string()} min="1" max="4" on_commit={field("keys", "Registers")} />
+                <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={field("seed", "Seed")} />
+            </form>
+            <p class="theory" id="arithmetic">{ p.arithmetic() }</p>
+            { lab.notice(note.as_deref()) }
+            <section class="time" aria-label="Time">
+                <label class="time-slider">
+                    <span>{ format!("Time shown: tick {now} of {}", run.end) }</span>
+                    <input type="range" id="time" min="0" max={run.end.to_string()} value={now.to_string()} oninput={on_time} />
+                </label>
+                <div class="event-buttons">
+                    <button type="button" id="back" disabled={now == 0} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(prev)))}>{ "◀ Back" }</button>
+                    <button type="button" id="step" disabled={now >= run.end} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(next)))}>{ "Step ▶" }</button>
+                    <button type="button" id="play" aria-pressed={(*playing).to_string()} onclick={on_play}>{ if *playing { "Pause" } else if now >= run.end { "Replay" } else { "Play" } }</button>
+                    <button type="button" id="to-end" onclick={lab.on(|_: MouseEvent| Command::ShowAt(None))}>{ "End" }</button>
+                </div>
+            </section>
+            <div class="partition-views">
+                { topology(&lab, &p, &at_now, now) }
+                { diagram(&p, &run, now) }
+            </div>
+            { verdict(&run) }
+            { operations(&run, now) }
+            { lab.share() }
+        </article>
+    }
+}
+
+fn position(p: &Params, node: u32) -> (f64, f64) {
+    // Nodes of one datacenter sit together on the circle.
+    let order: Vec<u32> = (0..p.dcs)
+        .flat_map(|d| (0..p.nodes).filter(move |n| n % p.dcs == d))
+        .collect();
+    let i = order.iter().position(|&n| n == node).unwrap_or(0) as f64;
+    let angle = i / f64::from(p.nodes) * std::f64::consts::TAU;
+    (100.0 + 70.0 * angle.sin(), 100.0 - 70.0 * angle.cos())
+}
+
+fn topology(lab: &crate::lab::Lab<Params>, p: &Params, sim: &shardscope_core::partition::Sim, now: Tick) -> Html {
+    let links = (0..p.nodes).flat_map(|a| ((a + 1)..p.nodes).map(move |b| (a, b)));
+    html! {
+        <section class="topology" aria-label="Topology">
+            <h2>{ format!("The cluster at tick {now}") }</h2>
+            <svg viewBox="0 0 200 200" role="group" aria-label="Nodes and links; activate a link or a node to change it">
+                { for links.map(|(a, b)| {
+                    let cut = sim.is_cut(a, b);
+                    let ((x1, y1), (x2, y2)) = (position(p, a), position(p, b));
+                    let label = format!("link {a}–{b}, {}: activate to {}", if cut { "cut" } else { "up" }, if cut { "heal it" } else { "cut it" });
+                    let onclick = lab.on(move |_: MouseEvent| Command::ToggleLink(a, b));
+                    let onkeydown = lab.on_key(move || Command::ToggleLink(a, b));
+                    html! {
+                        <g class={classes!("link", cut.then_some("cut"))} role="button" tabindex="0" aria-label={label.clone()}
+                            id={format!("link-{a}-{b}")} {onclick} {onkeydown}>
+                            <title>{ label }</title>
+                            <line class="hit" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                            <line class="wire" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                        </g>
+                    }
+                }) }
+                { for (0..p.nodes).map(|n| {
+                    let (x, y) = position(p, n);
+                    let up = sim.is_up(n);
+                    let label = format!("node {n} (datacenter {}), {}: activate to {}", n % p.dcs, if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" });
+                    html! {
+                        <g class={classes!("node", format!("dc{}", n % p.dcs), (!up).then_some("down"))} role="button" tabindex="0"
+                            aria-label={label.clone()} id={format!("node-{n}")}
+                            onclick={lab.on(move |_: MouseEvent| Command::ToggleNode(n))} onkeydown={lab.on_key(move || Command::ToggleNode(n))}>
+                            <title>{ label }</title>
+                            <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="13" />
+                            <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.5)} text-anchor="middle">{ format!("{}{n}", if p.nodes == 2 { "G" } else { "n" }) }</text>
+                        </g>
+                    }
+                }) }
+            </svg>
+            <div class="event-buttons">
+                { for (0..p.nodes).map(|n| html! { <>
+                    <button type="button" id={format!("write-{n}")} onclick={lab.on(move |_: MouseEvent| Command::Request(n, true))}>{ format!("Write at {n}") }</button>
+                    <button type="button" id={format!("read-{n}")} onclick={lab.on(move |_: MouseEvent| Command::Request(n, false))}>{ format!("Read at {n}") }</button>
+                </> }) }
+            </div>
+            <div class="event-buttons">
+                { for (0..p.dcs).filter(|_| p.dcs > 1).map(|d| html! {
+                    <button type="button" id={format!("isolate-{d}")} onclick={lab.on(move |_: MouseEvent| Command::Isolate(d))}>{ format!("Cut datacenter {d} off") }</button>
+                }) }
+                <button type="button" id="heal-all" onclick={lab.on(|_: MouseEvent| Command::HealAll)}>{ "Heal every link" }</button>
+                <button type="button" id="clear" onclick={lab.on(|_: MouseEvent| Command::Clear)}>{ "Clear requests and nemesis" }</button>
+            </div>
+        </section>
+    }
+}
+
+/// The space-time diagram: one lane per node, time downwards; messages as lines (dashed and
+/// ending in a cross when lost), operations as labelled bars on their coordinator's lane.
+fn diagram(p: &Params, run: &Report, now: Tick) -> Html {
+    let end = run.end.max(1) as f64;
+    let lane = |n: u32| 40.0 + f64::from(n) * 300.0 / f64::from(p.nodes.max(2) - 1);
+    let y = |t: Tick| 20.0 + (t as f64) / end * 560.0;
+    let blocked = match &run.verdict {
+        Verdict::NotLinearizable { blocked, prefix, .. } => Some((*blocked, prefix.clone())),
+        Verdict::Linearizable => None,
+    };
+    html! {
+        <section class="spacetime" aria-label="Space-time diagram">
+            <h2>{ "Space-time diagram" }</h2>
+            <svg viewBox="0 0 380 600" role="img" aria-label={format!("{} messages and {} operations up to tick {now}; the table below lists the operations", run.flights.len(), run.history.len())}>
+                { for (0..p.nodes).map(|n| html! { <>
+                    <line class="lane" x1={format!("{:.1}", lane(n))} x2={format!("{:.1}", lane(n))} y1="14" y2="590" />
+                    <text class="lane-label" x={format!("{:.1}", lane(n))} y="10" text-anchor="middle">{ format!("n{n}") }</text>
+                </> }) }
+                { for p.nemesis.iter().filter(|(t, _)| *t <= now).map(|(t, _)| html! {
+                    <line class="nemesis-mark" x1="20" x2="370" y1={format!("{:.1}", y(*t))} y2={format!("{:.1}", y(*t))} />
+                }) }
+                { for run.flights.iter().filter(|f| f.sent <= now && f.from != f.to).take(4_000).map(|f| {
+                    let arrive = f.delivered.unwrap_or(f.sent + p.latency);
+                    let (x1, y1, x2, y2) = (lane(f.from), y(f.sent), lane(f.to), y(arrive.min(now.max(f.sent))));
+                    html! { <line class={classes!("msg", f.delivered.is_none().then_some("lost"))}
+                        x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} /> }
+                }) }
+                { for run.history.iter().enumerate().filter(|(_, r)| r.request.at <= now).map(|(i, r)| {
+                    let shown_end = r.completed.unwrap_or(r.request.at + p.timeout).min(now).max(r.request.at + 1);
+                    let offending = blocked.as_ref().is_some_and(|(b, _)| *b == i);
+                    let x = lane(r.request.node) + 3.0;
+                    html! {
+                        <g class={classes!("op", outcome_class(r.outcome), offending.then_some("offending"))}>
+                            <rect x={format!("{x:.1}")} y={format!("{:.1}", y(r.request.at))} width="5" height={format!("{:.1}", (y(shown_end) - y(r.request.at)).max(2.0))} />
+                            <text x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y(r.request.at) + 4.0)}>{ format!("#{i} {}{}", describe(r), if offending { " ✗" } else { "" }) }</text>
+                            <title>{ format!("#{i} {} at n{}: {}", describe(r), r.request.node, outcome_name(r.outcome)) }</title>
+                        </g>
+                    }
+                }) }
+                <line class="now" x1="14" x2="376" y1={format!("{:.1}", y(now))} y2={format!("{:.1}", y(now))} />
+            </svg>
+            <p class="legend">
+                <span class="op-ok">{ "■ ok" }</span><span class="op-stale">{ "■ stale" }</span><span class="op-unavailable">{ "■ unavailable" }</span>
+                <span>{ "— message, - - lost; horizontal rules: nemesis events" }</span>
+            </p>
+        </section>
+    }
+}
+
+fn verdict(run: &Report) -> Html {
+    let (text, class) = match &run.verdict {
+        Verdict::Linearizable => ("Linearizable: some order of the operations respects real time and what each read returned.".to_string(), "verdict-ok"),
+        Verdict::NotLinearizable { blocked, prefix, .. } => (
+            format!(
+                "Not linearizable: operation #{blocked} ({}) cannot be placed after any order of the operations before it; the longest order found was {}.",
+                describe(&run.history[*blocked]),
+                if prefix.is_empty() { "empty".to_string() } else { prefix.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ") }
+            ),
+            "verdict-bad",
+        ),
+    };
+    html! {
+        <section class="results" data-state="done" aria-live="polite">
+            <p id="verdict" class={class} data-linearizable={(run.verdict == Verdict::Linearizable).to_string()}>{ text }</p>
+            <table class="metrics" id="partition-metrics">
+                <tbody>
+                    <tr><th scope="row">{ "Availability (answered)" }</th><td id="availability">{ format!("{:.1}%", run.availability()) }</td></tr>
+                    <tr><th scope="row">{ "Stale reads (of answered reads)" }</th><td id="stale">{ format!("{:.1}%", run.stale_reads()) }</td></tr>
+                    <tr><th scope="row">{ "Unavailable" }</th><td>{ format!("{} timed out, {} refused", run.count(Outcome::TimedOut), run.count(Outcome::Refused)) }</td></tr>
+                    <tr><th scope="row">{ "Registers whose replicas disagree at the end" }</th><td id="diverged">
+                        { run.diverged.to_string() }
+                        { if run.diverged > 0 { html! { <>{ " — until anti-entropy repairs them: " }<a href="#/lab/anti-entropy">{ "see the Anti-entropy lab" }</a></> } } else { Html::default() } }
+                    </td></tr>
+                    <tr><th scope="row">{ "Messages" }</th><td>{ format!("{} sent, {} lost or cut", run.flights.len(), run.flights.iter().filter(|f| f.delivered.is_none()).count()) }</td></tr>
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+fn operations(run: &Report, now: Tick) -> Html {
+    html! {
+        <div class="table-scroll">
+            <table class="metrics" id="operations">
+                <caption>{ "Operations (invoked by tick shown)" }</caption>
+                <thead><tr><th scope="col">{ "#" }</th><th scope="col">{ "Node" }</th><th scope="col">{ "Operation" }</th><th scope="col">{ "Invoked" }</th><th scope="col">{ "Answered" }</th><th scope="col">{ "Outcome" }</th></tr></thead>
+                <tbody>
+                    { for run.history.iter().enumerate().filter(|(_, r)| r.request.at <= now).map(|(i, r)| html! {
+                        <tr data-op={i.to_string()} data-outcome={outcome_name(r.outcome)}>
+                            <td>{ i }</td><td>{ r.request.node }</td><td>{ describe(r) }</td><td>{ r.request.at }</td>
+                            <td>{ r.completed.map_or("—".into(), |c| c.to_string()) }</td>
+                            <td class={outcome_class(r.outcome)}>{ outcome_name(r.outcome) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
