@@ -199,6 +199,7 @@ fn partition_report(query: &str) -> Value {
         "availability": r.availability(),
         "stale_reads": r.stale_reads(),
         "diverged": r.diverged,
+        "lost_writes": r.lost_writes,
         "messages": r.flights.len(),
         "end": r.end,
     })

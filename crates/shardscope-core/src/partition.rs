@@ -36,6 +36,14 @@ pub enum Mode {
     /// ABD: every node is a replica; both reads and writes take two majority round trips, and a
     /// read writes back what it returns.
     Abd,
+    /// One leader (node 0 until a failover) orders every write and copies it to the followers.
+    LeaderFollower {
+        /// The leader acknowledges a write only once every follower has it (else at once, and
+        /// copies it afterwards).
+        sync: bool,
+        /// Reads are answered from the client's own node (else forwarded to the leader).
+        follower_reads: bool,
+    },
 }
 
 /// How many replicas must answer.
@@ -63,6 +71,9 @@ pub enum Nemesis {
     Crash(Node),
     /// The node runs again.
     Restart(Node),
+    /// The operator makes this node the leader (leader–follower mode); writes the old leader
+    /// acknowledged but the new one never received are lost.
+    Failover(Node),
 }
 
 /// A client operation as scripted.
@@ -166,6 +177,15 @@ enum Msg {
     WriteAck {
         op: u32,
     },
+    /// Leader–follower: the client's node asks the leader to serve the operation.
+    Forward {
+        op: u32,
+    },
+    /// Leader–follower: the leader's answer to the client's node.
+    Done {
+        op: u32,
+        value: u64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -209,6 +229,19 @@ pub struct Sim {
     pub history: Vec<Record>,
     /// Every message sent.
     pub flights: Vec<Flight>,
+    leader: Node,
+    epoch: u64,
+    /// For each write request: the nodes (bit per node) that applied it.
+    applied: Vec<u16>,
+    /// For each write request: whether a failover lost it after it was acknowledged.
+    lost: Vec<bool>,
+    /// Leader–follower, synchronous: follower acknowledgements per write.
+    follower_acks: Vec<u32>,
+    /// Leader–follower: the value a leader may serve, per key: the newest write every node has
+    /// acknowledged (synchronous), or simply the newest write (asynchronous).
+    committed: Vec<(Version, u64)>,
+    /// Leader–follower: the version the leader gave each write.
+    write_versions: Vec<Version>,
 }
 
 impl Sim {
@@ -241,6 +274,13 @@ impl Sim {
                 })
                 .collect(),
             flights: Vec::new(),
+            leader: 0,
+            epoch: 0,
+            applied: vec![0; requests.len()],
+            lost: vec![false; requests.len()],
+            follower_acks: vec![0; requests.len()],
+            committed: vec![((0, 0), INITIAL); keys as usize],
+            write_versions: vec![(0, 0); requests.len()],
             config,
         };
         for (at, n) in nemesis {
@@ -312,6 +352,23 @@ impl Sim {
             Nemesis::HealAll => self.cut.iter_mut().for_each(|c| *c = false),
             Nemesis::Crash(a) => self.up[a as usize] = false,
             Nemesis::Restart(a) => self.up[a as usize] = true,
+            Nemesis::Failover(a) => {
+                for (i, record) in self.history.iter().enumerate() {
+                    let acknowledged = record.request.write.is_some() && record.outcome == Some(Outcome::Ok);
+                    if acknowledged && self.applied[i] & (1 << a) == 0 {
+                        self.lost[i] = true;
+                    }
+                }
+                self.leader = a;
+                self.epoch += 1;
+                // Asynchronously, the new leader serves whatever it holds (and what it never
+                // received is gone). Synchronously, every committed write is on every node, and
+                // the commit point carries over: serving the new leader's uncommitted tail would
+                // let a second failover take back what a read saw.
+                if matches!(self.config.mode, Mode::LeaderFollower { sync: false, .. }) {
+                    self.committed.clone_from(&self.store[a as usize]);
+                }
+            }
         }
     }
 
@@ -339,7 +396,7 @@ impl Sim {
     /// The replicas of `key`: all nodes for ABD, `n` consecutive nodes for leaderless.
     fn replicas(&self, key: u32) -> Vec<Node> {
         match self.config.mode {
-            Mode::Abd => (0..self.config.nodes).collect(),
+            Mode::Abd | Mode::LeaderFollower { .. } => (0..self.config.nodes).collect(),
             Mode::Leaderless { n, .. } => (0..n).map(|i| (key + i) % self.config.nodes).collect(),
         }
     }
@@ -352,6 +409,22 @@ impl Sim {
         let request = self.history[op as usize].request;
         if !self.up[request.node as usize] {
             self.finish(op, Outcome::Refused, None);
+            return;
+        }
+        if let Mode::LeaderFollower { follower_reads, .. } = self.config.mode {
+            if request.write.is_none() && follower_reads {
+                let value = self.store[request.node as usize][request.key as usize].1;
+                self.complete_read(op, value);
+                return;
+            }
+            self.pending[op as usize] = Some(Pending {
+                phase: Phase::Write,
+                answers: Vec::new(),
+                acks: 0,
+                writing: None,
+            });
+            self.send(request.node, self.leader, Msg::Forward { op });
+            self.schedule(self.now + self.config.timeout, Event::Timeout(op));
             return;
         }
         let (phase, writing) = match (self.config.mode, request.write) {
@@ -407,19 +480,109 @@ impl Sim {
                 if version > slot.0 {
                     *slot = (version, value);
                 }
+                if let Some(i) = self
+                    .history
+                    .iter()
+                    .position(|r| r.request.key == key && r.request.write == Some(value))
+                {
+                    self.applied[i] |= 1 << to;
+                }
                 if let Some(op) = op {
                     self.send(to, from, Msg::WriteAck { op });
                 }
             }
             Msg::ReadResp { op, version, value } => self.on_answer(op, from, version, value),
+            Msg::WriteAck { op } if matches!(self.config.mode, Mode::LeaderFollower { .. }) => {
+                self.on_follower_ack(op, to);
+            }
             Msg::WriteAck { op } => self.on_ack(op, from),
+            Msg::Forward { op } => self.lead(op, to, from),
+            Msg::Done { op, value } => {
+                if self.pending[op as usize].is_some() {
+                    if self.history[op as usize].request.write.is_some() {
+                        self.finish(op, Outcome::Ok, None);
+                    } else {
+                        self.complete_read(op, value);
+                    }
+                }
+            }
         }
+    }
+
+    /// Leader–follower: the leader serves `op` for the client's node `client`. A node that is no
+    /// longer the leader ignores the request, and the client times out.
+    fn lead(&mut self, op: u32, me: Node, client: Node) {
+        let Mode::LeaderFollower { sync, .. } = self.config.mode else {
+            return;
+        };
+        if me != self.leader {
+            return;
+        }
+        let request = self.history[op as usize].request;
+        let (version, _) = self.store[me as usize][request.key as usize];
+        let Some(value) = request.write else {
+            // Serving an uncommitted write would let a failover take back what a read saw.
+            let (_, current) = self.committed[request.key as usize];
+            self.send(me, client, Msg::Done { op, value: current });
+            return;
+        };
+        // Versions count within an epoch, and a new leader's epoch outranks every older write.
+        let seq = if version.0 >> 32 == self.epoch {
+            (version.0 & 0xffff_ffff) + 1
+        } else {
+            1
+        };
+        let version = ((self.epoch << 32) | seq, op + 1);
+        self.store[me as usize][request.key as usize] = (version, value);
+        self.write_versions[op as usize] = version;
+        self.applied[op as usize] |= 1 << me;
+        for follower in (0..self.config.nodes).filter(|&n| n != me) {
+            let ack = sync.then_some(op);
+            self.send(
+                me,
+                follower,
+                Msg::WriteReq {
+                    op: ack,
+                    key: request.key,
+                    version,
+                    value,
+                },
+            );
+        }
+        if !sync {
+            self.committed[request.key as usize] = (version, value);
+            self.send(me, client, Msg::Done { op, value });
+        }
+    }
+
+    /// Leader–follower, synchronous: a follower has the write; once all have it, the leader
+    /// answers the client.
+    fn on_follower_ack(&mut self, op: u32, me: Node) {
+        self.follower_acks[op as usize] += 1;
+        // A deposed leader never acknowledges: its write may not survive the new leader.
+        if self.follower_acks[op as usize] == self.config.nodes - 1 && me == self.leader {
+            let request = self.history[op as usize].request;
+            let value = request.write.expect("only writes are acknowledged");
+            let version = self.write_versions[op as usize];
+            let slot = &mut self.committed[request.key as usize];
+            // Acknowledgements can arrive out of order; the committed value only moves forward.
+            if version > slot.0 {
+                *slot = (version, value);
+            }
+            self.send(me, request.node, Msg::Done { op, value });
+        }
+    }
+
+    /// Acknowledged writes a failover lost.
+    #[must_use]
+    pub fn lost_writes(&self) -> usize {
+        self.lost.iter().filter(|&&l| l).count()
     }
 
     /// The level `op` waits for (ABD: a majority of all nodes, in both phases).
     fn level(&self, op: u32) -> Level {
         match self.config.mode {
-            Mode::Abd => Level::Count(self.majority()),
+            Mode::Abd | Mode::LeaderFollower { .. } => Level::Count(self.majority()),
             Mode::Leaderless { r, w, .. } => {
                 if self.history[op as usize].request.write.is_some() {
                     w
@@ -499,6 +662,8 @@ impl Sim {
                 });
                 self.broadcast(op);
             }
+            // Leader–follower answers come as `Done`, never as read responses.
+            Mode::LeaderFollower { .. } => {}
         }
     }
 

@@ -93,7 +93,7 @@ fn abd_majority_side_works_and_minority_side_times_out() {
 }
 
 /// A random nemesis schedule over `horizon` ticks: splits, cuts, crashes, and heals.
-fn nemesis(seed: u64, nodes: u32, horizon: Tick) -> Vec<(Tick, Nemesis)> {
+fn nemesis(seed: u64, nodes: u32, horizon: Tick, with_failover: bool) -> Vec<(Tick, Nemesis)> {
     let mut rng = shardscope_core::hash::Stream::new(seed ^ 0x6e65_6d65);
     (0..8)
         .map(|_| {
@@ -104,6 +104,7 @@ fn nemesis(seed: u64, nodes: u32, horizon: Tick) -> Vec<(Tick, Nemesis)> {
                 0 => Nemesis::Split((0..nodes).map(|_| u32::try_from(rng.below(2)).unwrap()).collect()),
                 1 => Nemesis::Cut(a, b),
                 2 => Nemesis::Crash(a),
+                3 if with_failover => Nemesis::Failover(a),
                 3 => Nemesis::Restart(a),
                 4 => Nemesis::Heal(a, b),
                 _ => Nemesis::HealAll,
@@ -118,7 +119,8 @@ fn random_run(seed: u64, mode: Mode, nodes: u32) -> Sim {
     let mut cfg = config(nodes, mode, seed);
     cfg.loss_percent = u32::try_from(seed % 4).unwrap() * 5;
     cfg.dcs = 1 + u32::try_from(seed % 3).unwrap().min(nodes - 1);
-    let mut sim = Sim::new(cfg, &requests, &nemesis(seed, nodes, 420));
+    let failover = matches!(mode, Mode::LeaderFollower { .. });
+    let mut sim = Sim::new(cfg, &requests, &nemesis(seed, nodes, 420, failover));
     sim.run();
     sim
 }
@@ -139,6 +141,27 @@ fn abd_is_linearizable_under_a_thousand_random_partition_schedules() {
     }
     // Partitions cost availability, not everything: most operations are answered.
     assert!(answered > 1000 * 60 / 3, "{answered} answered");
+}
+
+/// Synchronous leader–follower with reads at the leader is linearizable even across failovers:
+/// a write is acknowledged only once every node has it, and a deposed leader answers nothing.
+/// Asynchronous replication with failovers is not, for some seed.
+#[test]
+fn leader_follower_sync_is_linearizable_async_is_not() {
+    let sync = Mode::LeaderFollower {
+        sync: true,
+        follower_reads: false,
+    };
+    for seed in 0..300 {
+        let sim = random_run(seed, sync, 3 + u32::try_from(seed % 3).unwrap());
+        assert_eq!(verdict(&sim), Verdict::Linearizable, "seed {seed}");
+        assert_eq!(sim.lost_writes(), 0, "seed {seed}");
+    }
+    let not_sync = Mode::LeaderFollower {
+        sync: false,
+        follower_reads: false,
+    };
+    assert!((0..300).any(|seed| verdict(&random_run(seed, not_sync, 3)) != Verdict::Linearizable));
 }
 
 #[test]
@@ -224,6 +247,19 @@ mod lab {
             Verdict::Linearizable,
             "ABD has no inversion"
         );
+        let failover = preset("Asynchronous leader failover");
+        let lost = report(&failover);
+        assert_eq!((lost.lost_writes, lost.history[1].outcome), (1, Some(Outcome::Stale)));
+        assert_ne!(lost.verdict, Verdict::Linearizable);
+        let mut sync = failover.clone();
+        sync.sync = true;
+        let sync = report(&sync);
+        assert_eq!(
+            (sync.lost_writes, sync.history[0].outcome),
+            (0, Some(Outcome::TimedOut))
+        );
+        assert_eq!(sync.verdict, Verdict::Linearizable);
+        assert_eq!(report(&preset("After healing")).diverged, 2);
         let dc = report(&preset("A datacenter cut off"));
         assert_eq!(
             dc.count(Outcome::TimedOut),

@@ -18,9 +18,9 @@ pub const MAX_TICK: Tick = 100_000;
 /// Value written by the `i`-th hand-made write: apart from the scripted writes' values.
 pub const MANUAL_BASE: u64 = 1_000;
 /// The permalink parameters, in the order they are written.
-pub const PARAMS: [&str; 19] = [
-    "v", "mode", "nodes", "dcs", "n", "rl", "wl", "rr", "lat", "rlat", "loss", "timeout", "seed", "ops", "spacing",
-    "keys", "req", "nem", "at",
+pub const PARAMS: [&str; 21] = [
+    "v", "mode", "nodes", "dcs", "n", "rl", "wl", "rr", "sync", "fr", "lat", "rlat", "loss", "timeout", "seed", "ops",
+    "spacing", "keys", "req", "nem", "at",
 ];
 
 /// The replication mode.
@@ -30,20 +30,24 @@ pub enum ModeChoice {
     Leaderless,
     /// ABD: linearizable, unavailable without a majority.
     Abd,
+    /// One leader orders writes; followers copy them.
+    Leader,
 }
 
 impl Choice for ModeChoice {
-    const ALL: &'static [Self] = &[Self::Leaderless, Self::Abd];
+    const ALL: &'static [Self] = &[Self::Leaderless, Self::Abd, Self::Leader];
     fn slug(self) -> &'static str {
         match self {
             Self::Leaderless => "leaderless",
             Self::Abd => "abd",
+            Self::Leader => "leader",
         }
     }
     fn label(self) -> &'static str {
         match self {
             Self::Leaderless => "Leaderless quorums (Dynamo/Cassandra)",
             Self::Abd => "Linearizable quorum register (ABD)",
+            Self::Leader => "Leader–follower",
         }
     }
 }
@@ -109,6 +113,10 @@ pub struct Params {
     pub write: LevelChoice,
     /// Leaderless: read repair.
     pub read_repair: bool,
+    /// Leader–follower: acknowledge writes only once every follower has them.
+    pub sync: bool,
+    /// Leader–follower: answer reads from the client's own node.
+    pub follower_reads: bool,
     /// One-way latency within a datacenter (ticks).
     pub latency: Tick,
     /// One-way latency between datacenters (ticks).
@@ -152,6 +160,12 @@ pub enum Command {
     SetWrite(LevelChoice),
     /// Switch read repair.
     SetReadRepair(bool),
+    /// Switch synchronous replication (leader–follower).
+    SetSync(bool),
+    /// Switch follower reads (leader–follower).
+    SetFollowerReads(bool),
+    /// Make this node the leader at the shown time.
+    Failover(Node),
     /// Cut the link between two nodes at the shown time, or heal it if it is cut then.
     ToggleLink(Node, Node),
     /// Crash a node at the shown time, or restart it if it is down then.
@@ -212,6 +226,16 @@ pub const PRESETS: &[Preset] = &[
         query: "v=1&mode=leaderless&nodes=3&dcs=1&n=3&rl=quorum&wl=quorum&rr=0&lat=2&rlat=10&loss=20&ops=60&spacing=3&keys=1&seed=26",
     },
     Preset {
+        name: "Asynchronous leader failover loses an acknowledged write",
+        lesson: "The leader n0 is cut off, acknowledges a write it cannot copy, and the operator fails over to n1: the acknowledged write is gone, and a read returns the old value. Try synchronous replication: the write is never acknowledged.",
+        query: "v=1&mode=leader&nodes=3&dcs=1&sync=0&fr=0&ops=0&req=10:0:w,80:1:r&nem=5:split-0.1.1,50:failover-1",
+    },
+    Preset {
+        name: "After healing, replicas diverge until anti-entropy runs",
+        lesson: "R = W = 1 during a split lets each side take writes the other never sees; the network heals at tick 200, but nothing copies the writes across: both registers stay diverged until anti-entropy (or a read repair) runs.",
+        query: "v=1&mode=leaderless&nodes=4&dcs=1&n=4&rl=one&wl=one&rr=0&ops=16&spacing=10&keys=2&nem=5:split-0.0.1.1,200:healall",
+    },
+    Preset {
         name: "A datacenter cut off: LOCAL_QUORUM vs QUORUM",
         lesson: "Datacenter 1 is isolated. LOCAL_QUORUM keeps both sides answering (and diverging); switch both levels to QUORUM and the isolated side times out.",
         query: "v=1&mode=leaderless&nodes=6&dcs=2&n=6&rl=local_quorum&wl=local_quorum&rr=0&ops=40&spacing=15&keys=1&nem=100:isolate-1",
@@ -232,6 +256,7 @@ fn nemesis_slug(n: &Nemesis) -> String {
         Nemesis::HealAll => "healall".into(),
         Nemesis::Crash(a) => format!("crash-{a}"),
         Nemesis::Restart(a) => format!("restart-{a}"),
+        Nemesis::Failover(a) => format!("failover-{a}"),
     }
 }
 
@@ -255,6 +280,7 @@ fn parse_nemesis(raw: &str, nodes: u32, dcs: u32) -> Option<Nemesis> {
         ("healall", []) => Nemesis::HealAll,
         ("crash", [a]) => Nemesis::Crash(node(a)?),
         ("restart", [a]) => Nemesis::Restart(node(a)?),
+        ("failover", [a]) => Nemesis::Failover(node(a)?),
         _ => return None,
     })
 }
@@ -306,6 +332,10 @@ impl Params {
             timeout: self.timeout,
             mode: match self.mode {
                 ModeChoice::Abd => Mode::Abd,
+                ModeChoice::Leader => Mode::LeaderFollower {
+                    sync: self.sync,
+                    follower_reads: self.follower_reads,
+                },
                 ModeChoice::Leaderless => Mode::Leaderless {
                     n: self.n,
                     r: self.read.level(self.n),
@@ -329,6 +359,19 @@ impl Params {
     #[must_use]
     pub fn arithmetic(&self) -> String {
         match self.mode {
+            ModeChoice::Leader => format!(
+                "One leader (node 0 until a failover) orders every write. {} {}",
+                if self.sync {
+                    "Synchronous: a write is acknowledged once every follower has it, so one unreachable follower stops all writes."
+                } else {
+                    "Asynchronous: the leader acknowledges at once and copies later; a failover before the copy arrives loses acknowledged writes."
+                },
+                if self.follower_reads {
+                    "Reads are answered by the client's own node, which may lag behind the leader."
+                } else {
+                    "Reads go to the leader."
+                }
+            ),
             ModeChoice::Abd => format!(
                 "ABD waits for a majority, {} of {} nodes, twice per operation: any two majorities share a node, and reads write back what they return, so every history is linearizable. Without a majority an operation cannot finish.",
                 self.nodes / 2 + 1,
@@ -377,7 +420,7 @@ impl Params {
         self.requests.retain(|r| r.node < count);
         self.nemesis.retain(|(_, n)| match n {
             Nemesis::Cut(a, b) | Nemesis::Heal(a, b) => *a < count && *b < count,
-            Nemesis::Crash(a) | Nemesis::Restart(a) => *a < count,
+            Nemesis::Crash(a) | Nemesis::Restart(a) | Nemesis::Failover(a) => *a < count,
             Nemesis::Split(g) => g.len() == count as usize,
             Nemesis::HealAll => true,
         });
@@ -410,6 +453,8 @@ impl LabParams for Params {
             ("rl", self.read.slug().into()),
             ("wl", self.write.slug().into()),
             ("rr", u32::from(self.read_repair).to_string()),
+            ("sync", u32::from(self.sync).to_string()),
+            ("fr", u32::from(self.follower_reads).to_string()),
             ("lat", self.latency.to_string()),
             ("rlat", self.remote_latency.to_string()),
             ("loss", self.loss.to_string()),
@@ -457,6 +502,8 @@ impl LabParams for Params {
             read: q.choice("rl", LevelChoice::Quorum, p),
             write: q.choice("wl", LevelChoice::Quorum, p),
             read_repair: q.int_clamped("rr", 0..=1, 0, p) == 1,
+            sync: q.int_clamped("sync", 0..=1, 0, p) == 1,
+            follower_reads: q.int_clamped("fr", 0..=1, 0, p) == 1,
             latency: q.int_clamped("lat", 1..=100, 2, p),
             remote_latency: q.int_clamped("rlat", 1..=500, 10, p),
             loss: q.int_clamped("loss", 0..=50, 0, p),
@@ -534,6 +581,9 @@ impl LabParams for Params {
             Command::SetRead(l) => next.read = l,
             Command::SetWrite(l) => next.write = l,
             Command::SetReadRepair(b) => next.read_repair = b,
+            Command::SetSync(b) => next.sync = b,
+            Command::SetFollowerReads(b) => next.follower_reads = b,
+            Command::Failover(a) => next.nemesis.push((now, Nemesis::Failover(a))),
             Command::SetNumber(name, value) => {
                 let (lo, hi): (u64, u64) = match name {
                     "nodes" => (2, 9),
@@ -633,6 +683,8 @@ pub struct Report {
     pub end: Tick,
     /// Registers whose replicas disagree at the end.
     pub diverged: u32,
+    /// Acknowledged writes lost by a leader failover.
+    pub lost_writes: usize,
 }
 
 impl Report {
@@ -680,6 +732,7 @@ pub fn report(params: &Params) -> Report {
     Report {
         end: sim.now(),
         diverged: sim.diverged(),
+        lost_writes: sim.lost_writes(),
         history: sim.history.clone(),
         flights: sim.flights.clone(),
         verdict,
