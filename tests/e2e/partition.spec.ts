@@ -85,3 +85,16 @@ test('a permalink replays the same history, and a hostile link is clamped and na
   await expect(banner).toContainText('1000000000 is outside 0–300; using 300');
   await expect(page.locator('#ops')).toHaveValue('300');
 });
+
+test('asynchronous failover loses an acknowledged write; synchronous replication does not', async ({ page }) => {
+  await page.goto('./#/lab/partition');
+  await page.locator('#preset').selectOption({ label: 'Asynchronous leader failover loses an acknowledged write' });
+  const asyncRun = await expectCoreHistory(page, 'v=1&mode=leader&nodes=3&dcs=1&sync=0&fr=0&ops=0&req=10:0:w,80:1:r&nem=5:split-0.1.1,50:failover-1');
+  expect(asyncRun.operations.map((o) => o.outcome)).toEqual(['ok', 'stale']);
+  await expect(page.locator('#lost')).toHaveText('1');
+  await expect(page.locator('#node-1')).toHaveAttribute('aria-label', /leader/);
+  await page.locator('#sync').check();
+  await expect(page.locator('#lost')).toHaveText('0');
+  await expect(page.locator('#operations tbody tr').first()).toHaveAttribute('data-outcome', 'unavailable (timed out)');
+  await expect(page.locator('#verdict')).toHaveAttribute('data-linearizable', 'true');
+});

@@ -779,6 +779,12 @@ impl Sim {
         self.cut[self.link(a, b)]
     }
 
+    /// The leader now (leader–follower mode; node 0 until a failover).
+    #[must_use]
+    pub fn leader(&self) -> Node {
+        self.leader
+    }
+
     /// Whether the node is up now.
     #[must_use]
     pub fn is_up(&self, node: Node) -> bool {

@@ -99,7 +99,10 @@ pub fn PartitionLab() -> Html {
             .unwrap_or(0);
         Command::Load(Params::from_query(PRESETS[i.min(PRESETS.len() - 1)].query).0)
     });
-    let on_rr = lab.on(|e: Event| Command::SetReadRepair(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let checked = |e: &Event| e.target_unchecked_into::<HtmlInputElement>().checked();
+    let on_rr = lab.on(move |e: Event| Command::SetReadRepair(checked(&e)));
+    let on_sync = lab.on(move |e: Event| Command::SetSync(checked(&e)));
+    let on_fr = lab.on(move |e: Event| Command::SetFollowerReads(checked(&e)));
     let on_time =
         lab.on(|e: InputEvent| Command::ShowAt(e.target_unchecked_into::<HtmlInputElement>().value().parse().ok()));
     // Step and back jump between the ticks where something a person can see happens.
@@ -119,6 +122,7 @@ pub fn PartitionLab() -> Html {
     let next = marks.iter().copied().find(|&t| t > now).unwrap_or(run.end);
     let prev = marks.iter().rev().copied().find(|&t| t < now).unwrap_or(0);
     let leaderless = p.mode == ModeChoice::Leaderless;
+    let leader = p.mode == ModeChoice::Leader;
     let on_play = {
         let playing = playing.clone();
         let state = lab.state.clone();
@@ -155,6 +159,8 @@ pub fn PartitionLab() -> Html {
                 <label><span>{ "Read level" }</span>{ choice_select("rl", p.read, lab.on(Command::SetRead)) }</label>
                 <label><span>{ "Write level" }</span>{ choice_select("wl", p.write, lab.on(Command::SetWrite)) }</label>
                 <label class="inline"><input type="checkbox" id="rr" checked={p.read_repair} disabled={!leaderless} onchange={on_rr} /><span>{ "Read repair" }</span></label>
+                <label class="inline"><input type="checkbox" id="sync" checked={p.sync} disabled={!leader} onchange={on_sync} /><span>{ "Synchronous replication (leader–follower)" }</span></label>
+                <label class="inline"><input type="checkbox" id="fr" checked={p.follower_reads} disabled={!leader} onchange={on_fr} /><span>{ "Read from followers" }</span></label>
                 <TextField id="lat" label="Latency in a datacenter (ticks)" value={p.latency.to_string()} min="1" max="100" on_commit={field("lat", "Latency")} />
                 <TextField id="rlat" label="Latency between datacenters" value={p.remote_latency.to_string()} min="1" max="500" on_commit={field("rlat", "Latency")} />
                 <TextField id="loss" label="Messages lost (%)" value={p.loss.to_string()} min="0" max="50" on_commit={field("loss", "Loss")} />
@@ -223,9 +229,10 @@ fn topology(lab: &crate::lab::Lab<Params>, p: &Params, sim: &shardscope_core::pa
                 { for (0..p.nodes).map(|n| {
                     let (x, y) = position(p, n);
                     let up = sim.is_up(n);
-                    let label = format!("node {n} (datacenter {}), {}: activate to {}", n % p.dcs, if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" });
+                    let leads = p.mode == ModeChoice::Leader && sim.leader() == n;
+                    let label = format!("node {n} (datacenter {}{}), {}: activate to {}", n % p.dcs, if leads { ", leader" } else { "" }, if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" });
                     html! {
-                        <g class={classes!("node", format!("dc{}", n % p.dcs), (!up).then_some("down"))} role="button" tabindex="0"
+                        <g class={classes!("node", format!("dc{}", n % p.dcs), (!up).then_some("down"), leads.then_some("leader"))} role="button" tabindex="0"
                             aria-label={label.clone()} id={format!("node-{n}")}
                             onclick={lab.on(move |_: MouseEvent| Command::ToggleNode(n))} onkeydown={lab.on_key(move || Command::ToggleNode(n))}>
                             <title>{ label }</title>
@@ -242,6 +249,9 @@ fn topology(lab: &crate::lab::Lab<Params>, p: &Params, sim: &shardscope_core::pa
                 </> }) }
             </div>
             <div class="event-buttons">
+                { for (0..p.nodes).filter(|_| p.mode == ModeChoice::Leader).map(|n| html! {
+                    <button type="button" id={format!("failover-{n}")} onclick={lab.on(move |_: MouseEvent| Command::Failover(n))}>{ format!("Fail over to {n}") }</button>
+                }) }
                 { for (0..p.dcs).filter(|_| p.dcs > 1).map(|d| html! {
                     <button type="button" id={format!("isolate-{d}")} onclick={lab.on(move |_: MouseEvent| Command::Isolate(d))}>{ format!("Cut datacenter {d} off") }</button>
                 }) }
@@ -325,6 +335,7 @@ fn verdict(run: &Report) -> Html {
                         { run.diverged.to_string() }
                         { if run.diverged > 0 { html! { <>{ " — until anti-entropy repairs them: " }<a href="#/lab/anti-entropy">{ "see the Anti-entropy lab" }</a></> } } else { Html::default() } }
                     </td></tr>
+                    <tr><th scope="row">{ "Acknowledged writes lost (failover)" }</th><td id="lost">{ run.lost_writes.to_string() }</td></tr>
                     <tr><th scope="row">{ "Messages" }</th><td>{ format!("{} sent, {} lost or cut", run.flights.len(), run.flights.iter().filter(|f| f.delivered.is_none()).count()) }</td></tr>
                 </tbody>
             </table>
