@@ -98,3 +98,14 @@ test('asynchronous failover loses an acknowledged write; synchronous replication
   await expect(page.locator('#operations tbody tr').first()).toHaveAttribute('data-outcome', 'unavailable (timed out)');
   await expect(page.locator('#verdict')).toHaveAttribute('data-linearizable', 'true');
 });
+
+test('a sloppy quorum answers with hints, a read misses them, healing hands them off', async ({ page }) => {
+  await page.goto('./#/lab/partition');
+  await page.locator('#preset').selectOption({ label: 'Sloppy quorum with hinted handoff, then heal' });
+  const run = await expectCoreHistory(page, 'v=1&mode=leaderless&nodes=5&dcs=1&n=3&rl=quorum&wl=quorum&rr=0&sloppy=1&ops=0&req=10:0:w,120:1:r,400:1:r&nem=0:split-0.1.1.0.0,300:healall');
+  expect(run.operations.map((o) => [o.outcome, o.value])).toEqual([['ok', null], ['stale', 0], ['ok', 1000]]);
+  await expect(page.locator('#hints')).toHaveText('2 taken by fallback nodes, 2 handed off');
+  // Without sloppiness the write cannot reach W = 2 and times out.
+  await page.locator('#sloppy').uncheck();
+  await expect(page.locator('#operations tbody tr').first()).toHaveAttribute('data-outcome', 'unavailable (timed out)');
+});

@@ -200,6 +200,7 @@ fn partition_report(query: &str) -> Value {
         "stale_reads": r.stale_reads(),
         "diverged": r.diverged,
         "lost_writes": r.lost_writes,
+        "hints": { "taken": r.hints.0, "delivered": r.hints.1 },
         "messages": r.flights.len(),
         "end": r.end,
     })

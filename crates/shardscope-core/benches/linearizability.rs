@@ -39,6 +39,7 @@ fn checker(c: &mut Criterion) {
             r: Level::Count(1),
             w: Level::Count(1),
             read_repair: false,
+            sloppy: false,
         },
         1,
     );

@@ -32,6 +32,10 @@ pub enum Mode {
         w: Level,
         /// After answering, push the newest value to replicas that answered with older ones.
         read_repair: bool,
+        /// Sloppy quorum: when home replicas do not acknowledge a write in time, the next nodes
+        /// of the key's preference list take it with a hint, count towards W, and hand it off
+        /// when the home replica is reachable again (Dynamo, §4.6).
+        sloppy: bool,
     },
     /// ABD: every node is a replica; both reads and writes take two majority round trips, and a
     /// read writes back what it returns.
@@ -186,6 +190,25 @@ enum Msg {
         op: u32,
         value: u64,
     },
+    /// Sloppy quorum: a write a fallback node keeps for `home`.
+    Hinted {
+        op: u32,
+        key: u32,
+        version: Version,
+        value: u64,
+        home: Node,
+    },
+    /// Hinted handoff: the fallback delivers hint `id` to its home replica.
+    Handoff {
+        id: u32,
+        key: u32,
+        version: Version,
+        value: u64,
+    },
+    /// The home replica has the hinted write.
+    HandoffAck {
+        id: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -201,14 +224,48 @@ struct Pending {
     acks: u32,
     /// The version and value being written (ABD write, ABD read write-back, leaderless write).
     writing: Option<(Version, u64)>,
+    /// Nodes that acknowledged the write phase.
+    acked: Vec<Node>,
 }
+
+/// A write a fallback node holds for an unreachable home replica.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hint {
+    /// The node that keeps it.
+    pub holder: Node,
+    /// The replica it belongs to.
+    pub home: Node,
+    /// The register.
+    pub key: u32,
+    /// The write.
+    pub version: (u64, u32),
+    /// Its value.
+    pub value: u64,
+    /// When it was delivered, if it was.
+    pub delivered: Option<Tick>,
+}
+
+/// How long a sloppy write waits for its home replicas before asking fallbacks, as a share of
+/// the timeout, and how often a holder retries handing hints off.
+const SLOPPY_AFTER_DIVISOR: u64 = 3;
+/// Handoff attempts per hint before the holder gives up (so a replica that never comes back does
+/// not keep the simulation running forever).
+pub const MAX_HANDOFF_ATTEMPTS: u32 = 200;
 
 #[derive(Clone, Debug)]
 enum Event {
     Invoke(u32),
-    Deliver { to: Node, from: Node, msg: Msg },
+    Deliver {
+        to: Node,
+        from: Node,
+        msg: Msg,
+    },
     Timeout(u32),
     Nemesis(Nemesis),
+    /// A sloppy write checks whether its home replicas answered.
+    Sloppy(u32),
+    /// A hint holder tries to hand its hints off.
+    Handoff(Node),
 }
 
 /// The simulation.
@@ -242,6 +299,10 @@ pub struct Sim {
     committed: Vec<(Version, u64)>,
     /// Leader–follower: the version the leader gave each write.
     write_versions: Vec<Version>,
+    /// Every hint a fallback node took, delivered or not.
+    pub hints: Vec<Hint>,
+    handoff_attempts: Vec<u32>,
+    handoff_scheduled: Vec<bool>,
 }
 
 impl Sim {
@@ -281,6 +342,9 @@ impl Sim {
             follower_acks: vec![0; requests.len()],
             committed: vec![((0, 0), INITIAL); keys as usize],
             write_versions: vec![(0, 0); requests.len()],
+            hints: Vec::new(),
+            handoff_attempts: Vec::new(),
+            handoff_scheduled: vec![false; nodes],
             config,
         };
         for (at, n) in nemesis {
@@ -319,6 +383,8 @@ impl Sim {
             Event::Deliver { to, from, msg } => self.deliver(to, from, msg),
             Event::Timeout(op) => self.time_out(op),
             Event::Nemesis(n) => self.nemesis(n),
+            Event::Sloppy(op) => self.go_sloppy(op),
+            Event::Handoff(node) => self.hand_off(node),
         }
         true
     }
@@ -422,6 +488,7 @@ impl Sim {
                 answers: Vec::new(),
                 acks: 0,
                 writing: None,
+                acked: Vec::new(),
             });
             self.send(request.node, self.leader, Msg::Forward { op });
             self.schedule(self.now + self.config.timeout, Event::Timeout(op));
@@ -437,9 +504,13 @@ impl Sim {
             answers: Vec::new(),
             acks: 0,
             writing,
+            acked: Vec::new(),
         });
         self.broadcast(op);
         self.schedule(self.now + self.config.timeout, Event::Timeout(op));
+        if matches!(self.config.mode, Mode::Leaderless { sloppy: true, .. }) && request.write.is_some() {
+            self.schedule(self.now + self.config.timeout / SLOPPY_AFTER_DIVISOR, Event::Sloppy(op));
+        }
     }
 
     /// Sends the current phase's messages of `op` to every replica of its key.
@@ -497,6 +568,50 @@ impl Sim {
             }
             Msg::WriteAck { op } => self.on_ack(op, from),
             Msg::Forward { op } => self.lead(op, to, from),
+            Msg::Hinted {
+                op,
+                key,
+                version,
+                value,
+                home,
+            } => {
+                self.hints.push(Hint {
+                    holder: to,
+                    home,
+                    key,
+                    version,
+                    value,
+                    delivered: None,
+                });
+                self.handoff_attempts.push(0);
+                self.send(to, from, Msg::WriteAck { op });
+                self.schedule_handoff(to);
+            }
+            Msg::Handoff {
+                id,
+                key,
+                version,
+                value,
+            } => {
+                let slot = &mut self.store[to as usize][key as usize];
+                if version > slot.0 {
+                    *slot = (version, value);
+                }
+                if let Some(i) = self
+                    .history
+                    .iter()
+                    .position(|r| r.request.key == key && r.request.write == Some(value))
+                {
+                    self.applied[i] |= 1 << to;
+                }
+                self.send(to, from, Msg::HandoffAck { id });
+            }
+            Msg::HandoffAck { id } => {
+                let hint = &mut self.hints[id as usize];
+                if hint.delivered.is_none() {
+                    hint.delivered = Some(self.now);
+                }
+            }
             Msg::Done { op, value } => {
                 if self.pending[op as usize].is_some() {
                     if self.history[op as usize].request.write.is_some() {
@@ -506,6 +621,74 @@ impl Sim {
                     }
                 }
             }
+        }
+    }
+
+    /// A sloppy write whose home replicas have not all acknowledged asks the next nodes of the
+    /// key's preference list to hold it for them.
+    fn go_sloppy(&mut self, op: u32) {
+        let Some(p) = self.pending[op as usize].clone() else {
+            return;
+        };
+        let Some((version, value)) = p.writing else { return };
+        let request = self.history[op as usize].request;
+        let home = self.replicas(request.key);
+        let missing: Vec<Node> = home.iter().copied().filter(|h| !p.acked.contains(h)).collect();
+        let nodes = self.config.nodes;
+        let fallbacks: Vec<Node> = (0..nodes)
+            .map(|i| (request.key + i) % nodes)
+            .filter(|n| !home.contains(n))
+            .collect();
+        for (home, fallback) in missing.into_iter().zip(fallbacks) {
+            let msg = Msg::Hinted {
+                op,
+                key: request.key,
+                version,
+                value,
+                home,
+            };
+            self.send(request.node, fallback, msg);
+        }
+    }
+
+    fn schedule_handoff(&mut self, holder: Node) {
+        if !self.handoff_scheduled[holder as usize] {
+            self.handoff_scheduled[holder as usize] = true;
+            let every = (self.config.timeout / SLOPPY_AFTER_DIVISOR).max(1);
+            self.schedule(self.now + every, Event::Handoff(holder));
+        }
+    }
+
+    /// A holder sends each undelivered hint to its home replica, and tries again later while any
+    /// remain (up to [`MAX_HANDOFF_ATTEMPTS`] times per hint).
+    fn hand_off(&mut self, holder: Node) {
+        self.handoff_scheduled[holder as usize] = false;
+        if !self.up[holder as usize] {
+            self.schedule_handoff(holder);
+            return;
+        }
+        let mut again = false;
+        for id in 0..self.hints.len() {
+            let hint = self.hints[id];
+            if hint.holder != holder || hint.delivered.is_some() || self.handoff_attempts[id] >= MAX_HANDOFF_ATTEMPTS {
+                continue;
+            }
+            self.handoff_attempts[id] += 1;
+            let id32 = u32::try_from(id).expect("few hints");
+            self.send(
+                holder,
+                hint.home,
+                Msg::Handoff {
+                    id: id32,
+                    key: hint.key,
+                    version: hint.version,
+                    value: hint.value,
+                },
+            );
+            again = true;
+        }
+        if again {
+            self.schedule_handoff(holder);
         }
     }
 
@@ -680,6 +863,7 @@ impl Sim {
             return;
         }
         p.acks += 1;
+        p.acked.push(from);
         if p.acks < needed {
             return;
         }

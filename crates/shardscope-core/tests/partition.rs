@@ -29,6 +29,7 @@ const ONE: Mode = Mode::Leaderless {
     r: Level::Count(1),
     w: Level::Count(1),
     read_repair: false,
+    sloppy: false,
 };
 
 /// Gilbert and Lynch's proof: G1 and G2 hold v0; the link between them is cut; a client writes v1
@@ -164,6 +165,35 @@ fn leader_follower_sync_is_linearizable_async_is_not() {
     assert!((0..300).any(|seed| verdict(&random_run(seed, not_sync, 3)) != Verdict::Linearizable));
 }
 
+/// Dynamo's hinted handoff: whatever the partitions and crashes before, once every link is healed
+/// and every node is up, every hint is acknowledged by its home replica (which applies the write
+/// before acknowledging).
+#[test]
+fn hinted_handoff_delivers_every_hint_after_healing() {
+    let mode = Mode::Leaderless {
+        n: 3,
+        r: Level::Count(2),
+        w: Level::Count(2),
+        read_repair: false,
+        sloppy: true,
+    };
+    let mut hints = 0;
+    for seed in 0..300 {
+        let nodes = 4 + u32::try_from(seed % 4).unwrap();
+        let requests = workload(seed, nodes, 2, 60, 7);
+        let mut schedule = nemesis(seed, nodes, 420, false);
+        schedule.push((500, Nemesis::HealAll));
+        schedule.extend((0..nodes).map(|n| (500, Nemesis::Restart(n))));
+        let mut sim = Sim::new(config(nodes, mode, seed), &requests, &schedule);
+        sim.run();
+        for h in &sim.hints {
+            assert!(h.delivered.is_some(), "seed {seed}: {h:?} never delivered");
+        }
+        hints += sim.hints.len();
+    }
+    assert!(hints > 100, "the schedules produced only {hints} hints");
+}
+
 #[test]
 fn r_equals_w_equals_one_is_not_linearizable_for_a_pinned_seed() {
     let mode = Mode::Leaderless {
@@ -171,6 +201,7 @@ fn r_equals_w_equals_one_is_not_linearizable_for_a_pinned_seed() {
         r: Level::Count(1),
         w: Level::Count(1),
         read_repair: false,
+        sloppy: false,
     };
     let first = (0..1000).find(|&seed| verdict(&random_run(seed, mode, 3)) != Verdict::Linearizable);
     // Found by this search and pinned, so a change in the simulation that hides the anomaly fails.
@@ -191,6 +222,7 @@ fn the_same_inputs_give_the_same_history() {
                 r: Level::Count(2),
                 w: Level::Count(2),
                 read_repair: true,
+                sloppy: false,
             },
             5,
         );
@@ -201,6 +233,7 @@ fn the_same_inputs_give_the_same_history() {
                 r: Level::Count(2),
                 w: Level::Count(2),
                 read_repair: true,
+                sloppy: false,
             },
             5,
         );
@@ -260,6 +293,17 @@ mod lab {
         );
         assert_eq!(sync.verdict, Verdict::Linearizable);
         assert_eq!(report(&preset("After healing")).diverged, 2);
+        let sloppy = report(&preset("Sloppy quorum"));
+        let outcomes: Vec<_> = sloppy.history.iter().map(|r| (r.outcome, r.value)).collect();
+        assert_eq!(
+            outcomes,
+            [
+                (Some(Outcome::Ok), None),
+                (Some(Outcome::Stale), Some(0)),
+                (Some(Outcome::Ok), Some(1000))
+            ]
+        );
+        assert_eq!(sloppy.hints, (2, 2), "two hints taken, both handed off after healing");
         let dc = report(&preset("A datacenter cut off"));
         assert_eq!(
             dc.count(Outcome::TimedOut),

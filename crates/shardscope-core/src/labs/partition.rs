@@ -18,9 +18,9 @@ pub const MAX_TICK: Tick = 100_000;
 /// Value written by the `i`-th hand-made write: apart from the scripted writes' values.
 pub const MANUAL_BASE: u64 = 1_000;
 /// The permalink parameters, in the order they are written.
-pub const PARAMS: [&str; 21] = [
-    "v", "mode", "nodes", "dcs", "n", "rl", "wl", "rr", "sync", "fr", "lat", "rlat", "loss", "timeout", "seed", "ops",
-    "spacing", "keys", "req", "nem", "at",
+pub const PARAMS: [&str; 22] = [
+    "v", "mode", "nodes", "dcs", "n", "rl", "wl", "rr", "sloppy", "sync", "fr", "lat", "rlat", "loss", "timeout",
+    "seed", "ops", "spacing", "keys", "req", "nem", "at",
 ];
 
 /// The replication mode.
@@ -97,6 +97,9 @@ impl LevelChoice {
 }
 
 /// The lab's whole state: everything its permalink stores.
+// Each flag is an independent switch a person flips (and a permalink field); an enum of their
+// combinations would be harder to read, not safer.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Params {
     /// Replication mode.
@@ -113,6 +116,8 @@ pub struct Params {
     pub write: LevelChoice,
     /// Leaderless: read repair.
     pub read_repair: bool,
+    /// Leaderless: sloppy quorum with hinted handoff.
+    pub sloppy: bool,
     /// Leader–follower: acknowledge writes only once every follower has them.
     pub sync: bool,
     /// Leader–follower: answer reads from the client's own node.
@@ -160,6 +165,8 @@ pub enum Command {
     SetWrite(LevelChoice),
     /// Switch read repair.
     SetReadRepair(bool),
+    /// Switch sloppy quorums with hinted handoff (leaderless).
+    SetSloppy(bool),
     /// Switch synchronous replication (leader–follower).
     SetSync(bool),
     /// Switch follower reads (leader–follower).
@@ -234,6 +241,11 @@ pub const PRESETS: &[Preset] = &[
         name: "After healing, replicas diverge until anti-entropy runs",
         lesson: "R = W = 1 during a split lets each side take writes the other never sees; the network heals at tick 200, but nothing copies the writes across: both registers stay diverged until anti-entropy (or a read repair) runs.",
         query: "v=1&mode=leaderless&nodes=4&dcs=1&n=4&rl=one&wl=one&rr=0&ops=16&spacing=10&keys=2&nem=5:split-0.0.1.1,200:healall",
+    },
+    Preset {
+        name: "Sloppy quorum with hinted handoff, then heal",
+        lesson: "Key 0 lives on n0, n1, n2. Split {n0, n3, n4} from {n1, n2}: n0's write gets its quorum from n3 and n4 holding hints, so it succeeds, yet a read on the other side misses it. After healing at tick 300 the hints are handed off and a later read sees the write.",
+        query: "v=1&mode=leaderless&nodes=5&dcs=1&n=3&rl=quorum&wl=quorum&rr=0&sloppy=1&ops=0&req=10:0:w,120:1:r,400:1:r&nem=0:split-0.1.1.0.0,300:healall",
     },
     Preset {
         name: "A datacenter cut off: LOCAL_QUORUM vs QUORUM",
@@ -341,6 +353,7 @@ impl Params {
                     r: self.read.level(self.n),
                     w: self.write.level(self.n),
                     read_repair: self.read_repair,
+                    sloppy: self.sloppy,
                 },
             },
             seed: self.seed,
@@ -453,6 +466,7 @@ impl LabParams for Params {
             ("rl", self.read.slug().into()),
             ("wl", self.write.slug().into()),
             ("rr", u32::from(self.read_repair).to_string()),
+            ("sloppy", u32::from(self.sloppy).to_string()),
             ("sync", u32::from(self.sync).to_string()),
             ("fr", u32::from(self.follower_reads).to_string()),
             ("lat", self.latency.to_string()),
@@ -502,6 +516,7 @@ impl LabParams for Params {
             read: q.choice("rl", LevelChoice::Quorum, p),
             write: q.choice("wl", LevelChoice::Quorum, p),
             read_repair: q.int_clamped("rr", 0..=1, 0, p) == 1,
+            sloppy: q.int_clamped("sloppy", 0..=1, 0, p) == 1,
             sync: q.int_clamped("sync", 0..=1, 0, p) == 1,
             follower_reads: q.int_clamped("fr", 0..=1, 0, p) == 1,
             latency: q.int_clamped("lat", 1..=100, 2, p),
@@ -581,6 +596,7 @@ impl LabParams for Params {
             Command::SetRead(l) => next.read = l,
             Command::SetWrite(l) => next.write = l,
             Command::SetReadRepair(b) => next.read_repair = b,
+            Command::SetSloppy(b) => next.sloppy = b,
             Command::SetSync(b) => next.sync = b,
             Command::SetFollowerReads(b) => next.follower_reads = b,
             Command::Failover(a) => next.nemesis.push((now, Nemesis::Failover(a))),
@@ -685,6 +701,8 @@ pub struct Report {
     pub diverged: u32,
     /// Acknowledged writes lost by a leader failover.
     pub lost_writes: usize,
+    /// Hints fallback nodes took (sloppy quorum), and how many reached their home replica.
+    pub hints: (usize, usize),
 }
 
 impl Report {
@@ -733,6 +751,10 @@ pub fn report(params: &Params) -> Report {
         end: sim.now(),
         diverged: sim.diverged(),
         lost_writes: sim.lost_writes(),
+        hints: (
+            sim.hints.len(),
+            sim.hints.iter().filter(|h| h.delivered.is_some()).count(),
+        ),
         history: sim.history.clone(),
         flights: sim.flights.clone(),
         verdict,

@@ -102,6 +102,7 @@ pub fn PartitionLab() -> Html {
     let checked = |e: &Event| e.target_unchecked_into::<HtmlInputElement>().checked();
     let on_rr = lab.on(move |e: Event| Command::SetReadRepair(checked(&e)));
     let on_sync = lab.on(move |e: Event| Command::SetSync(checked(&e)));
+    let on_sloppy = lab.on(move |e: Event| Command::SetSloppy(checked(&e)));
     let on_fr = lab.on(move |e: Event| Command::SetFollowerReads(checked(&e)));
     let on_time =
         lab.on(|e: InputEvent| Command::ShowAt(e.target_unchecked_into::<HtmlInputElement>().value().parse().ok()));
@@ -159,6 +160,7 @@ pub fn PartitionLab() -> Html {
                 <label><span>{ "Read level" }</span>{ choice_select("rl", p.read, lab.on(Command::SetRead)) }</label>
                 <label><span>{ "Write level" }</span>{ choice_select("wl", p.write, lab.on(Command::SetWrite)) }</label>
                 <label class="inline"><input type="checkbox" id="rr" checked={p.read_repair} disabled={!leaderless} onchange={on_rr} /><span>{ "Read repair" }</span></label>
+                <label class="inline"><input type="checkbox" id="sloppy" checked={p.sloppy} disabled={!leaderless} onchange={on_sloppy} /><span>{ "Sloppy quorum with hinted handoff" }</span></label>
                 <label class="inline"><input type="checkbox" id="sync" checked={p.sync} disabled={!leader} onchange={on_sync} /><span>{ "Synchronous replication (leader–follower)" }</span></label>
                 <label class="inline"><input type="checkbox" id="fr" checked={p.follower_reads} disabled={!leader} onchange={on_fr} /><span>{ "Read from followers" }</span></label>
                 <TextField id="lat" label="Latency in a datacenter (ticks)" value={p.latency.to_string()} min="1" max="100" on_commit={field("lat", "Latency")} />
@@ -335,6 +337,7 @@ fn verdict(run: &Report) -> Html {
                         { run.diverged.to_string() }
                         { if run.diverged > 0 { html! { <>{ " — until anti-entropy repairs them: " }<a href="#/lab/anti-entropy">{ "see the Anti-entropy lab" }</a></> } } else { Html::default() } }
                     </td></tr>
+                    <tr><th scope="row">{ "Hints (sloppy quorum)" }</th><td id="hints">{ format!("{} taken by fallback nodes, {} handed off", run.hints.0, run.hints.1) }</td></tr>
                     <tr><th scope="row">{ "Acknowledged writes lost (failover)" }</th><td id="lost">{ run.lost_writes.to_string() }</td></tr>
                     <tr><th scope="row">{ "Messages" }</th><td>{ format!("{} sent, {} lost or cut", run.flights.len(), run.flights.iter().filter(|f| f.delivered.is_none()).count()) }</td></tr>
                 </tbody>
