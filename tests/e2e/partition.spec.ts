@@ -14,7 +14,7 @@ type PartitionNumbers = {
 
 const corePartition = (query: string) => core<PartitionNumbers>('partition', query);
 const OUTCOME: Record<string, string> = {
-  ok: 'ok', stale: 'stale', timeout: 'unavailable (timed out)', refused: 'unavailable (refused)',
+  ok: 'ok', stale: 'stale', timeout: 'unavailable (timed out)', refused: 'unavailable (refused)', conflict: 'conflict (siblings)',
 };
 
 /** The page shows, operation by operation, the history the core computes for `query`. */
@@ -108,4 +108,16 @@ test('a sloppy quorum answers with hints, a read misses them, healing hands them
   // Without sloppiness the write cannot reach W = 2 and times out.
   await page.locator('#sloppy').uncheck();
   await expect(page.locator('#operations tbody tr').first()).toHaveAttribute('data-outcome', 'unavailable (timed out)');
+});
+
+test('version vectors return concurrent writes as siblings; last-write-wins keeps one', async ({ page }) => {
+  await page.goto('./#/lab/partition');
+  await page.locator('#preset').selectOption({ label: 'Concurrent writes: last-write-wins vs version vectors' });
+  const run = await expectCoreHistory(page, 'v=1&mode=leaderless&nodes=4&dcs=1&n=4&rl=all&wl=one&rr=0&vv=1&ops=0&req=10:0:w,12:2:w,300:1:r&nem=0:split-0.0.1.1,200:healall');
+  expect(run.operations[2].outcome).toBe('conflict');
+  await expect(page.locator('#operations tbody tr').nth(2)).toContainText('read → {1000, 1001}');
+  await expect(page.locator('#conflicts')).toHaveText('1');
+  await page.locator('#vv').uncheck();
+  await expect(page.locator('#operations tbody tr').nth(2)).toContainText('read → 1001');
+  await expect(page.locator('#conflicts')).toHaveText('0');
 });

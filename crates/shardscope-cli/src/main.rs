@@ -180,6 +180,7 @@ fn partition_report(query: &str) -> Value {
         Some(Outcome::Stale) => "stale",
         Some(Outcome::TimedOut) => "timeout",
         Some(Outcome::Refused) => "refused",
+        Some(Outcome::Conflict) => "conflict",
         None => "pending",
     };
     let (linearizable, blocked, prefix) = match &r.verdict {
@@ -189,9 +190,9 @@ fn partition_report(query: &str) -> Value {
     json!({
         "query": params.to_query(),
         "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "operations": r.history.iter().map(|h| json!({
+        "operations": r.history.iter().zip(&r.conflicts).map(|(h, siblings)| json!({
             "at": h.request.at, "node": h.request.node, "key": h.request.key, "write": h.request.write,
-            "completed": h.completed, "value": h.value, "outcome": outcome(h.outcome),
+            "completed": h.completed, "value": h.value, "outcome": outcome(h.outcome), "siblings": siblings,
         })).collect::<Vec<_>>(),
         "linearizable": linearizable,
         "blocked": blocked,

@@ -40,6 +40,7 @@ fn checker(c: &mut Criterion) {
             w: Level::Count(1),
             read_repair: false,
             sloppy: false,
+            siblings: false,
         },
         1,
     );

@@ -36,6 +36,9 @@ pub enum Mode {
         /// of the key's preference list take it with a hint, count towards W, and hand it off
         /// when the home replica is reachable again (Dynamo, §4.6).
         sloppy: bool,
+        /// Version vectors instead of last-write-wins: concurrent writes are kept side by side as
+        /// siblings, and a read that meets more than one reports a conflict (Dynamo, §4.4).
+        siblings: bool,
     },
     /// ABD: every node is a replica; both reads and writes take two majority round trips, and a
     /// read writes back what it returns.
@@ -126,6 +129,9 @@ pub enum Outcome {
     TimedOut,
     /// Refused at once (the coordinator is down).
     Refused,
+    /// A read that found concurrent writes (siblings) and returned them all for the client to
+    /// reconcile (version vectors only).
+    Conflict,
 }
 
 /// One operation in the history.
@@ -161,7 +167,25 @@ pub struct Flight {
 /// 0, which is the initial state's.
 type Version = (u64, u32);
 
-#[derive(Clone, Copy, Debug)]
+/// A version vector: one counter per node (at most 9 nodes).
+type Vv = [u32; 9];
+
+/// Whether `a` happened before or equals `b`.
+fn dominated(a: &Vv, b: &Vv) -> bool {
+    a.iter().zip(b).all(|(x, y)| x <= y)
+}
+
+/// Adds a version to a set of siblings: versions it supersedes go, and it is dropped itself if an
+/// existing one supersedes it.
+fn merge_sibling(set: &mut Vec<(Vv, u64)>, version: Vv, value: u64) {
+    if set.iter().any(|(v, _)| dominated(&version, v)) {
+        return;
+    }
+    set.retain(|(v, _)| !dominated(v, &version));
+    set.push((version, value));
+}
+
+#[derive(Clone, Debug)]
 enum Msg {
     ReadReq {
         op: u32,
@@ -209,6 +233,18 @@ enum Msg {
     HandoffAck {
         id: u32,
     },
+    /// Version vectors: a write with its vector.
+    VvWrite {
+        op: Option<u32>,
+        key: u32,
+        vv: Vv,
+        value: u64,
+    },
+    /// Version vectors: a replica's siblings for a read.
+    VvReadResp {
+        op: u32,
+        siblings: Vec<(Vv, u64)>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -226,6 +262,9 @@ struct Pending {
     writing: Option<(Version, u64)>,
     /// Nodes that acknowledged the write phase.
     acked: Vec<Node>,
+    /// Version vectors: the siblings gathered so far, and from how many replicas.
+    merged: Vec<(Vv, u64)>,
+    merged_from: u32,
 }
 
 /// A write a fallback node holds for an unreachable home replica.
@@ -301,6 +340,10 @@ pub struct Sim {
     write_versions: Vec<Version>,
     /// Every hint a fallback node took, delivered or not.
     pub hints: Vec<Hint>,
+    /// Version vectors: `vv[node][key]`, the siblings a node holds.
+    vv: Vec<Vec<Vec<(Vv, u64)>>>,
+    /// For reads that ended in a conflict: the sibling values, ascending.
+    pub conflicts: Vec<Vec<u64>>,
     handoff_attempts: Vec<u32>,
     handoff_scheduled: Vec<bool>,
 }
@@ -343,6 +386,8 @@ impl Sim {
             committed: vec![((0, 0), INITIAL); keys as usize],
             write_versions: vec![(0, 0); requests.len()],
             hints: Vec::new(),
+            vv: vec![vec![Vec::new(); keys as usize]; nodes],
+            conflicts: vec![Vec::new(); requests.len()],
             handoff_attempts: Vec::new(),
             handoff_scheduled: vec![false; nodes],
             config,
@@ -489,6 +534,8 @@ impl Sim {
                 acks: 0,
                 writing: None,
                 acked: Vec::new(),
+                merged: Vec::new(),
+                merged_from: 0,
             });
             self.send(request.node, self.leader, Msg::Forward { op });
             self.schedule(self.now + self.config.timeout, Event::Timeout(op));
@@ -505,7 +552,36 @@ impl Sim {
             acks: 0,
             writing,
             acked: Vec::new(),
+            merged: Vec::new(),
+            merged_from: 0,
         });
+        if self.uses_siblings() {
+            if let Some(value) = request.write {
+                // The coordinator's context is what it has seen of the key; its own counter moves on.
+                let mut vv: Vv = [0; 9];
+                for (v, _) in &self.vv[request.node as usize][request.key as usize] {
+                    for (m, x) in vv.iter_mut().zip(v) {
+                        *m = (*m).max(*x);
+                    }
+                }
+                vv[request.node as usize] += 1;
+                merge_sibling(&mut self.vv[request.node as usize][request.key as usize], vv, value);
+                for to in self.replicas(request.key) {
+                    self.send(
+                        request.node,
+                        to,
+                        Msg::VvWrite {
+                            op: Some(op),
+                            key: request.key,
+                            vv,
+                            value,
+                        },
+                    );
+                }
+                self.schedule(self.now + self.config.timeout, Event::Timeout(op));
+                return;
+            }
+        }
         self.broadcast(op);
         self.schedule(self.now + self.config.timeout, Event::Timeout(op));
         if matches!(self.config.mode, Mode::Leaderless { sloppy: true, .. }) && request.write.is_some() {
@@ -531,33 +607,55 @@ impl Sim {
         }
     }
 
+    /// A replica keeps a write if it is newer than what it has (last write wins by version).
+    fn store_write(&mut self, to: Node, key: u32, version: Version, value: u64) {
+        let slot = &mut self.store[to as usize][key as usize];
+        if version > slot.0 {
+            *slot = (version, value);
+        }
+        self.mark_applied(to, key, value);
+    }
+
+    /// Records that `node` received the write of `value` (values are unique per write).
+    fn mark_applied(&mut self, node: Node, key: u32, value: u64) {
+        if let Some(i) = self
+            .history
+            .iter()
+            .position(|r| r.request.key == key && r.request.write == Some(value))
+        {
+            self.applied[i] |= 1 << node;
+        }
+    }
+
     fn deliver(&mut self, to: Node, from: Node, msg: Msg) {
         // A crashed node hears nothing; a message on a link cut while it flew is lost too.
         if !self.up[to as usize] || (from != to && self.cut[self.link(from, to)]) {
             return;
         }
         match msg {
+            Msg::ReadReq { op, key } if self.uses_siblings() => {
+                let siblings = self.vv[to as usize][key as usize].clone();
+                self.send(to, from, Msg::VvReadResp { op, siblings });
+            }
             Msg::ReadReq { op, key } => {
                 let (version, value) = self.store[to as usize][key as usize];
                 self.send(to, from, Msg::ReadResp { op, version, value });
             }
+            Msg::VvWrite { op, key, vv, value } => {
+                merge_sibling(&mut self.vv[to as usize][key as usize], vv, value);
+                self.mark_applied(to, key, value);
+                if let Some(op) = op {
+                    self.send(to, from, Msg::WriteAck { op });
+                }
+            }
+            Msg::VvReadResp { op, siblings } => self.on_siblings(op, from, siblings),
             Msg::WriteReq {
                 op,
                 key,
                 version,
                 value,
             } => {
-                let slot = &mut self.store[to as usize][key as usize];
-                if version > slot.0 {
-                    *slot = (version, value);
-                }
-                if let Some(i) = self
-                    .history
-                    .iter()
-                    .position(|r| r.request.key == key && r.request.write == Some(value))
-                {
-                    self.applied[i] |= 1 << to;
-                }
+                self.store_write(to, key, version, value);
                 if let Some(op) = op {
                     self.send(to, from, Msg::WriteAck { op });
                 }
@@ -593,17 +691,7 @@ impl Sim {
                 version,
                 value,
             } => {
-                let slot = &mut self.store[to as usize][key as usize];
-                if version > slot.0 {
-                    *slot = (version, value);
-                }
-                if let Some(i) = self
-                    .history
-                    .iter()
-                    .position(|r| r.request.key == key && r.request.write == Some(value))
-                {
-                    self.applied[i] |= 1 << to;
-                }
+                self.store_write(to, key, version, value);
                 self.send(to, from, Msg::HandoffAck { id });
             }
             Msg::HandoffAck { id } => {
@@ -620,6 +708,40 @@ impl Sim {
                         self.complete_read(op, value);
                     }
                 }
+            }
+        }
+    }
+
+    fn uses_siblings(&self) -> bool {
+        matches!(self.config.mode, Mode::Leaderless { siblings: true, .. })
+    }
+
+    /// Version vectors: a replica's siblings for a read; once enough replicas answered, the read
+    /// returns the one value, or reports the conflict.
+    fn on_siblings(&mut self, op: u32, from: Node, siblings: Vec<(Vv, u64)>) {
+        if !self.counts(op, from) {
+            return;
+        }
+        let needed = self.needed(op);
+        let Some(p) = self.pending[op as usize].as_mut() else {
+            return;
+        };
+        for (vv, value) in siblings {
+            merge_sibling(&mut p.merged, vv, value);
+        }
+        p.merged_from += 1;
+        if p.merged_from < needed {
+            return;
+        }
+        let mut values: Vec<u64> = p.merged.iter().map(|(_, v)| *v).collect();
+        values.sort_unstable();
+        values.dedup();
+        match values.as_slice() {
+            [] => self.complete_read(op, INITIAL),
+            [one] => self.complete_read(op, *one),
+            _ => {
+                self.conflicts[op as usize] = values;
+                self.finish(op, Outcome::Conflict, None);
             }
         }
     }
@@ -925,7 +1047,10 @@ impl Sim {
             .enumerate()
             .filter_map(|(i, r)| {
                 let kind = match (r.request.write, r.outcome?, r.value) {
-                    (_, Outcome::Refused, _) | (None, Outcome::TimedOut, _) | (None, _, None) => return None,
+                    // A conflict returns a set of values, which is not a register read.
+                    (_, Outcome::Refused | Outcome::Conflict, _) | (None, Outcome::TimedOut, _) | (None, _, None) => {
+                        return None
+                    }
                     (Some(v), _, _) => OpKind::Write(v),
                     (None, _, Some(v)) => OpKind::Read(v),
                 };

@@ -30,6 +30,7 @@ const ONE: Mode = Mode::Leaderless {
     w: Level::Count(1),
     read_repair: false,
     sloppy: false,
+    siblings: false,
 };
 
 /// Gilbert and Lynch's proof: G1 and G2 hold v0; the link between them is cut; a client writes v1
@@ -176,6 +177,7 @@ fn hinted_handoff_delivers_every_hint_after_healing() {
         w: Level::Count(2),
         read_repair: false,
         sloppy: true,
+        siblings: false,
     };
     let mut hints = 0;
     for seed in 0..300 {
@@ -202,6 +204,7 @@ fn r_equals_w_equals_one_is_not_linearizable_for_a_pinned_seed() {
         w: Level::Count(1),
         read_repair: false,
         sloppy: false,
+        siblings: false,
     };
     let first = (0..1000).find(|&seed| verdict(&random_run(seed, mode, 3)) != Verdict::Linearizable);
     // Found by this search and pinned, so a change in the simulation that hides the anomaly fails.
@@ -211,6 +214,33 @@ fn r_equals_w_equals_one_is_not_linearizable_for_a_pinned_seed() {
 }
 
 const PINNED_R1W1_SEED: u64 = 0;
+
+/// With version vectors, writes that are not concurrent never conflict: without partitions or
+/// loss, and with every write coordinated by one node, reads of all replicas find one value.
+#[test]
+fn version_vectors_conflict_only_on_concurrent_writes() {
+    let mode = Mode::Leaderless {
+        n: 3,
+        r: Level::Count(3),
+        w: Level::Count(3),
+        read_repair: false,
+        sloppy: false,
+        siblings: true,
+    };
+    for seed in 0..100 {
+        let requests: Vec<Request> = workload(seed, 3, 1, 40, 25)
+            .into_iter()
+            .map(|r| if r.write.is_some() { Request { node: 0, ..r } } else { r })
+            .collect();
+        let mut sim = Sim::new(config(3, mode, seed), &requests, &[]);
+        sim.run();
+        assert!(
+            sim.history.iter().all(|r| r.outcome == Some(Outcome::Ok)),
+            "seed {seed}"
+        );
+        assert_eq!(verdict(&sim), Verdict::Linearizable);
+    }
+}
 
 #[test]
 fn the_same_inputs_give_the_same_history() {
@@ -223,6 +253,7 @@ fn the_same_inputs_give_the_same_history() {
                 w: Level::Count(2),
                 read_repair: true,
                 sloppy: false,
+                siblings: false,
             },
             5,
         );
@@ -234,6 +265,7 @@ fn the_same_inputs_give_the_same_history() {
                 w: Level::Count(2),
                 read_repair: true,
                 sloppy: false,
+                siblings: false,
             },
             5,
         );
@@ -304,6 +336,21 @@ mod lab {
             ]
         );
         assert_eq!(sloppy.hints, (2, 2), "two hints taken, both handed off after healing");
+        let mut concurrent = preset("Concurrent writes");
+        let vv = report(&concurrent);
+        assert_eq!(vv.history[2].outcome, Some(Outcome::Conflict));
+        assert_eq!(
+            vv.conflicts[2],
+            [1000, 1001],
+            "both concurrent writes come back as siblings"
+        );
+        concurrent.siblings = false;
+        let lww = report(&concurrent);
+        assert_eq!(
+            (lww.history[2].outcome, lww.history[2].value),
+            (Some(Outcome::Ok), Some(1001)),
+            "last write wins drops 1000"
+        );
         let dc = report(&preset("A datacenter cut off"));
         assert_eq!(
             dc.count(Outcome::TimedOut),

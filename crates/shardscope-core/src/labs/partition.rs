@@ -18,8 +18,8 @@ pub const MAX_TICK: Tick = 100_000;
 /// Value written by the `i`-th hand-made write: apart from the scripted writes' values.
 pub const MANUAL_BASE: u64 = 1_000;
 /// The permalink parameters, in the order they are written.
-pub const PARAMS: [&str; 22] = [
-    "v", "mode", "nodes", "dcs", "n", "rl", "wl", "rr", "sloppy", "sync", "fr", "lat", "rlat", "loss", "timeout",
+pub const PARAMS: [&str; 23] = [
+    "v", "mode", "nodes", "dcs", "n", "rl", "wl", "rr", "sloppy", "vv", "sync", "fr", "lat", "rlat", "loss", "timeout",
     "seed", "ops", "spacing", "keys", "req", "nem", "at",
 ];
 
@@ -118,6 +118,8 @@ pub struct Params {
     pub read_repair: bool,
     /// Leaderless: sloppy quorum with hinted handoff.
     pub sloppy: bool,
+    /// Leaderless: version vectors with siblings instead of last-write-wins.
+    pub siblings: bool,
     /// Leader–follower: acknowledge writes only once every follower has them.
     pub sync: bool,
     /// Leader–follower: answer reads from the client's own node.
@@ -167,6 +169,8 @@ pub enum Command {
     SetReadRepair(bool),
     /// Switch sloppy quorums with hinted handoff (leaderless).
     SetSloppy(bool),
+    /// Switch version vectors with siblings (leaderless).
+    SetSiblings(bool),
     /// Switch synchronous replication (leader–follower).
     SetSync(bool),
     /// Switch follower reads (leader–follower).
@@ -246,6 +250,11 @@ pub const PRESETS: &[Preset] = &[
         name: "Sloppy quorum with hinted handoff, then heal",
         lesson: "Key 0 lives on n0, n1, n2. Split {n0, n3, n4} from {n1, n2}: n0's write gets its quorum from n3 and n4 holding hints, so it succeeds, yet a read on the other side misses it. After healing at tick 300 the hints are handed off and a later read sees the write.",
         query: "v=1&mode=leaderless&nodes=5&dcs=1&n=3&rl=quorum&wl=quorum&rr=0&sloppy=1&ops=0&req=10:0:w,120:1:r,400:1:r&nem=0:split-0.1.1.0.0,300:healall",
+    },
+    Preset {
+        name: "Concurrent writes: last-write-wins vs version vectors",
+        lesson: "During a split, n0 and n2 each accept a write. After healing, a read of all replicas finds two concurrent versions: version vectors return both as siblings for the client to merge; turn them off and last-write-wins silently keeps one.",
+        query: "v=1&mode=leaderless&nodes=4&dcs=1&n=4&rl=all&wl=one&rr=0&vv=1&ops=0&req=10:0:w,12:2:w,300:1:r&nem=0:split-0.0.1.1,200:healall",
     },
     Preset {
         name: "A datacenter cut off: LOCAL_QUORUM vs QUORUM",
@@ -354,6 +363,7 @@ impl Params {
                     w: self.write.level(self.n),
                     read_repair: self.read_repair,
                     sloppy: self.sloppy,
+                    siblings: self.siblings,
                 },
             },
             seed: self.seed,
@@ -467,6 +477,7 @@ impl LabParams for Params {
             ("wl", self.write.slug().into()),
             ("rr", u32::from(self.read_repair).to_string()),
             ("sloppy", u32::from(self.sloppy).to_string()),
+            ("vv", u32::from(self.siblings).to_string()),
             ("sync", u32::from(self.sync).to_string()),
             ("fr", u32::from(self.follower_reads).to_string()),
             ("lat", self.latency.to_string()),
@@ -517,6 +528,7 @@ impl LabParams for Params {
             write: q.choice("wl", LevelChoice::Quorum, p),
             read_repair: q.int_clamped("rr", 0..=1, 0, p) == 1,
             sloppy: q.int_clamped("sloppy", 0..=1, 0, p) == 1,
+            siblings: q.int_clamped("vv", 0..=1, 0, p) == 1,
             sync: q.int_clamped("sync", 0..=1, 0, p) == 1,
             follower_reads: q.int_clamped("fr", 0..=1, 0, p) == 1,
             latency: q.int_clamped("lat", 1..=100, 2, p),
@@ -597,6 +609,7 @@ impl LabParams for Params {
             Command::SetWrite(l) => next.write = l,
             Command::SetReadRepair(b) => next.read_repair = b,
             Command::SetSloppy(b) => next.sloppy = b,
+            Command::SetSiblings(b) => next.siblings = b,
             Command::SetSync(b) => next.sync = b,
             Command::SetFollowerReads(b) => next.follower_reads = b,
             Command::Failover(a) => next.nemesis.push((now, Nemesis::Failover(a))),
@@ -703,6 +716,8 @@ pub struct Report {
     pub lost_writes: usize,
     /// Hints fallback nodes took (sloppy quorum), and how many reached their home replica.
     pub hints: (usize, usize),
+    /// For reads that ended in a conflict (version vectors): the sibling values.
+    pub conflicts: Vec<Vec<u64>>,
 }
 
 impl Report {
@@ -712,10 +727,10 @@ impl Report {
         self.history.iter().filter(|r| r.outcome == Some(outcome)).count()
     }
 
-    /// Percent of operations answered (ok or stale).
+    /// Percent of operations answered (ok, stale or with siblings).
     #[must_use]
     pub fn availability(&self) -> f64 {
-        let answered = self.count(Outcome::Ok) + self.count(Outcome::Stale);
+        let answered = self.count(Outcome::Ok) + self.count(Outcome::Stale) + self.count(Outcome::Conflict);
         100.0 * answered as f64 / self.history.len().max(1) as f64
     }
 
@@ -755,6 +770,7 @@ pub fn report(params: &Params) -> Report {
             sim.hints.len(),
             sim.hints.iter().filter(|h| h.delivered.is_some()).count(),
         ),
+        conflicts: sim.conflicts.clone(),
         history: sim.history.clone(),
         flights: sim.flights.clone(),
         verdict,

@@ -23,6 +23,7 @@ fn outcome_name(o: Option<Outcome>) -> &'static str {
         Some(Outcome::Ok) => "ok",
         Some(Outcome::Stale) => "stale",
         Some(Outcome::TimedOut) => "unavailable (timed out)",
+        Some(Outcome::Conflict) => "conflict (siblings)",
         Some(Outcome::Refused) => "unavailable (refused)",
         None => "pending",
     }
@@ -33,14 +34,21 @@ fn outcome_class(o: Option<Outcome>) -> &'static str {
         Some(Outcome::Ok) => "op-ok",
         Some(Outcome::Stale) => "op-stale",
         Some(Outcome::TimedOut | Outcome::Refused) => "op-unavailable",
+        Some(Outcome::Conflict) => "op-conflict",
         None => "op-pending",
     }
 }
 
-fn describe(r: &Record) -> String {
+fn describe(r: &Record, siblings: &[u64]) -> String {
     match (r.request.write, r.value) {
         (Some(v), _) => format!("write {v}"),
         (None, Some(v)) => format!("read → {v}"),
+        (None, None) if !siblings.is_empty() => {
+            format!(
+                "read → {{{}}}",
+                siblings.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+            )
+        }
         (None, None) => "read".into(),
     }
 }
@@ -103,6 +111,7 @@ pub fn PartitionLab() -> Html {
     let on_rr = lab.on(move |e: Event| Command::SetReadRepair(checked(&e)));
     let on_sync = lab.on(move |e: Event| Command::SetSync(checked(&e)));
     let on_sloppy = lab.on(move |e: Event| Command::SetSloppy(checked(&e)));
+    let on_vv = lab.on(move |e: Event| Command::SetSiblings(checked(&e)));
     let on_fr = lab.on(move |e: Event| Command::SetFollowerReads(checked(&e)));
     let on_time =
         lab.on(|e: InputEvent| Command::ShowAt(e.target_unchecked_into::<HtmlInputElement>().value().parse().ok()));
@@ -161,6 +170,7 @@ pub fn PartitionLab() -> Html {
                 <label><span>{ "Write level" }</span>{ choice_select("wl", p.write, lab.on(Command::SetWrite)) }</label>
                 <label class="inline"><input type="checkbox" id="rr" checked={p.read_repair} disabled={!leaderless} onchange={on_rr} /><span>{ "Read repair" }</span></label>
                 <label class="inline"><input type="checkbox" id="sloppy" checked={p.sloppy} disabled={!leaderless} onchange={on_sloppy} /><span>{ "Sloppy quorum with hinted handoff" }</span></label>
+                <label class="inline"><input type="checkbox" id="vv" checked={p.siblings} disabled={!leaderless} onchange={on_vv} /><span>{ "Version vectors with siblings (else last write wins)" }</span></label>
                 <label class="inline"><input type="checkbox" id="sync" checked={p.sync} disabled={!leader} onchange={on_sync} /><span>{ "Synchronous replication (leader–follower)" }</span></label>
                 <label class="inline"><input type="checkbox" id="fr" checked={p.follower_reads} disabled={!leader} onchange={on_fr} /><span>{ "Read from followers" }</span></label>
                 <TextField id="lat" label="Latency in a datacenter (ticks)" value={p.latency.to_string()} min="1" max="100" on_commit={field("lat", "Latency")} />
@@ -298,8 +308,8 @@ fn diagram(p: &Params, run: &Report, now: Tick) -> Html {
                     html! {
                         <g class={classes!("op", outcome_class(r.outcome), offending.then_some("offending"))}>
                             <rect x={format!("{x:.1}")} y={format!("{:.1}", y(r.request.at))} width="5" height={format!("{:.1}", (y(shown_end) - y(r.request.at)).max(2.0))} />
-                            <text x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y(r.request.at) + 4.0)}>{ format!("#{i} {}{}", describe(r), if offending { " ✗" } else { "" }) }</text>
-                            <title>{ format!("#{i} {} at n{}: {}", describe(r), r.request.node, outcome_name(r.outcome)) }</title>
+                            <text x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y(r.request.at) + 4.0)}>{ format!("#{i} {}{}", describe(r, &run.conflicts[i]), if offending { " ✗" } else { "" }) }</text>
+                            <title>{ format!("#{i} {} at n{}: {}", describe(r, &run.conflicts[i]), r.request.node, outcome_name(r.outcome)) }</title>
                         </g>
                     }
                 }) }
@@ -319,7 +329,7 @@ fn verdict(run: &Report) -> Html {
         Verdict::NotLinearizable { blocked, prefix, .. } => (
             format!(
                 "Not linearizable: operation #{blocked} ({}) cannot be placed after any order of the operations before it; the longest order found was {}.",
-                describe(&run.history[*blocked]),
+                describe(&run.history[*blocked], &[]),
                 if prefix.is_empty() { "empty".to_string() } else { prefix.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ") }
             ),
             "verdict-bad",
@@ -332,6 +342,7 @@ fn verdict(run: &Report) -> Html {
                 <tbody>
                     <tr><th scope="row">{ "Availability (answered)" }</th><td id="availability">{ format!("{:.1}%", run.availability()) }</td></tr>
                     <tr><th scope="row">{ "Stale reads (of answered reads)" }</th><td id="stale">{ format!("{:.1}%", run.stale_reads()) }</td></tr>
+                    <tr><th scope="row">{ "Conflicts (reads that returned siblings)" }</th><td id="conflicts">{ run.count(Outcome::Conflict).to_string() }</td></tr>
                     <tr><th scope="row">{ "Unavailable" }</th><td>{ format!("{} timed out, {} refused", run.count(Outcome::TimedOut), run.count(Outcome::Refused)) }</td></tr>
                     <tr><th scope="row">{ "Registers whose replicas disagree at the end" }</th><td id="diverged">
                         { run.diverged.to_string() }
@@ -355,7 +366,7 @@ fn operations(run: &Report, now: Tick) -> Html {
                 <tbody>
                     { for run.history.iter().enumerate().filter(|(_, r)| r.request.at <= now).map(|(i, r)| html! {
                         <tr data-op={i.to_string()} data-outcome={outcome_name(r.outcome)}>
-                            <td>{ i }</td><td>{ r.request.node }</td><td>{ describe(r) }</td><td>{ r.request.at }</td>
+                            <td>{ i }</td><td>{ r.request.node }</td><td>{ describe(r, &run.conflicts[i]) }</td><td>{ r.request.at }</td>
                             <td>{ r.completed.map_or("—".into(), |c| c.to_string()) }</td>
                             <td class={outcome_class(r.outcome)}>{ outcome_name(r.outcome) }</td>
                         </tr>
