@@ -60,7 +60,7 @@ test('clicking a link cuts it at the time shown; requests then show the partitio
   await page.locator('#write-0').click();
   await page.locator('#time').fill('0');
   await page.locator('#read-1').click();
-  const query = 'v=1&mode=leaderless&nodes=3&dcs=1&n=3&rl=one&wl=one&rr=0&lat=2&rlat=10&loss=0&timeout=60&seed=1&ops=0&spacing=10&keys=1&req=0%3A0%3Aw%2C0%3A1%3Ar&nem=0%3Acut-0-1%2C0%3Acut-0-2';
+  const query = 'v=1&mode=leaderless&nodes=3&dcs=1&n=3&rl=one&wl=one&rr=0&sloppy=0&vv=0&sync=0&fr=0&lat=2&rlat=10&loss=0&timeout=60&seed=1&ops=0&spacing=10&keys=1&req=0%3A0%3Aw%2C0%3A1%3Ar&nem=0%3Acut-0-1%2C0%3Acut-0-2';
   const expected = await expectCoreHistory(page, query);
   expect(expected.operations[1].value).toBe(0);
 });
@@ -120,4 +120,21 @@ test('version vectors return concurrent writes as siblings; last-write-wins keep
   await page.locator('#vv').uncheck();
   await expect(page.locator('#operations tbody tr').nth(2)).toContainText('read → 1001');
   await expect(page.locator('#conflicts')).toHaveText('0');
+});
+
+test('nodes put into groups and split: the minority side of ABD times out', async ({ page }) => {
+  const start = 'v=1&mode=abd&nodes=5&dcs=1&n=5&ops=0&at=0';
+  await page.goto(`./#/lab/partition?${start}`);
+  for (const n of [3, 4]) await page.locator(`#group-${n}`).selectOption('1');
+  await page.locator('#apply-split').click();
+  await page.locator('#write-0').click(); // Majority side {0, 1, 2}.
+  await page.locator('#time').fill('0');
+  await page.locator('#write-3').click(); // Minority side {3, 4}.
+  const query = 'v=1&mode=abd&nodes=5&dcs=1&n=5&rl=quorum&wl=quorum&rr=0&sloppy=0&vv=0&sync=0&fr=0&lat=2&rlat=10&loss=0&timeout=60&seed=1&ops=0&spacing=10&keys=1&req=0%3A0%3Aw%2C0%3A3%3Aw&nem=0%3Asplit-0.0.0.1.1';
+  const run = await expectCoreHistory(page, query);
+  expect(run.operations.map((o) => o.outcome)).toEqual(['ok', 'timeout']);
+  await expect(page.locator('#link-0-3')).toHaveAttribute('aria-label', /cut/);
+  await page.locator('#speed').selectOption('100');
+  await page.locator('#play').click();
+  await expect(page.locator('#play')).toHaveText('Replay', { timeout: 20_000 });
 });

@@ -183,6 +183,9 @@ pub enum Command {
     ToggleNode(Node),
     /// Cut a datacenter off from the others at the shown time.
     Isolate(u32),
+    /// Split the nodes into these groups at the shown time (`groups[i]` is node i's group; only
+    /// nodes in one group can talk).
+    Split(Vec<u32>),
     /// Heal every link at the shown time.
     HealAll,
     /// A client at this node writes (`true`) or reads register 0 at the shown time.
@@ -659,6 +662,16 @@ impl LabParams for Params {
                 next.nemesis.push((
                     now,
                     Nemesis::Split((0..next.nodes).map(|i| u32::from(i % next.dcs == d)).collect()),
+                ));
+            }
+            Command::Split(groups) if groups.len() == next.nodes as usize => {
+                next.nemesis.push((now, Nemesis::Split(groups)));
+            }
+            Command::Split(groups) => {
+                return Some(format!(
+                    "a split needs a group for each of the {} nodes, not {}",
+                    next.nodes,
+                    groups.len()
                 ));
             }
             Command::HealAll => next.nemesis.push((now, Nemesis::HealAll)),

@@ -13,10 +13,12 @@ use yew::prelude::*;
 use crate::lab::{choice_select, number_field, use_lab};
 use crate::widgets::TextField;
 
-/// How long "Play" waits between ticks of the diagram it reveals.
+/// How long "Play" waits between frames.
 const PLAY_FRAME_MS: u32 = 120;
-/// Ticks revealed per frame while playing.
-const PLAY_TICKS: Tick = 10;
+/// The play speeds offered: ticks revealed per frame.
+const SPEEDS: [Tick; 4] = [1, 5, 20, 100];
+/// Partition groups a node can be put in.
+const GROUPS: [&str; 3] = ["A", "B", "C"];
 
 fn outcome_name(o: Option<Outcome>) -> &'static str {
     match o {
@@ -63,22 +65,52 @@ pub fn PartitionLab() -> Html {
     let now = p.at.unwrap_or(run.end).min(run.end);
     let at_now = use_memo((p.clone(), now), |(p, t)| state_at(p, *t));
     let playing = use_state(|| false);
+    let speed = use_state(|| SPEEDS[1]);
+    // The groups a person is arranging before applying a split (node i in group groups[i]).
+    let groups = use_state(Vec::<u32>::new);
     {
         let playing = playing.clone();
         let state = lab.state.clone();
         let end = run.end;
-        use_effect_with((*playing, now), move |&(on, now)| {
+        let step = *speed;
+        use_effect_with((*playing, now, step), move |&(on, now, step)| {
             let mut timer = None;
             if on && now >= end {
                 playing.set(false);
             } else if on {
                 timer = Some(gloo::timers::callback::Timeout::new(PLAY_FRAME_MS, move || {
-                    state.dispatch(Command::ShowAt(Some((now + PLAY_TICKS).min(end))));
+                    state.dispatch(Command::ShowAt(Some((now + step).min(end))));
                 }));
             }
             move || drop(timer)
         });
     }
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(v) = e.target_unchecked_into::<HtmlSelectElement>().value().parse() {
+                speed.set(v);
+            }
+        })
+    };
+    let split_groups: Vec<u32> = (0..p.nodes)
+        .map(|i| groups.get(i as usize).copied().unwrap_or(0))
+        .collect();
+    let on_group = |node: u32| {
+        let groups = groups.clone();
+        let current = split_groups.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(g) = e.target_unchecked_into::<HtmlSelectElement>().value().parse::<u32>() {
+                let mut next = current.clone();
+                next[node as usize] = g;
+                groups.set(next);
+            }
+        })
+    };
+    let on_split = {
+        let chosen = split_groups.clone();
+        lab.on(move |_: MouseEvent| Command::Split(chosen.clone()))
+    };
     let field = |name: &'static str, what| {
         number_field(
             &lab,
@@ -194,8 +226,26 @@ pub fn PartitionLab() -> Html {
                     <button type="button" id="step" disabled={now >= run.end} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(next)))}>{ "Step ▶" }</button>
                     <button type="button" id="play" aria-pressed={(*playing).to_string()} onclick={on_play}>{ if *playing { "Pause" } else if now >= run.end { "Replay" } else { "Play" } }</button>
                     <button type="button" id="to-end" onclick={lab.on(|_: MouseEvent| Command::ShowAt(None))}>{ "End" }</button>
+                    <label class="inline"><span>{ "Speed" }</span>
+                        <select id="speed" onchange={on_speed}>
+                            { for SPEEDS.iter().map(|&s| html! { <option value={s.to_string()} selected={s == *speed}>{ format!("{s} tick{} per frame", if s == 1 { "" } else { "s" }) }</option> }) }
+                        </select>
+                    </label>
                 </div>
             </section>
+            <fieldset class="split-groups">
+                <legend>{ format!("Split the network at tick {now}: put each node in a group") }</legend>
+                { for (0..p.nodes).map(|n| html! {
+                    <label class="inline"><span>{ format!("n{n}") }</span>
+                        <select id={format!("group-{n}")} onchange={on_group(n)}>
+                            { for GROUPS.iter().zip(0u32..).map(|(name, g)| html! {
+                                <option value={g.to_string()} selected={split_groups[n as usize] == g}>{ format!("group {name}") }</option>
+                            }) }
+                        </select>
+                    </label>
+                }) }
+                <button type="button" id="apply-split" onclick={on_split}>{ "Apply the split" }</button>
+            </fieldset>
             <div class="partition-views">
                 { topology(&lab, &p, &at_now, now) }
                 { diagram(&p, &run, now) }
