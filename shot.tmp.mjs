@@ -1,7 +1,7 @@
 import { chromium } from '@playwright/test';
 const url = process.argv[2], out = process.argv[3], width = Number(process.argv[4] || 1440);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
-const page = await browser.newPage({ viewport: { width, height: 900 } });
+const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: process.argv[5] || 'light' });
 page.on('console', m => console.log('console', m.type(), m.text()));
 page.on('pageerror', e => console.log('pageerror', e.message));
 await page.goto(url);

@@ -163,7 +163,9 @@ impl Params {
             ));
             self.at = 0;
         }
-        if self.tamper == Tamper::Proof && len == 0 {
+        // A one-record log has an empty audit path, and so does every other one-record log:
+        // neither a flipped proof byte nor another log's proof can be shown.
+        if matches!(self.tamper, Tamper::Proof | Tamper::OtherLog) && len == 0 {
             notes.push((
                 "tamper",
                 "a one-record log has an empty audit path; tampering with the record instead".into(),
