@@ -217,6 +217,38 @@ impl Query {
     }
 }
 
+/// Reads a comma-separated list field: each entry `parse` accepts is kept, each it refuses is
+/// left out with a problem saying it is not `what`, and entries past `max` are dropped with a
+/// problem naming the `noun` they are.
+pub fn list<T>(
+    field: &str,
+    raw: &str,
+    max: usize,
+    noun: &str,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    problems: &mut Vec<Problem>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for part in raw.split(',').filter(|p| !p.is_empty()) {
+        if out.len() == max {
+            problems.push(Problem {
+                field: field.into(),
+                message: format!("at most {max} {noun}; the rest are left out"),
+            });
+            break;
+        }
+        match parse(part) {
+            Some(item) => out.push(item),
+            None => problems.push(Problem {
+                field: field.into(),
+                message: format!("“{}” is not {what}; left out", echo(part)),
+            }),
+        }
+    }
+    out
+}
+
 fn out_of_range<T: fmt::Display>(name: &str, raw: &str, range: &RangeInclusive<T>, default: T) -> Problem {
     Problem {
         field: name.into(),

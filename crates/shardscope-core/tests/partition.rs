@@ -244,31 +244,16 @@ fn version_vectors_conflict_only_on_concurrent_writes() {
 
 #[test]
 fn the_same_inputs_give_the_same_history() {
+    let mode = Mode::Leaderless {
+        n: 3,
+        r: Level::Count(2),
+        w: Level::Count(2),
+        read_repair: true,
+        sloppy: false,
+        siblings: false,
+    };
     for seed in 0..50 {
-        let a = random_run(
-            seed,
-            Mode::Leaderless {
-                n: 3,
-                r: Level::Count(2),
-                w: Level::Count(2),
-                read_repair: true,
-                sloppy: false,
-                siblings: false,
-            },
-            5,
-        );
-        let b = random_run(
-            seed,
-            Mode::Leaderless {
-                n: 3,
-                r: Level::Count(2),
-                w: Level::Count(2),
-                read_repair: true,
-                sloppy: false,
-                siblings: false,
-            },
-            5,
-        );
+        let (a, b) = (random_run(seed, mode, 5), random_run(seed, mode, 5));
         assert_eq!(a.history, b.history);
         assert_eq!(a.flights, b.flights);
     }

@@ -64,6 +64,17 @@ impl<P: LabParams> Model<P> {
     }
 }
 
+/// A named starting point a teacher would use: a lab's permalink with a name and its lesson.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Preset {
+    /// The preset's name.
+    pub name: &'static str,
+    /// What it shows.
+    pub lesson: &'static str,
+    /// Its permalink query.
+    pub query: &'static str,
+}
+
 /// What the home page says about a lab. The web crate pairs each entry with its component, and a
 /// test checks that every entry has one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

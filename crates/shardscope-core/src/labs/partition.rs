@@ -3,9 +3,10 @@
 //! and write; the history is checked for linearizability and every operation's outcome shown.
 
 use super::LabParams;
+pub use super::Preset;
 use crate::linearizability::{check, Verdict};
 use crate::partition::{workload, Config, Flight, Level, Mode, Nemesis, Node, Outcome, Record, Request, Sim, Tick};
-use crate::query::{echo, to_query, Choice, Problem, Query};
+use crate::query::{to_query, Choice, Problem, Query};
 
 /// The permalink format version this code writes and reads.
 pub const VERSION: u32 = 1;
@@ -201,17 +202,6 @@ pub enum Command {
 /// The lab's model.
 pub type Model = super::Model<Params>;
 
-/// A named scenario.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Preset {
-    /// Its name.
-    pub name: &'static str,
-    /// What it shows.
-    pub lesson: &'static str,
-    /// Its permalink query.
-    pub query: &'static str,
-}
-
 /// The presets, in the order the lab lists them.
 pub const PRESETS: &[Preset] = &[
     Preset {
@@ -309,6 +299,7 @@ fn parse_nemesis(raw: &str, nodes: u32, dcs: u32) -> Option<Nemesis> {
     })
 }
 
+/// A list field of the permalink (empty when absent).
 fn list<T>(
     q: &Query,
     name: &str,
@@ -316,25 +307,9 @@ fn list<T>(
     what: &str,
     problems: &mut Vec<Problem>,
 ) -> Vec<T> {
-    let Some(raw) = q.get(name) else { return Vec::new() };
-    let mut out = Vec::new();
-    for part in raw.split(',').filter(|p| !p.is_empty()) {
-        if out.len() == MAX_ITEMS {
-            problems.push(Problem {
-                field: name.into(),
-                message: format!("at most {MAX_ITEMS} entries; the rest are left out"),
-            });
-            break;
-        }
-        match parse(part) {
-            Some(item) => out.push(item),
-            None => problems.push(Problem {
-                field: name.into(),
-                message: format!("“{}” is not {what}; left out", echo(part)),
-            }),
-        }
-    }
-    out
+    q.get(name).map_or_else(Vec::new, |raw| {
+        crate::query::list(name, raw, MAX_ITEMS, "entries", what, parse, problems)
+    })
 }
 
 impl Params {
@@ -604,8 +579,9 @@ impl LabParams for Params {
     fn apply(&mut self, command: Command) -> Option<String> {
         let mut next = self.clone();
         let mut notice = None;
-        let now = self.at.unwrap_or_else(|| report(self).end);
-        let state = || state_at(self, now);
+        // The time new events go at; running the simulation to find its end is needed only by
+        // the commands that add events, and only when no time is shown.
+        let now = || self.at.unwrap_or_else(|| end_tick(self));
         match command {
             Command::SetMode(m) => next.mode = m,
             Command::SetRead(l) => next.read = l,
@@ -615,7 +591,7 @@ impl LabParams for Params {
             Command::SetSiblings(b) => next.siblings = b,
             Command::SetSync(b) => next.sync = b,
             Command::SetFollowerReads(b) => next.follower_reads = b,
-            Command::Failover(a) => next.nemesis.push((now, Nemesis::Failover(a))),
+            Command::Failover(a) => next.nemesis.push((now(), Nemesis::Failover(a))),
             Command::SetNumber(name, value) => {
                 let (lo, hi): (u64, u64) = match name {
                     "nodes" => (2, 9),
@@ -649,23 +625,25 @@ impl LabParams for Params {
                 }
             }
             Command::ToggleLink(a, b) => {
-                let cut = state().is_cut(a, b);
+                let t = now();
+                let cut = state_at(self, t).is_cut(a, b);
                 next.nemesis
-                    .push((now, if cut { Nemesis::Heal(a, b) } else { Nemesis::Cut(a, b) }));
+                    .push((t, if cut { Nemesis::Heal(a, b) } else { Nemesis::Cut(a, b) }));
             }
             Command::ToggleNode(a) => {
-                let up = state().is_up(a);
+                let t = now();
+                let up = state_at(self, t).is_up(a);
                 next.nemesis
-                    .push((now, if up { Nemesis::Crash(a) } else { Nemesis::Restart(a) }));
+                    .push((t, if up { Nemesis::Crash(a) } else { Nemesis::Restart(a) }));
             }
             Command::Isolate(d) => {
                 next.nemesis.push((
-                    now,
+                    now(),
                     Nemesis::Split((0..next.nodes).map(|i| u32::from(i % next.dcs == d)).collect()),
                 ));
             }
             Command::Split(groups) if groups.len() == next.nodes as usize => {
-                next.nemesis.push((now, Nemesis::Split(groups)));
+                next.nemesis.push((now(), Nemesis::Split(groups)));
             }
             Command::Split(groups) => {
                 return Some(format!(
@@ -674,11 +652,11 @@ impl LabParams for Params {
                     groups.len()
                 ));
             }
-            Command::HealAll => next.nemesis.push((now, Nemesis::HealAll)),
+            Command::HealAll => next.nemesis.push((now(), Nemesis::HealAll)),
             Command::Request(node, write) => {
                 let i = next.requests.len() as u64;
                 next.requests.push(Request {
-                    at: now,
+                    at: now(),
                     node,
                     key: 0,
                     write: write.then_some(MANUAL_BASE + i),
@@ -702,6 +680,14 @@ impl LabParams for Params {
         *self = next;
         notice
     }
+}
+
+/// The last tick anything happens in the scenario (the simulation alone, without the checker).
+#[must_use]
+pub fn end_tick(params: &Params) -> Tick {
+    let mut sim = Sim::new(params.config(), &params.all_requests(), &params.nemesis);
+    sim.run();
+    sim.now()
 }
 
 /// The simulation run up to `t`: which links are cut and which nodes are down then.

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::LabParams;
+pub use super::Preset;
 use crate::placement::NodeId;
 use crate::query::{echo, to_query, Choice, Problem, Query};
 
@@ -298,17 +299,6 @@ pub enum Command {
 /// The lab's model: its parameters and the notice left by the last command.
 pub type Model = super::Model<Params>;
 
-/// A named starting point a teacher would use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Preset {
-    /// The preset's name.
-    pub name: &'static str,
-    /// What it shows, in one sentence.
-    pub lesson: &'static str,
-    /// Its permalink query.
-    pub query: &'static str,
-}
-
 /// The presets, in the order the lab lists them.
 pub const PRESETS: &[Preset] = &[
     Preset {
@@ -450,27 +440,15 @@ fn algorithms_from(raw: &str, problems: &mut Vec<Problem>) -> Vec<AlgorithmChoic
 }
 
 fn events_from(raw: &str, problems: &mut Vec<Problem>) -> Vec<Event> {
-    let mut out = Vec::new();
-    for part in raw.split(',').filter(|p| !p.is_empty()) {
-        if out.len() == MAX_EVENTS {
-            problems.push(Problem {
-                field: "events".into(),
-                message: format!("at most {MAX_EVENTS} events; the rest are left out"),
-            });
-            break;
-        }
-        match Event::from_slug(part) {
-            Some(e) => out.push(e),
-            None => problems.push(Problem {
-                field: "events".into(),
-                message: format!(
-                    "“{}” is not an event (add, remove-ID, weight-ID-W, fail-ID, failrack-DC-RACK); left out",
-                    echo(part)
-                ),
-            }),
-        }
-    }
-    out
+    crate::query::list(
+        "events",
+        raw,
+        MAX_EVENTS,
+        "events",
+        "an event (add, remove-ID, weight-ID-W, fail-ID, failrack-DC-RACK)",
+        Event::from_slug,
+        problems,
+    )
 }
 
 impl LabParams for Params {
