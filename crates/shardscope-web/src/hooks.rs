@@ -91,6 +91,30 @@ pub fn use_permalink_sync(canonical: String, on_external: Callback<String>) {
     });
 }
 
+/// "Play" for a lab: while `playing`, once `ready`, waits `delay_ms` and emits `advance`; when
+/// `at_end`, it stops by clearing `playing`. The wait starts again whenever `key` changes, so each
+/// advance must change it (the step or the time shown).
+#[hook]
+pub fn use_autoplay<K: PartialEq + Clone + 'static>(
+    playing: &UseStateHandle<bool>,
+    key: K,
+    at_end: bool,
+    ready: bool,
+    delay_ms: u32,
+    advance: Callback<()>,
+) {
+    let playing = playing.clone();
+    use_effect_with((*playing, key, at_end, ready), move |(on, _, at_end, ready)| {
+        let mut timer = None;
+        if *on && *at_end {
+            playing.set(false);
+        } else if *on && *ready {
+            timer = Some(gloo::timers::callback::Timeout::new(delay_ms, move || advance.emit(())));
+        }
+        move || drop(timer)
+    });
+}
+
 /// How far a chunked computation has come.
 #[derive(Debug, PartialEq)]
 pub enum Progress<T> {

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use shardscope_core::labs::{LabParams, Model};
+use shardscope_core::labs::{LabParams, Model, Preset};
 use shardscope_core::query::{echo, Choice, Problem};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -66,6 +66,28 @@ impl<P: LabParams + 'static> Lab<P> {
         match self.model().notice.as_deref().or(field_note) {
             Some(text) => html! { <p class="notice" role="status" id="notice">{ text }</p> },
             None => Html::default(),
+        }
+    }
+
+    /// A menu of the lab's presets; choosing one loads its permalink.
+    pub fn preset_menu(&self, presets: &'static [Preset]) -> Html {
+        let onchange = self.on(move |e: Event| {
+            // The menu offers only indices into `presets` (its placeholder cannot be chosen).
+            let i: usize = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+                .unwrap_or(0);
+            P::load(P::from_query_ignoring(presets[i.min(presets.len() - 1)].query, &[]).0)
+        });
+        html! {
+            <label class="preset">
+                <span>{ "Start from a preset" }</span>
+                <select id="preset" {onchange}>
+                    <option value="" selected=true disabled=true>{ "Choose a preset…" }</option>
+                    { for presets.iter().enumerate().map(|(i, preset)| html! { <option value={i.to_string()}>{ preset.name }</option> }) }
+                </select>
+            </label>
         }
     }
 

@@ -10,6 +10,7 @@ use shardscope_core::partition::{Outcome, Record, Tick};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::hooks::use_autoplay;
 use crate::lab::{choice_select, number_field, use_lab};
 use crate::widgets::TextField;
 
@@ -69,21 +70,10 @@ pub fn PartitionLab() -> Html {
     // The groups a person is arranging before applying a split (node i in group groups[i]).
     let groups = use_state(Vec::<u32>::new);
     {
-        let playing = playing.clone();
         let state = lab.state.clone();
-        let end = run.end;
-        let step = *speed;
-        use_effect_with((*playing, now, step), move |&(on, now, step)| {
-            let mut timer = None;
-            if on && now >= end {
-                playing.set(false);
-            } else if on {
-                timer = Some(gloo::timers::callback::Timeout::new(PLAY_FRAME_MS, move || {
-                    state.dispatch(Command::ShowAt(Some((now + step).min(end))));
-                }));
-            }
-            move || drop(timer)
-        });
+        let (end, step) = (run.end, *speed);
+        let advance = Callback::from(move |()| state.dispatch(Command::ShowAt(Some((now + step).min(end)))));
+        use_autoplay(&playing, (now, step), now >= end, true, PLAY_FRAME_MS, advance);
     }
     let on_speed = {
         let speed = speed.clone();
@@ -131,14 +121,6 @@ pub fn PartitionLab() -> Html {
             },
         )
     };
-    let on_preset = lab.on(|e: Event| {
-        let i: usize = e
-            .target_unchecked_into::<HtmlSelectElement>()
-            .value()
-            .parse()
-            .unwrap_or(0);
-        Command::Load(Params::from_query(PRESETS[i.min(PRESETS.len() - 1)].query).0)
-    });
     let checked = |e: &Event| e.target_unchecked_into::<HtmlInputElement>().checked();
     let on_rr = lab.on(move |e: Event| Command::SetReadRepair(checked(&e)));
     let on_sync = lab.on(move |e: Event| Command::SetSync(checked(&e)));
@@ -185,13 +167,7 @@ pub fn PartitionLab() -> Html {
                 { "Click a link to cut or heal it, a node to crash or restart it, at the time shown." }
             </p>
             { lab.problems_banner() }
-            <label class="preset">
-                <span>{ "Start from a preset" }</span>
-                <select id="preset" onchange={on_preset}>
-                    <option value="" selected=true disabled=true>{ "Choose a preset…" }</option>
-                    { for PRESETS.iter().enumerate().map(|(i, preset)| html! { <option value={i.to_string()}>{ preset.name }</option> }) }
-                </select>
-            </label>
+            { lab.preset_menu(PRESETS) }
             { PRESETS.iter().find(|x| Params::from_query(x.query).0 == p).map(|x| html! { <p class="lesson" id="lesson">{ x.lesson }</p> }).unwrap_or_default() }
             <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label><span>{ "Replication" }</span>{ choice_select("mode", p.mode, lab.on(Command::SetMode)) }</label>

@@ -9,10 +9,10 @@ use shardscope_core::labs::placement::{
 };
 use shardscope_core::query::Choice;
 use shardscope_core::ring::MAX_VNODES;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::hooks::Progress;
+use crate::hooks::{use_autoplay, Progress};
 use crate::lab::{group_digits, group_float, number_field, percent, unfinished, use_lab};
 use crate::widgets::TextField;
 use crate::worker::{use_placement_worker, Computed};
@@ -42,21 +42,11 @@ pub fn PlacementLab() -> Html {
 
     // "Play" steps forward once the current step's numbers are shown, and stops at the end.
     {
-        let playing = playing.clone();
         let state = lab.state.clone();
-        let done = matches!(run.progress, Progress::Done(_));
         let (step, len) = (p.step, p.event_count());
-        use_effect_with((*playing, done, step, len), move |&(on, done, step, len)| {
-            let mut timer = None;
-            if on && step >= len {
-                playing.set(false);
-            } else if on && done {
-                timer = Some(gloo::timers::callback::Timeout::new(PLAY_STEP_MS, move || {
-                    state.dispatch(Command::Step(step + 1));
-                }));
-            }
-            move || drop(timer)
-        });
+        let done = matches!(run.progress, Progress::Done(_));
+        let advance = Callback::from(move |()| state.dispatch(Command::Step(step + 1)));
+        use_autoplay(&playing, (step, len), step >= len, done, PLAY_STEP_MS, advance);
     }
 
     let field = |make, what| number_field(&lab, &note, what, make);
@@ -88,14 +78,6 @@ pub fn PlacementLab() -> Html {
             Command::SetAlgorithms(list)
         })
     };
-    let on_preset = lab.on(|e: Event| {
-        let i: usize = e
-            .target_unchecked_into::<HtmlSelectElement>()
-            .value()
-            .parse()
-            .unwrap_or(0);
-        Command::Load(Params::from_query(PRESETS[i.min(PRESETS.len() - 1)].query).0)
-    });
     let record = |make: fn(u32, u32, (u32, u32)) -> LabEvent| {
         let (node, weight, rack) = (*node_pick, *weight_pick, *rack_pick);
         lab.on(move |_: MouseEvent| Command::Record(make(node, weight, rack)))
@@ -141,13 +123,7 @@ pub fn PlacementLab() -> Html {
                 { "Every step shows what each algorithm measured next to what theory predicts. hash mod N moves nearly every key when N changes; consistent algorithms move only what they must." }
             </p>
             { lab.problems_banner() }
-            <label class="preset">
-                <span>{ "Start from a preset" }</span>
-                <select id="preset" onchange={on_preset}>
-                    <option value="" selected=true disabled=true>{ "Choose a preset…" }</option>
-                    { for PRESETS.iter().enumerate().map(|(i, preset)| html! { <option value={i.to_string()}>{ preset.name }</option> }) }
-                </select>
-            </label>
+            { lab.preset_menu(PRESETS) }
             <fieldset class="algorithms">
                 <legend>{ "Algorithms (one to four, side by side)" }</legend>
                 { for AlgorithmChoice::ALL.iter().map(|&a| html! {
