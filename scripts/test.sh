@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Every test: install what is missing, then formatting, lints (native and wasm32), unit, property
-# and doc tests, the known-answer tests on wasm32, the release build and its size budget, and the
+# and doc tests, the known-answer tests on wasm32, the release build and its size budgets, and the
 # end-to-end browser tests. Exits non-zero on the first failure.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 started=$SECONDS
 "$ROOT/scripts/setup.sh"
+export SHARDSCOPE_SETUP_DONE=1
 cd "$ROOT"
 
 step() { printf '\n== test: %s\n' "$*"; }
@@ -26,15 +27,13 @@ cargo test --locked --workspace
 step "known-answer tests on wasm32 (wasm-bindgen-test-runner in Node)"
 cargo test --locked -p shardscope-core --target "$WASM" --test known_answers
 
-step "release build (trunk, offline)"
-rm -rf dist
-trunk build --release
+step "release build of every page (scripts/build.sh)"
+./scripts/build.sh --dist dist
 
-step "first-load weight budget"
+step "every page's weight against its budget"
 python3 scripts/size_report.py dist
 
 step "end-to-end tests in Chromium (Playwright)"
-cargo build --locked --release -p shardscope-cli
 rm -rf .e2e-root
 mkdir -p .e2e-root/docs/sub
 cp -r dist .e2e-root/docs/sub/shardscope

@@ -251,16 +251,28 @@ test('light and dark themes follow the OS preference', async ({ page }) => {
   expect(await background()).toBe('rgb(18, 21, 27)');
 });
 
-test('the page carries a strict Content-Security-Policy', async ({ page }) => {
+test('every page carries a strict Content-Security-Policy and starts under it', async ({ page }) => {
+  const policy = () => page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  // The home page is plain HTML: its one script is a file of its own, and it compiles no wasm.
   await page.goto('./');
-  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  let csp = await policy();
   expect(csp).toContain("default-src 'self'");
-  expect(csp).toContain("'wasm-unsafe-eval'");
-  expect(csp).toMatch(/'sha256-[A-Za-z0-9+/]+=*'/);
-  expect(csp).not.toContain('unsafe-inline');
-  expect(csp).not.toContain('CSP-INLINE-SCRIPT-HASHES');
-  // The app started under that policy.
+  expect(csp).toContain("script-src 'self';");
+  expect(csp).not.toContain('unsafe');
   await expect(page.locator('h1')).toHaveText('Labs');
+  // Each lab page allows wasm and exactly the hash of Trunk's inline start-up script.
+  for (const lab of coreLabs()) {
+    await page.goto(`./${lab.slug}/`);
+    csp = await policy();
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("'wasm-unsafe-eval'");
+    expect(csp).toMatch(/'sha256-[A-Za-z0-9+/]+=*'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('CSP-INLINE-SCRIPT-HASHES');
+    // The lab started under that policy, and wrote its whole state into the fragment.
+    await expect(page.locator('h1')).toHaveText(lab.title);
+    await expect(page).toHaveURL(new RegExp(`/${lab.slug}/#/lab/${lab.slug}\\?v=1&`));
+  }
 });
 
 test('a million keys on 64 rendezvous nodes: progress shows, the page stays responsive', async ({ page }) => {

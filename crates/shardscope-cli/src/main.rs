@@ -11,8 +11,13 @@
 //! shardscope labs
 //! shardscope placement-presets
 //! shardscope bench-placement 10000000   # native side of the browser-vs-native benchmark
+//! shardscope site home dist             # the static home page and its old-link forwarder
+//! shardscope site pages target/pages ../../   # one Trunk source page per lab (prints names)
 //! ```
 
+mod site;
+
+use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
@@ -20,13 +25,24 @@ use shardscope_core::labs::rebalance::{Params, Run};
 use shardscope_core::labs::{antientropy, partition, placement, proofs};
 use shardscope_core::labs::{LabParams, CATALOG};
 
-const USAGE: &str =
-    "usage: shardscope rebalance|antientropy|proofs|placement|partition QUERY | shardscope labs | shardscope placement-presets | shardscope bench-placement KEYS";
+const USAGE: &str = "usage: shardscope rebalance|antientropy|proofs|placement|partition QUERY | shardscope labs | \
+     shardscope placement-presets | shardscope bench-placement KEYS | shardscope site home DIR | \
+     shardscope site pages DIR ROOT_FROM_DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let output = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["labs"] => labs(),
+        ["site", "home", dir] => return written(site::write_home(Path::new(dir))),
+        ["site", "pages", dir, root] => {
+            let result = site::write_trunk_pages(Path::new(dir), root);
+            if result.is_ok() {
+                for name in site::page_names() {
+                    println!("{name}");
+                }
+            }
+            return written(result);
+        }
         ["bench-placement", keys] => {
             let Ok(keys) = keys.parse::<u64>() else {
                 eprintln!("{USAGE}");
@@ -62,6 +78,17 @@ fn main() -> ExitCode {
     };
     println!("{output}");
     ExitCode::SUCCESS
+}
+
+/// The exit code for a file-writing command.
+fn written(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("shardscope: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn labs() -> Value {

@@ -9,7 +9,7 @@ use shardscope_core::query::Query;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::Route;
+use crate::route::Route;
 
 /// The parameter that turns on embed mode; it belongs to the page, not to any lab.
 pub const EMBED_PARAM: &str = "embed";
@@ -48,8 +48,10 @@ fn lab_query(query_str: &str) -> String {
 
 /// Keeps the URL and a lab's state in step.
 ///
-/// `canonical` is the query the lab's current state writes. When it changes, the URL is replaced
-/// (not pushed: every edit in history would make the back button useless). When the URL changes
+/// `slug` is the lab's: the fragment written is always `#/lab/<slug>?<canonical>`, also when the
+/// page was opened bare or through an old link's alias. `canonical` is the query the lab's
+/// current state writes. When it changes, the URL is replaced (not pushed: every edit in history
+/// would make the back button useless). When the URL changes
 /// from outside (back and forward, or an edited address), `on_external` receives the new query for
 /// the lab to parse.
 ///
@@ -57,9 +59,10 @@ fn lab_query(query_str: &str) -> String {
 /// written a newer one. Every written query is therefore remembered until the router reports it,
 /// so a late report of an older write is never mistaken for the user going back to it.
 #[hook]
-pub fn use_permalink_sync(canonical: String, on_external: Callback<String>) {
+pub fn use_permalink_sync(slug: &'static str, canonical: String, on_external: Callback<String>) {
     let navigator = use_navigator();
-    let route = use_route::<Route>();
+    let own = Route::Lab { slug: slug.into() };
+    let elsewhere = use_route::<Route>().as_ref() != Some(&own);
     let current = use_lab_query();
     let embed_in_hash = use_location().is_some_and(|l| embed_flag(l.query_str()));
     // The lab state was initialised from the URL at mount, so that URL counts as already seen.
@@ -75,17 +78,20 @@ pub fn use_permalink_sync(canonical: String, on_external: Callback<String>) {
             }
         });
     }
-    use_effect_with(canonical, move |canonical| {
-        if *canonical != current {
-            if let (Some(navigator), Some(route)) = (navigator, route) {
+    use_effect_with((canonical, elsewhere), move |(canonical, elsewhere)| {
+        if *canonical != current || *elsewhere {
+            if let Some(navigator) = navigator {
                 let query = if embed_in_hash {
                     format!("{canonical}&{EMBED_PARAM}=1")
                 } else {
                     canonical.clone()
                 };
-                unreported.borrow_mut().push(canonical.clone());
+                // A rewrite of the path alone changes no query, so the router will not report it.
+                if *canonical != current {
+                    unreported.borrow_mut().push(canonical.clone());
+                }
                 // Raw queries cannot fail to encode.
-                let _ = navigator.replace_with_query(&route, Raw(query));
+                let _ = navigator.replace_with_query(&own, Raw(query));
             }
         }
     });

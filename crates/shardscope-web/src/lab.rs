@@ -119,6 +119,7 @@ pub fn use_lab<P: LabParams + 'static>() -> Lab<P> {
         let state = state.clone();
         let problems = problems.clone();
         use_permalink_sync(
+            P::SLUG,
             canonical.clone(),
             Callback::from(move |query: String| {
                 let (params, found) = P::from_query_ignoring(&query, &[EMBED_PARAM]);
@@ -164,6 +165,13 @@ pub fn unfinished<T>(progress: &Progress<T>, what: &str) -> Option<Html> {
         }),
         Progress::Done(_) => None,
     }
+}
+
+/// A link from one lab page to another lab's page, in state `query` (empty for its defaults).
+/// Every lab page lives in a folder of its own beside the others.
+#[must_use]
+pub fn lab_href(slug: &str, query: &str) -> String {
+    format!("../{slug}/#/lab/{slug}?{query}")
 }
 
 /// The permalink and the embed snippet for a lab in state `canonical`.
@@ -224,11 +232,13 @@ pub fn choice_select<T: Choice>(id: &'static str, current: T, chosen: Callback<T
 }
 
 /// Formats `1234567` as `1,234,567`.
+#[must_use] 
 pub fn group_digits(n: u64) -> String {
     group(&n.to_string())
 }
 
 /// Formats a non-negative float, rounded to a whole number, with grouped digits.
+#[must_use] 
 pub fn group_float(x: f64) -> String {
     group(&format!("{x:.0}"))
 }
@@ -245,6 +255,7 @@ fn group(digits: &str) -> String {
 }
 
 /// `part` as a percentage of `whole`, one decimal.
+#[must_use] 
 pub fn percent(part: f64, whole: f64) -> String {
     if whole > 0.0 {
         format!("{:.1}%", 100.0 * part / whole)

@@ -75,8 +75,9 @@ pub struct Preset {
     pub query: &'static str,
 }
 
-/// What the home page says about a lab. The web crate pairs each entry with its component, and a
-/// test checks that every entry has one.
+/// What the home page says about a lab, and what its page is built from. Each entry is a page of
+/// its own: the web crate has a binary named after the slug, and a test checks that every entry
+/// has its binary and its end-to-end spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LabInfo {
     /// The lab's path segment, `#/lab/{slug}`; stable, since permalinks contain it.
@@ -85,6 +86,9 @@ pub struct LabInfo {
     pub title: &'static str,
     /// One line on what the lab shows.
     pub summary: &'static str,
+    /// Whether the lab's page also loads its Web Worker (`shardscope-worker`'s binary
+    /// `<slug>_worker`, started by `www/<slug>_worker_loader.js`).
+    pub worker: bool,
 }
 
 /// Every lab, in the order the home page lists them.
@@ -93,27 +97,32 @@ pub const CATALOG: &[LabInfo] = &[
         slug: "placement",
         title: "Placement",
         summary: "Eight sharding algorithms side by side on up to ten million keys: join, leave, reweight, fail a node or a rack; loads, moves, replicas and theory.",
+        worker: true,
     },
     LabInfo {
         slug: "rebalance",
         title: "Rebalance",
         summary:
             "Add or remove one node and count the keys that move: hash mod N against ring, rendezvous and jump hash.",
+        worker: false,
     },
     LabInfo {
         slug: "partition",
         title: "Partition",
         summary: "Cut the network and watch each read and write: leaderless quorums stay available but go stale, ABD stays linearizable but stops; a checker gives the verdict.",
+        worker: false,
     },
     LabInfo {
         slug: "anti-entropy",
         title: "Anti-entropy",
         summary:
             "Replicas drift apart; Merkle trees find the damaged ranges level by level and repair streams only those.",
+        worker: false,
     },
     LabInfo {
         slug: "proofs",
         title: "Tamper-evident log",
         summary: "Prove a record is in an append-only log and that the log only grew (RFC 6962); flip a byte and watch it fail.",
+        worker: false,
     },
 ];

@@ -372,7 +372,7 @@ fn verdict(run: &Report) -> Html {
                     <tr><th scope="row">{ "Unavailable" }</th><td>{ format!("{} timed out, {} refused", run.count(Outcome::TimedOut), run.count(Outcome::Refused)) }</td></tr>
                     <tr><th scope="row">{ "Registers whose replicas disagree at the end" }</th><td id="diverged">
                         { run.diverged.to_string() }
-                        { if run.diverged > 0 { html! { <>{ " — until anti-entropy repairs them: " }<a href="#/lab/anti-entropy">{ "see the Anti-entropy lab" }</a></> } } else { Html::default() } }
+                        { if run.diverged > 0 { html! { <>{ " — until anti-entropy repairs them: " }<a href={crate::lab::lab_href("anti-entropy", "")}>{ "see the Anti-entropy lab" }</a></> } } else { Html::default() } }
                     </td></tr>
                     <tr><th scope="row">{ "Hints (sloppy quorum)" }</th><td id="hints">{ format!("{} taken by fallback nodes, {} handed off", run.hints.0, run.hints.1) }</td></tr>
                     <tr><th scope="row">{ "Acknowledged writes lost (failover)" }</th><td id="lost">{ run.lost_writes.to_string() }</td></tr>

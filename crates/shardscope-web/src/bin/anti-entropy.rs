@@ -1,0 +1,7 @@
+//! The Anti-entropy lab's page: the shared shell and this one lab, nothing else.
+
+use shardscope_web::labs::antientropy::AntiEntropyLab;
+
+fn main() {
+    shardscope_web::start_lab::<shardscope_core::labs::antientropy::Params>(None, || yew::html! { <AntiEntropyLab /> });
+}
