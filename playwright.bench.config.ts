@@ -8,6 +8,7 @@ export default defineConfig({
   ...base,
   testDir: 'tests/bench',
   workers: 1,
+  projects: [{ name: 'bench' }],
   timeout: 300_000,
   reporter: [['list']],
 });

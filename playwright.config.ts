@@ -31,6 +31,13 @@ export default defineConfig({
       ],
     },
   },
+  // Tests tagged @alone measure the page's main thread (long tasks), so they run after all the
+  // others, with the machine to themselves: a second browser busy on the other core would make
+  // them measure that browser instead.
+  projects: [
+    { name: 'e2e', grepInvert: /@alone/ },
+    { name: 'alone', grep: /@alone/, dependencies: ['e2e'] },
+  ],
   webServer: {
     // scripts/test.sh copies dist/ to .e2e-root/docs/sub/shardscope/ first.
     command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory .e2e-root`,

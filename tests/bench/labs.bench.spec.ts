@@ -1,5 +1,6 @@
-// Browser benchmarks: the Rebalance and Anti-entropy labs at a million keys (time to results and
-// the longest main-thread stall meanwhile), the core's Merkle functions, and ten million
+// Browser benchmarks: the Placement lab (one join, one algorithm, in its worker) and the
+// Anti-entropy lab (chunked on the main thread) at a million keys (time to results and the longest
+// main-thread stall meanwhile), the core's Merkle functions, and ten million
 // placements per algorithm in wasm against the same loop natively.
 //
 // Stalls are measured with a zero-delay timer chain: the longest gap between two of its callbacks
@@ -11,13 +12,24 @@
 import { test, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
-const CASES = ['modn', 'ring', 'hrw', 'jump'].map(
-  (alg) => `v=1&alg=${alg}&nodes=64&keys=1000000&vnodes=100&seed=11&event=add`,
+/** The canonical form of a lab's query, as the page writes it into `data-query`. */
+const canonical = (command: string, query: string): string =>
+  JSON.parse(execFileSync('target/release/shardscope', [command, query], { encoding: 'utf8' })).query;
+
+const CASES = ['modn', 'ring', 'hrw', 'jump'].map((alg) =>
+  canonical('placement', `v=1&alg=${alg}&nodes=64&keys=1000000&vnodes=100&seed=11&events=add&step=1`),
 );
 
-/** Navigates to `#/lab/{slug}?{query}` (or runs a calibration busy loop when `query` is null)
- * and measures the time to finished results and the longest stall meanwhile. */
-async function measure(page: Page, query: string | null, slug = 'rebalance') {
+/** Opens a lab's page in a small state, so each round starts from a loaded page. */
+async function openLab(page: Page, slug: string, small: string) {
+  await page.goto(`./${slug}/#/lab/${slug}?${small}`);
+  await page.locator('section.results[data-state="done"]').waitFor();
+}
+
+/** Sets the fragment to `#/lab/{slug}?{query}` on that lab's page (or runs a calibration busy
+ * loop when `query` is null) and measures the time to finished results and the longest stall
+ * meanwhile. */
+async function measure(page: Page, query: string | null, slug: string) {
   return page.evaluate(async ([q, lab]) => {
     let longest = 0;
     let last = performance.now();
@@ -54,35 +66,32 @@ async function measure(page: Page, query: string | null, slug = 'rebalance') {
     }
     const elapsed = performance.now() - start;
     running = false;
-    if (q !== null) location.hash = '#/';
     return { elapsed, longest };
   }, [query, slug] as const);
 }
 
 test('a million keys, 64 nodes, each algorithm', async ({ page }) => {
-  await page.goto('./');
-  await page.locator('h1').waitFor();
-  const calibration = await measure(page, null);
+  const small = 'v=1&keys=1000&events=&step=0';
+  await openLab(page, 'placement', small);
+  const calibration = await measure(page, null, 'placement');
   const rows = [`calibration: a 120 ms busy task shows as a ${calibration.longest.toFixed(0)} ms stall`];
   for (const q of CASES) {
     for (let round = 0; round < 3; round++) {
-      const r = await measure(page, q);
+      await openLab(page, 'placement', small);
+      const r = await measure(page, q, 'placement');
       rows.push(`${q.split('&')[1]} round ${round + 1}: ${r.elapsed.toFixed(0)} ms to done, longest stall ${r.longest.toFixed(0)} ms`);
-      await page.locator('h1', { hasText: 'Labs' }).waitFor();
     }
   }
   console.log(['Chromium ' + page.context().browser()?.version(), ...rows].join('\n'));
 });
 
 test('anti-entropy: a million keys, two replicas, depth 15', async ({ page }) => {
-  await page.goto('./');
-  await page.locator('h1').waitFor();
-  const q = 'v=1&keys=1000000&seed=1&depth=15&replicas=2&damage=corrupt&n=100&step=0&focus=1';
+  const q = canonical('antientropy', 'v=1&keys=1000000&seed=1&depth=15&replicas=2&damage=corrupt&n=100&step=0&focus=1');
   const rows: string[] = [];
   for (let round = 0; round < 3; round++) {
+    await openLab(page, 'anti-entropy', 'v=1&keys=1000');
     const r = await measure(page, q, 'anti-entropy');
     rows.push(`anti-entropy round ${round + 1}: ${r.elapsed.toFixed(0)} ms to done, longest stall ${r.longest.toFixed(0)} ms`);
-    await page.locator('h1', { hasText: 'Labs' }).waitFor();
   }
   console.log(rows.join('\n'));
 });

@@ -3,23 +3,13 @@
 import { test as base, expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
-export type RebalanceNumbers = {
-  query: string;
-  problems: string[];
-  keys: number;
-  moved: number;
-  minimum: number;
-  expected_moved: number;
-  loads: { node: number; before: number | null; after: number | null }[];
-};
-
 /** What the native core prints for `shardscope <args…>` (a lab's numbers for a permalink query). */
 export function core<T>(...args: string[]): T {
   return JSON.parse(execFileSync('target/release/shardscope', args, { encoding: 'utf8' }));
 }
 
-/** The numbers the core computes natively for a Rebalance permalink query. */
-export const coreRebalance = (query: string) => core<RebalanceNumbers>('rebalance', query);
+/** Every lab's presets. */
+export const corePresets = () => core<{ lab: string; name: string; lesson: string; query: string }[]>('presets');
 
 /** The labs in the core's catalog. */
 export const coreLabs = () => core<{ slug: string; title: string; summary: string }[]>('labs');
@@ -57,23 +47,47 @@ export async function waitForResults(page: Page, query: string) {
   return results;
 }
 
-/** Reads the numbers the page shows. */
-export async function shownNumbers(page: Page) {
-  const results = page.locator('section.results[data-state="done"]');
-  const rows = await page.locator('table.loads tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => ({
-      node: Number(tr.getAttribute('data-node')),
-      cells: Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? ''),
-    })),
-  );
-  return {
-    moved: Number(await results.getAttribute('data-moved')),
-    minimum: Number(await results.getAttribute('data-minimum')),
-    keys: Number(await results.getAttribute('data-keys')),
-    headline: await page.locator('#moved').innerText(),
-    rows,
-  };
+export type AlgorithmReport = {
+  algorithm: string;
+  moved: number;
+  minimum: number;
+  peak_to_mean: number;
+  refused: string[];
+  nodes: { node: number; before: number | null; after: number | null }[];
+  replication: { examined: number; under_replicated: number; unavailable: number; badly_spread: number } | null;
+};
+export type PlacementNumbers = { query: string; problems: string[]; report: { keys: number; algorithms: AlgorithmReport[] } };
+
+/** What the native core computes for a Placement permalink query. */
+export const corePlacement = (query: string) => core<PlacementNumbers>('placement', query);
+
+/** The serde names of the algorithms, as the Placement page's `data-alg` slugs. */
+export const SLUG: Record<string, string> = {
+  ModN: 'modn', Ring: 'ring', Rendezvous: 'hrw', Jump: 'jump', Maglev: 'maglev',
+  MultiProbe: 'multiprobe', Bounded: 'bounded', Anchor: 'anchor',
+};
+
+/** Checks that the Placement page shows, column by column, the numbers the core computes for `query`. */
+export async function expectCoreNumbers(page: Page, query: string) {
+  const expected = corePlacement(query);
+  const results = await waitForResults(page, expected.query);
+  await expect(results).toHaveAttribute('data-keys', String(expected.report.keys));
+  for (const a of expected.report.algorithms) {
+    const slug = SLUG[a.algorithm];
+    const cell = (row: string) => page.locator(`#${row} td[data-alg="${slug}"]`);
+    await expect(cell('row-moved').locator('.moved')).toHaveAttribute('data-value', String(a.moved));
+    await expect(cell('row-minimum').locator('.minimum')).toHaveAttribute('data-value', String(a.minimum));
+    await expect(cell('row-peak').locator('.peak')).toHaveAttribute('data-value', a.peak_to_mean.toFixed(4));
+    if (a.replication) {
+      await expect(cell('row-replicas').locator('.unavailable')).toHaveAttribute('data-value', String(a.replication.unavailable));
+      await expect(cell('row-replicas').locator('.badly-spread')).toHaveAttribute('data-value', String(a.replication.badly_spread));
+    }
+  }
+  return expected;
 }
+
+/** `s` with the characters a RegExp treats specially escaped. */
+export const escapeRegExp = (s: string) => s.replace(/[.?*+^$()|[\]\\]/g, '\\$&');
 
 /** `1234567` as the page writes it: `1,234,567`. */
 export const grouped = (n: number) => n.toLocaleString('en-US');

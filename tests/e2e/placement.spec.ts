@@ -1,47 +1,9 @@
 // The Placement lab in Chromium: every preset, compare mode, stepping through a recorded
 // scenario, permalinks, refusals and bad links, each checked against the native core's numbers;
 // and a ten-million-key step that must leave the main thread free (no long task over 50 ms).
-import { test, expect, core, waitForResults } from './fixtures';
-import type { Page } from '@playwright/test';
+import { test, expect, corePlacement, corePresets, expectCoreNumbers, waitForResults } from './fixtures';
 
-type AlgorithmReport = {
-  algorithm: string;
-  moved: number;
-  minimum: number;
-  peak_to_mean: number;
-  refused: string[];
-  replication: { examined: number; under_replicated: number; unavailable: number; badly_spread: number } | null;
-};
-type PlacementNumbers = { query: string; problems: string[]; report: { keys: number; algorithms: AlgorithmReport[] } };
-type Preset = { name: string; lesson: string; query: string };
-
-const corePlacement = (query: string) => core<PlacementNumbers>('placement', query);
-const presets = () => core<Preset[]>('placement-presets');
-
-/** The serde names of the algorithms, as the page's `data-alg` slugs. */
-const SLUG: Record<string, string> = {
-  ModN: 'modn', Ring: 'ring', Rendezvous: 'hrw', Jump: 'jump', Maglev: 'maglev',
-  MultiProbe: 'multiprobe', Bounded: 'bounded', Anchor: 'anchor',
-};
-
-/** Checks that the page shows, column by column, the numbers the core computes for `query`. */
-async function expectCoreNumbers(page: Page, query: string) {
-  const expected = corePlacement(query);
-  const results = await waitForResults(page, expected.query);
-  await expect(results).toHaveAttribute('data-keys', String(expected.report.keys));
-  for (const a of expected.report.algorithms) {
-    const slug = SLUG[a.algorithm];
-    const cell = (row: string) => page.locator(`#${row} td[data-alg="${slug}"]`);
-    await expect(cell('row-moved').locator('.moved')).toHaveAttribute('data-value', String(a.moved));
-    await expect(cell('row-minimum').locator('.minimum')).toHaveAttribute('data-value', String(a.minimum));
-    await expect(cell('row-peak').locator('.peak')).toHaveAttribute('data-value', a.peak_to_mean.toFixed(4));
-    if (a.replication) {
-      await expect(cell('row-replicas').locator('.unavailable')).toHaveAttribute('data-value', String(a.replication.unavailable));
-      await expect(cell('row-replicas').locator('.badly-spread')).toHaveAttribute('data-value', String(a.replication.badly_spread));
-    }
-  }
-  return expected;
-}
+const presets = () => corePresets().filter((p) => p.lab === 'placement');
 
 test('every preset (but the ten-million-key one) shows the core numbers and its lesson holds', async ({ page }) => {
   test.setTimeout(180_000);
@@ -171,7 +133,7 @@ test('a long run shows progress and can be cancelled, run again, or replaced by 
   await expectCoreNumbers(page, big.replace('keys=10000000', 'keys=20000'));
 });
 
-test('ten million keys on a thousand nodes: computed in the worker, no main-thread task over 50 ms', async ({ page }) => {
+test('ten million keys on a thousand nodes: computed in the worker, no main-thread task over 50 ms @alone', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('./#/lab/placement?v=1&alg=ring&nodes=10&keys=1000&events=&step=0');
   await waitForResults(page, corePlacement('v=1&alg=ring&nodes=10&keys=1000&events=&step=0').query);

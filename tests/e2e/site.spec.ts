@@ -1,6 +1,8 @@
-// What a person sees: the home page, every lab, permalinks, bad links, embed mode, errors,
-// keyboard use, small and large screens, and both colour schemes.
-import { test, expect, coreLabs, coreRebalance, waitForResults, shownNumbers, grouped } from './fixtures';
+// What a person sees of the site as a whole: the home page, one page per lab, links written before
+// the labs became pages of their own (every preset, and the Rebalance lab's links, which now open
+// the Placement lab with the same numbers), bad links, embed mode, errors, keyboard use, small and
+// large screens, both colour schemes, and the Content-Security-Policy.
+import { test, expect, coreLabs, corePresets, core, corePlacement, expectCoreNumbers, waitForResults, escapeRegExp } from './fixtures';
 
 test('the home page lists every lab in the catalog, and each one opens', async ({ page }) => {
   const labs = coreLabs();
@@ -15,147 +17,140 @@ test('the home page lists every lab in the catalog, and each one opens', async (
   for (const lab of labs) {
     await page.goto('./');
     await page.getByRole('link', { name: lab.title }).click();
-    await expect(page).toHaveURL(new RegExp(`#/lab/${lab.slug}`));
+    await expect(page).toHaveURL(new RegExp(`/${lab.slug}/#/lab/${lab.slug}\\?v=1&`));
     await expect(page.locator('h1')).toHaveText(lab.title);
   }
 });
 
-test('Rebalance shows the numbers the core computes for a scripted add and remove', async ({ page }) => {
-  const start = 'v=1&alg=ring&nodes=8&keys=200000&vnodes=100&seed=7&event=add';
-  await page.goto(`./#/lab/rebalance?${start}`);
-  await waitForResults(page, start);
-  let core = coreRebalance(start);
-  let shown = await shownNumbers(page);
-  expect([shown.keys, shown.moved, shown.minimum]).toEqual([core.keys, core.moved, core.minimum]);
-  expect(shown.headline).toContain(`Keys moved: ${grouped(core.moved)} of ${grouped(core.keys)}`);
-  expect(shown.headline).toContain(`minimum possible: ${grouped(core.minimum)}`);
-  // A ring moves only what the new node takes, which is the minimum.
-  expect(core.moved).toBe(core.minimum);
-  expect(shown.rows.map((r) => r.node)).toEqual(core.loads.map((l) => l.node));
-  for (const [i, load] of core.loads.entries()) {
-    const [before, after] = shown.rows[i].cells;
-    if (load.before === null) expect(before).toContain('not yet in the cluster');
-    else expect(before).toContain(grouped(load.before));
-    if (load.after === null) expect(after).toContain('left the cluster');
-    else expect(after).toContain(grouped(load.after));
-  }
-
-  // Through the controls: switch to hash mod N on 10 nodes and remove node 3.
-  await page.locator('#alg').selectOption('modn');
-  await page.locator('#nodes').fill('10');
-  await page.locator('#nodes').press('Tab');
-  await page.locator('#remove-choice').selectOption('3');
-  await page.locator('#remove-node').click();
-  const after = 'v=1&alg=modn&nodes=10&keys=200000&vnodes=100&seed=7&event=remove-3';
-  await waitForResults(page, after);
-  await expect(page).toHaveURL(new RegExp(`#/lab/rebalance\\?${after.replace(/[.?*+^$()|[\]\\]/g, '\\$&')}$`));
-  core = coreRebalance(after);
-  shown = await shownNumbers(page);
-  expect([shown.keys, shown.moved, shown.minimum]).toEqual([core.keys, core.moved, core.minimum]);
-  // mod N moves most keys although only a tenth had to.
-  expect(core.moved).toBeGreaterThan(core.keys * 0.8);
-  expect(core.minimum).toBeLessThan(core.keys * 0.15);
-  await expect(page.locator('.theory')).toContainText('mod N moves');
+test('the home page loads no wasm and only its own three files', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname.replace('/docs/sub/shardscope/', '')));
+  await page.goto('./');
+  await expect(page.locator('h1')).toHaveText('Labs');
+  expect(requested.sort()).toEqual(['', 'favicon.svg', 'old-links.js', 'style.css']);
 });
 
-test('jump hash refuses to remove a node other than the last, and says why', async ({ page }) => {
-  const q = 'v=1&alg=jump&nodes=6&keys=50000&vnodes=100&seed=1&event=add';
-  await page.goto(`./#/lab/rebalance?${q}`);
-  await waitForResults(page, q);
-  await page.locator('#remove-choice').selectOption('2');
-  await page.locator('#remove-node').click();
-  await expect(page.locator('#notice')).toContainText('jump hash can only remove the last bucket (node 5), not node 2');
-  await expect(page.locator('#event-now')).toContainText('Node 6 joins');
-  await page.locator('#remove-choice').selectOption('5');
-  await page.locator('#remove-node').click();
-  const removed = 'v=1&alg=jump&nodes=6&keys=50000&vnodes=100&seed=1&event=remove-5';
-  await waitForResults(page, removed);
-  const core = coreRebalance(removed);
-  const shown = await shownNumbers(page);
-  expect([shown.moved, shown.minimum]).toEqual([core.moved, core.minimum]);
+test('a lab page fetches only its own lab', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname.replace('/docs/sub/shardscope/', '')));
+  await page.goto('./proofs/');
+  await expect(page.locator('h1')).toHaveText('Tamper-evident log');
+  await expect(page.locator('section.results[data-state="done"]')).toBeVisible();
+  for (const path of requested) expect(path.startsWith('proofs/'), path).toBe(true);
+  expect(requested.filter((p) => p.endsWith('.wasm'))).toHaveLength(1);
+});
+
+test('every preset of every lab, as an old one-page link, opens its lab page in the same state', async ({ page }) => {
+  test.setTimeout(240_000);
+  for (const preset of corePresets()) {
+    if (preset.query.includes('keys=10000000')) continue;
+    const canonical = core<{ query: string }>(preset.lab, preset.query).query;
+    await page.goto(`./#/lab/${preset.lab}?${preset.query}`);
+    await expect(page).toHaveURL(new RegExp(`/${preset.lab}/#/lab/${preset.lab}\\?${escapeRegExp(canonical)}$`));
+    await expect(page.locator('#url-problems')).toHaveCount(0);
+    if (preset.lab === 'placement') await expectCoreNumbers(page, preset.query);
+  }
+});
+
+// What the Rebalance lab showed for these links before it was folded into Placement
+// (`shardscope rebalance QUERY` at that commit; crates/shardscope-core/tests/rebalance_links.rs
+// checks every node's load as well).
+const REBALANCE_LINKS = [
+  { old: 'v=1&alg=ring&nodes=8&keys=200000&vnodes=100&seed=7&event=add', moved: 21528, minimum: 21528 },
+  { old: 'v=1&alg=modn&nodes=10&keys=200000&vnodes=100&seed=7&event=remove-3', moved: 180011, minimum: 20118 },
+  { old: 'v=1&alg=jump&nodes=6&keys=50000&vnodes=100&seed=1&event=remove-5', moved: 8448, minimum: 8448 },
+  { old: 'v=1&alg=hrw&nodes=8&keys=123457&vnodes=100&seed=18446744073709551615&event=remove-4', moved: 15386, minimum: 15386 },
+];
+
+test('Rebalance links open the Placement lab with the numbers the Rebalance lab showed', async ({ page }) => {
+  for (const link of REBALANCE_LINKS) {
+    await page.goto(`./#/lab/rebalance?${link.old}`);
+    const placement = link.old.replace(/&event=(.*)$/, '&events=$1&step=1');
+    const expected = await expectCoreNumbers(page, placement);
+    await expect(page).toHaveURL(new RegExp(`/placement/#/lab/placement\\?${escapeRegExp(expected.query)}$`));
+    const [alg] = expected.report.algorithms;
+    expect([alg.moved, alg.minimum]).toEqual([link.moved, link.minimum]);
+    await expect(page.locator('h1')).toHaveText('Placement');
+    await expect(page.locator('#url-problems')).toHaveCount(0);
+  }
+  // A bare Rebalance link meant its defaults: 100,000 keys on 8 nodes, one joins.
+  await page.goto('./#/lab/rebalance');
+  await expectCoreNumbers(page, 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&events=add&step=1');
+  // Embedded, from either side of the #.
+  for (const url of [`./?embed=1#/lab/rebalance?${REBALANCE_LINKS[0].old}`, `./#/lab/rebalance?${REBALANCE_LINKS[0].old}&embed=1`]) {
+    await page.goto(url);
+    await expectCoreNumbers(page, REBALANCE_LINKS[0].old.replace('&event=add', '&events=add&step=1'));
+    await expect(page.locator('.site-header')).toHaveCount(0);
+    await expect(page).toHaveURL(/embed=1/);
+  }
 });
 
 test('a permalink round-trips: opening it elsewhere shows the same state and numbers', async ({ page, browser }) => {
-  await page.goto('./#/lab/rebalance');
-  await page.locator('#alg').selectOption('hrw');
+  await page.goto('./placement/');
   await page.locator('#keys').fill('123457');
   await page.locator('#keys').press('Tab');
   await page.locator('#seed').fill('18446744073709551615');
   await page.locator('#seed').press('Tab');
-  await page.locator('#remove-choice').selectOption('4');
-  await page.locator('#remove-node').click();
-  const q = 'v=1&alg=hrw&nodes=8&keys=123457&vnodes=100&seed=18446744073709551615&event=remove-4';
-  await waitForResults(page, q);
-  const first = await shownNumbers(page);
+  const q = corePlacement('v=1&alg=ring&nodes=8&keys=123457&seed=18446744073709551615&events=add&step=1').query;
+  await expectCoreNumbers(page, q);
   const href = await page.locator('#permalink').getAttribute('href');
-  expect(href).toBe(`#/lab/rebalance?${q}`);
-
+  expect(href).toBe(`#/lab/placement?${q}`);
   const other = await browser.newPage();
   await other.goto(new URL(href!, page.url()).toString());
-  await waitForResults(other, q);
-  expect(await shownNumbers(other)).toEqual(first);
-  await expect(other.locator('#alg')).toHaveValue('hrw');
+  await expectCoreNumbers(other, q);
   await expect(other.locator('#seed')).toHaveValue('18446744073709551615');
   await expect(other.locator('#url-problems')).toHaveCount(0);
   await other.reload();
-  await waitForResults(other, q);
-  expect(await shownNumbers(other)).toEqual(first);
+  await expectCoreNumbers(other, q);
   await other.close();
 });
 
 test('typing into a field while keys are being placed keeps the typed text', async ({ page }) => {
-  await page.goto('./#/lab/rebalance?v=1&alg=hrw&nodes=64&keys=1000000&vnodes=100&seed=5&event=add');
+  await page.goto('./#/lab/placement?v=1&alg=ring,jump&nodes=20&keys=3000000&seed=5&events=add&step=1');
   await expect(page.locator('section.results[data-state="running"]')).toBeVisible();
   await page.locator('#seed').click();
   await page.locator('#seed').press('End');
   await page.locator('#seed').pressSequentially('123', { delay: 50 });
   await expect(page.locator('#seed')).toHaveValue('5123');
   await page.locator('#seed').press('Enter');
-  await waitForResults(page, 'v=1&alg=hrw&nodes=64&keys=1000000&vnodes=100&seed=5123&event=add');
+  await expect(page).toHaveURL(/seed=5123&/);
 });
 
-test('a malformed link names each problem and falls back to defaults', async ({ page }) => {
-  await page.goto('./#/lab/rebalance?v=1&alg=quantum&nodes=abc&keys=999999999&event=remove-99&color=red');
-  const alert = page.locator('#url-problems');
-  await expect(alert).toBeVisible();
-  await expect(alert).toContainText('“quantum” is not one of modn, ring, hrw, jump; using ring');
-  await expect(alert).toContainText('“abc” is not a whole number; using 8');
-  await expect(alert).toContainText('999999999 is outside 1–1000000; using 100000');
-  await expect(alert).toContainText('node 99 is not in a cluster of nodes 0–7; adding a node instead');
-  await expect(alert).toContainText('color');
-  const defaults = 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add';
-  await waitForResults(page, defaults);
-  await expect(page).toHaveURL(/event=add$/);
-  await page.getByRole('button', { name: 'Dismiss' }).click();
-  await expect(alert).toHaveCount(0);
-});
-
-test('hostile, truncated and future-version links never break the page', async ({ page }) => {
+test('hostile, truncated and future-version links never break a page', async ({ page }) => {
   let dialogs = 0;
   page.on('dialog', (d) => {
     dialogs += 1;
     void d.dismiss();
   });
-  await page.goto('./#/lab/rebalance?v=1&alg=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&seed=' + 'x'.repeat(5000));
+  await page.goto('./#/lab/placement?v=1&alg=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&seed=' + 'x'.repeat(5000));
   await expect(page.locator('#url-problems')).toContainText('<img src=x onerror=alert(1)>');
   await expect(page.locator('#url-problems')).toContainText('…');
   await expect(page.locator('#url-problems img')).toHaveCount(0);
 
-  await page.goto('./#/lab/rebalance?v=1&alg=ri');
-  await expect(page.locator('#url-problems')).toContainText('“ri” is not one of');
+  await page.goto('./#/lab/placement?v=1&alg=ri');
+  await expect(page.locator('#url-problems')).toContainText('“ri”');
 
-  await page.goto('./#/lab/rebalance?v=9&alg=jump');
+  await page.goto('./#/lab/placement?v=9&alg=jump');
   await expect(page.locator('#url-problems')).toContainText('link version “9” is not one this site reads');
-  await waitForResults(page, 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add');
+  await waitForResults(page, corePlacement('').query);
 
+  // An unknown lab, on the home page and on a lab page; neither echoes markup.
   await page.goto('./#/lab/no-such-lab');
   await expect(page.getByRole('alert')).toContainText('There is no lab called “no-such-lab”');
+  await page.goto('./#/lab/%3Cb%3Ex%3C%2Fb%3E');
+  await expect(page.getByRole('alert')).toContainText('There is no lab called “<b>x</b>”');
+  await expect(page.locator('[role=alert] b')).toHaveCount(0);
+  await page.goto('./placement/#/lab/no-such-lab');
+  await expect(page.getByRole('alert')).toContainText('There is no lab called “no-such-lab” on this page');
+  await page.getByRole('link', { name: 'See all labs' }).click();
+  await expect(page.locator('h1')).toHaveText('Labs');
   expect(dialogs).toBe(0);
 });
 
 test('a panic shows an error panel with a reload link', async ({ page, guard }) => {
   guard.allowErrors();
   await page.goto('./#/debug/panic');
+  await expect(page).toHaveURL(/\/debug\/#\/debug\/panic$/);
   const panel = page.locator('#panic-panel');
   await expect(panel).toBeVisible();
   await expect(panel).toHaveAttribute('role', 'alert');
@@ -164,34 +159,39 @@ test('a panic shows an error panel with a reload link', async ({ page, guard }) 
   await expect(reload).toHaveAttribute('href', /\?reload#\/debug\/panic$/);
 });
 
-test('embed mode hides the site chrome, from either side of the #', async ({ page }) => {
-  for (const url of ['./?embed=1#/lab/rebalance', './#/lab/rebalance?embed=1']) {
+test('embed mode hides the site chrome, from either side of the #, on old and new links', async ({ page }) => {
+  for (const url of ['./?embed=1#/lab/proofs', './#/lab/proofs?embed=1', './proofs/?embed=1', './proofs/#/lab/proofs?embed=1']) {
     await page.goto(url);
-    await expect(page.locator('h1')).toHaveText('Rebalance');
+    await expect(page.locator('h1')).toHaveText('Tamper-evident log');
     await expect(page.locator('.site-header')).toHaveCount(0);
     await expect(page.locator('.site-footer')).toHaveCount(0);
-    await waitForResults(page, 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add');
-    await expect(page).toHaveURL(/embed=1/);
+    await expect(page).toHaveURL(/\/proofs\/.*embed=1/);
+    await expect(page).toHaveURL(/#\/lab\/proofs\?v=1&/);
   }
-  await page.goto('./#/lab/rebalance');
+  await page.goto('./#/lab/proofs');
   await expect(page.locator('.site-header')).toBeVisible();
 });
 
 test('deep links, reloads and the back button work from a sub-path', async ({ page }) => {
   await page.goto('./');
-  await page.getByRole('link', { name: 'Rebalance' }).click();
-  await waitForResults(page, 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add');
+  await page.getByRole('link', { name: 'Placement' }).click();
+  await expectCoreNumbers(page, '');
   await page.goBack();
   await expect(page.locator('h1')).toHaveText('Labs');
   await page.goForward();
-  await expect(page.locator('h1')).toHaveText('Rebalance');
+  await expect(page.locator('h1')).toHaveText('Placement');
   await page.locator('#nodes').fill('5');
   await page.locator('#nodes').press('Enter');
-  const q = 'v=1&alg=ring&nodes=5&keys=100000&vnodes=100&seed=42&event=add';
-  await waitForResults(page, q);
+  const q = corePlacement('v=1&nodes=5&events=add&step=1').query;
+  await expectCoreNumbers(page, q);
   await page.reload();
-  await waitForResults(page, q);
+  await expectCoreNumbers(page, q);
   await expect(page.locator('#nodes')).toHaveValue('5');
+  // The header leads home, and Back returns to the lab in the same state.
+  await page.getByRole('link', { name: 'Shardscope' }).click();
+  await expect(page.locator('h1')).toHaveText('Labs');
+  await page.goBack();
+  await expectCoreNumbers(page, q);
   // Every asset URL is relative, so the build did not escape its sub-path.
   const assets = await page.evaluate(() =>
     performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
@@ -200,11 +200,11 @@ test('deep links, reloads and the back button work from a sub-path', async ({ pa
 });
 
 test('every control is reachable by keyboard, named, and shows focus', async ({ page }) => {
-  await page.goto('./#/lab/rebalance');
-  await waitForResults(page, 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add');
-  const wanted = ['alg', 'nodes', 'keys', 'vnodes', 'seed', 'add-node', 'remove-choice', 'remove-node', 'permalink'];
+  await page.goto('./#/lab/placement?v=1&nodes=6&keys=20000&events=add&step=1');
+  await expectCoreNumbers(page, 'v=1&nodes=6&keys=20000&events=add&step=1');
+  const wanted = ['preset', 'nodes', 'keys', 'vnodes', 'seed', 'add-node', 'event-node', 'remove-node', 'fail-node', 'step-back', 'play', 'permalink'];
   const reached = new Set<string>();
-  for (let i = 0; i < 30 && reached.size < wanted.length; i++) {
+  for (let i = 0; i < 80 && reached.size < wanted.length; i++) {
     await page.keyboard.press('Tab');
     const info = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
@@ -220,35 +220,37 @@ test('every control is reachable by keyboard, named, and shows focus', async ({ 
     }
   }
   expect([...reached].sort()).toEqual([...wanted].sort());
-  // Operable: Add node by keyboard.
-  await page.locator('#remove-node').focus();
+  // Operable: record a join by keyboard.
+  await page.locator('#add-node').focus();
   await page.keyboard.press('Enter');
-  await waitForResults(page, 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=remove-7');
+  await expectCoreNumbers(page, 'v=1&nodes=6&keys=20000&events=add,add&step=2');
 });
 
 const WIDE_STATES = [
-  ['rebalance', 'v=1&alg=ring&nodes=64&keys=1000&vnodes=1&seed=3&event=add'],
+  ['placement', 'v=1&alg=ring,hrw,jump,maglev&nodes=64&keys=1000&vnodes=1&seed=3&events=add&step=1'],
   ['anti-entropy', 'v=1&keys=2000&seed=3&depth=12&replicas=3&damage=random&n=9&step=14&focus=1'],
 ];
 for (const width of [360, 1440]) {
   for (const [slug, q] of WIDE_STATES) {
     test(`${slug} fits a ${width} px wide screen without sideways scrolling`, async ({ page }) => {
       await page.setViewportSize({ width, height: 900 });
-      await page.goto(`./#/lab/${slug}?${q}`);
-      await waitForResults(page, q);
+      await page.goto(`./${slug}/#/lab/${slug}?${q}`);
+      await waitForResults(page, core<{ query: string }>(slug === 'anti-entropy' ? 'antientropy' : slug, q).query);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
     });
   }
 }
 
-test('light and dark themes follow the OS preference', async ({ page }) => {
+test('light and dark themes follow the OS preference, on the home page and a lab page', async ({ page }) => {
   const background = async () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto('./');
-  expect(await background()).toBe('rgb(255, 255, 255)');
-  await page.emulateMedia({ colorScheme: 'dark' });
-  expect(await background()).toBe('rgb(18, 21, 27)');
+  for (const url of ['./', './proofs/']) {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(url);
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).toBe('rgb(18, 21, 27)');
+  }
 });
 
 test('every page carries a strict Content-Security-Policy and starts under it', async ({ page }) => {
@@ -273,17 +275,4 @@ test('every page carries a strict Content-Security-Policy and starts under it', 
     await expect(page.locator('h1')).toHaveText(lab.title);
     await expect(page).toHaveURL(new RegExp(`/${lab.slug}/#/lab/${lab.slug}\\?v=1&`));
   }
-});
-
-test('a million keys on 64 rendezvous nodes: progress shows, the page stays responsive', async ({ page }) => {
-  const q = 'v=1&alg=hrw&nodes=64&keys=1000000&vnodes=100&seed=11&event=add';
-  await page.goto(`./#/lab/rebalance?${q}`);
-  // The progress bar is painted mid-run, which a blocked main thread could not do.
-  const bar = page.locator('section.results[data-state="running"] progress');
-  await expect(bar).toBeVisible();
-  await expect.poll(async () => Number(await bar.getAttribute('value'))).toBeGreaterThan(0);
-  const results = await waitForResults(page, q);
-  const core = coreRebalance(q);
-  expect(Number(await results.getAttribute('data-moved'))).toBe(core.moved);
-  expect(core.moved).toBe(core.minimum);
 });

@@ -4,12 +4,11 @@
 //! use it to reproduce a lab's numbers outside the browser:
 //!
 //! ```text
-//! shardscope rebalance 'v=1&alg=ring&nodes=8&keys=100000&vnodes=100&seed=42&event=add'
 //! shardscope antientropy 'v=1&keys=100000&seed=42&depth=10&replicas=2&damage=drop&n=5&step=0&focus=1'
 //! shardscope proofs 'v=1&size=13&seed=42&leaf=6&tamper=none&at=0&old=7&ctamper=none'
 //! shardscope placement 'v=1&alg=modn,ring&nodes=8&keys=1000000&events=add&step=1'
 //! shardscope labs
-//! shardscope placement-presets
+//! shardscope presets                  # every lab's presets: lab, name, lesson, query
 //! shardscope bench-placement 10000000   # native side of the browser-vs-native benchmark
 //! shardscope site home dist             # the static home page and its old-link forwarder
 //! shardscope site pages target/pages ../../   # one Trunk source page per lab (prints names)
@@ -21,12 +20,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use shardscope_core::labs::rebalance::{Params, Run};
 use shardscope_core::labs::{antientropy, partition, placement, proofs};
 use shardscope_core::labs::{LabParams, CATALOG};
 
-const USAGE: &str = "usage: shardscope rebalance|antientropy|proofs|placement|partition QUERY | shardscope labs | \
-     shardscope placement-presets | shardscope bench-placement KEYS | shardscope site home DIR | \
+const USAGE: &str = "usage: shardscope antientropy|proofs|placement|partition QUERY | shardscope labs | \
+     shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
      shardscope site pages DIR ROOT_FROM_DIR";
 
 fn main() -> ExitCode {
@@ -50,17 +48,14 @@ fn main() -> ExitCode {
             };
             bench_placement(keys)
         }
-        ["placement-presets"] => placement::PRESETS
+        ["presets"] => [("placement", placement::PRESETS), ("partition", partition::PRESETS)]
             .iter()
-            .map(|p| json!({ "name": p.name, "lesson": p.lesson, "query": p.query }))
+            .flat_map(|(lab, presets)| {
+                presets
+                    .iter()
+                    .map(move |p| json!({ "lab": lab, "name": p.name, "lesson": p.lesson, "query": p.query }))
+            })
             .collect(),
-        ["rebalance", query] => match rebalance(query) {
-            Ok(value) => value,
-            Err(message) => {
-                eprintln!("shardscope: {message}");
-                return ExitCode::FAILURE;
-            }
-        },
         ["antientropy", query] => anti_entropy(query),
         ["proofs", query] => log_proofs(query),
         ["partition", query] => partition_report(query),
@@ -96,26 +91,6 @@ fn labs() -> Value {
         .iter()
         .map(|lab| json!({ "slug": lab.slug, "title": lab.title, "summary": lab.summary }))
         .collect()
-}
-
-fn rebalance(query: &str) -> Result<Value, String> {
-    let (params, problems) = Params::from_query(query);
-    let report = Run::new(params).map_err(|e| e.to_string())?.finish();
-    let loads: Vec<Value> = report
-        .loads
-        .iter()
-        .map(|l| json!({ "node": l.node, "before": l.before, "after": l.after }))
-        .collect();
-    Ok(json!({
-        "query": params.to_query(),
-        "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "keys": report.movement.keys,
-        "moved": report.movement.moved,
-        "minimum": report.movement.minimum,
-        "expected_moved": report.expected_moved,
-        "peak_to_mean_after": report.peak_to_mean_after,
-        "loads": loads,
-    }))
 }
 
 fn anti_entropy(query: &str) -> Value {

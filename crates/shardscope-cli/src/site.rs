@@ -13,10 +13,6 @@ use shardscope_core::labs::{LabInfo, CATALOG};
 /// The page that is not a lab: the browser benchmark and the deliberate panic (`#/debug/…`).
 pub const DEBUG_PAGE: &str = "debug";
 
-/// Old slugs whose links another lab's page reads: `(old, new)`. Rebalance was folded into
-/// Placement; its links open the Placement lab in the same state.
-pub const ALIASES: &[(&str, &str)] = &[];
-
 /// The policy every page carries. Lab pages add the hashes of Trunk's inline start-up script in
 /// place of the marker, which `scripts/csp_hashes.py` fills in after each build.
 fn content_security_policy(inline_marker: bool) -> String {
@@ -162,10 +158,12 @@ pub fn home_page() -> String {
 /// time the site was one page) on to the page that now has it, with the same fragment and query.
 #[must_use]
 pub fn old_links_script() -> String {
-    let mut pages: Vec<(&str, &str)> = CATALOG.iter().map(|lab| (lab.slug, lab.slug)).collect();
-    pages.extend_from_slice(ALIASES);
+    // Each lab's own slug, and the old slugs it reads links for (Rebalance, folded into
+    // Placement, opens the Placement page, which converts the link).
+    let pages = CATALOG.iter().flat_map(|lab| {
+        std::iter::once((lab.slug, lab.slug)).chain(lab.aliases.iter().map(|alias| (*alias, lab.slug)))
+    });
     let table = pages
-        .iter()
         .map(|(old, new)| format!("\"{old}\": \"{new}/\""))
         .collect::<Vec<_>>()
         .join(", ");
@@ -243,12 +241,14 @@ mod tests {
         for lab in CATALOG {
             assert!(script.contains(&format!("\"{0}\": \"{0}/\"", lab.slug)));
         }
-        for (old, new) in ALIASES {
-            assert!(CATALOG.iter().any(|lab| lab.slug == *new));
-            assert!(
-                CATALOG.iter().all(|lab| lab.slug != *old),
-                "{old} is both a lab and an alias"
-            );
+        for lab in CATALOG {
+            for old in lab.aliases {
+                assert!(script.contains(&format!("\"{old}\": \"{}/\"", lab.slug)));
+                assert!(
+                    CATALOG.iter().all(|other| other.slug != *old),
+                    "{old} is both a lab and an alias"
+                );
+            }
         }
     }
 }

@@ -8,12 +8,9 @@ use std::num::NonZeroU32;
 use proptest::prelude::*;
 use shardscope_core::hash::KeySet;
 use shardscope_core::jump::jump_hash;
-use shardscope_core::labs::rebalance::{
-    expected_moved, AlgorithmChoice, Command, Event, Model, Params, MAX_KEYS, MAX_NODES,
-};
+use shardscope_core::labs::placement::{legacy::REBALANCE, run::Job, Params};
 use shardscope_core::labs::LabParams;
 use shardscope_core::placement::{movement, Algorithm, NodeId, Placement};
-use shardscope_core::query::Choice;
 use shardscope_core::rendezvous::Rendezvous;
 
 const KEYS: u64 = 4_000;
@@ -138,79 +135,34 @@ proptest! {
         after.add_node(n).unwrap();
         let ks = keys(seed);
         let m = movement(&place_all(before.as_ref(), &ks), &place_all(after.as_ref(), &ks));
-        let p = expected_moved(AlgorithmChoice::ModN, before.nodes(), after.nodes());
+        let p = shardscope_core::modn::moved_fraction(before.nodes(), after.nodes());
         prop_assert!((p - f64::from(n) / f64::from(n + 1)).abs() < 1e-12);
         prop_assert!(within_six_sigma(m.moved, KEYS, p), "moved {} with p = {p}", m.moved);
         prop_assert!(m.moved >= m.minimum);
     }
 
     #[test]
-    fn permalinks_round_trip(alg in 0usize..4, nodes in 1u32..=MAX_NODES, keys in 1u32..=MAX_KEYS, vnodes in 1u32..=1000, seed: u64, remove: Option<u32>) {
-        let algorithm = AlgorithmChoice::ALL[alg];
-        let mut model = Model::new(Params { algorithm, nodes, keys, vnodes, seed, event: Event::Add });
-        if let Some(r) = remove {
-            model.apply(Command::RemoveNode(r % nodes));
-        }
-        let (parsed, problems) = Params::from_query(&model.params.to_query());
-        prop_assert_eq!(parsed, model.params);
+    fn any_rebalance_link_opens_a_valid_placement_state(input in ".{0,200}") {
+        let (params, _) = Params::from_alias_query(REBALANCE, &input, &[]);
+        prop_assert!(Job::new(&params).is_ok());
+        prop_assert!(params.step <= params.event_count());
+    }
+
+    #[test]
+    fn a_rebalance_link_keeps_its_algorithm_cluster_and_event(alg in 0usize..4, nodes in 1u32..=64, keys in 1u32..=1_000_000, vnodes in 1u32..=1000, seed: u64, remove: Option<u32>) {
+        let slug = ["modn", "ring", "hrw", "jump"][alg];
+        let event = match remove {
+            // The Rebalance lab only ever wrote removals it could show (jump hash: the last node).
+            Some(r) if nodes > 1 => format!("remove-{}", if slug == "jump" { nodes - 1 } else { r % nodes }),
+            _ => "add".to_owned(),
+        };
+        let link = format!("v=1&alg={slug}&nodes={nodes}&keys={keys}&vnodes={vnodes}&seed={seed}&event={event}");
+        let (params, problems) = Params::from_alias_query(REBALANCE, &link, &[]);
         prop_assert!(problems.is_empty(), "{:?}", problems);
+        let expected = format!("v=1&alg={slug}&nodes={nodes}&keys={keys}&vnodes={vnodes}");
+        prop_assert!(params.to_query().starts_with(&expected), "{}", params.to_query());
+        prop_assert!(params.to_query().ends_with(&format!("&seed={seed}&events={event}&step=1")), "{}", params.to_query());
     }
-
-    #[test]
-    fn any_query_gives_valid_params(input in ".{0,200}") {
-        let (params, _) = Params::from_query(&input);
-        assert_valid(&params);
-    }
-
-    #[test]
-    fn an_edited_node_count_is_used_or_reported(value in "[-+0-9a-z]{0,12}") {
-        let query = Params::default().to_query().replace("nodes=8", &format!("nodes={value}"));
-        let (params, problems) = Params::from_query(&query);
-        assert_valid(&params);
-        // `+` decodes to a space, which the parser trims, as a person would expect.
-        match value.replace('+', " ").trim().parse::<u32>() {
-            Ok(n) if (1..=MAX_NODES).contains(&n) => {
-                prop_assert_eq!(params.nodes, n);
-                prop_assert!(problems.is_empty());
-            }
-            _ => {
-                prop_assert_eq!(params.nodes, Params::default().nodes);
-                prop_assert!(problems.iter().any(|p| p.field == "nodes"), "{:?}", problems);
-            }
-        }
-    }
-
-    #[test]
-    fn commands_keep_the_model_valid(cmds in proptest::collection::vec((0u8..8, any::<u32>()), 0..40)) {
-        let mut model = Model::default();
-        for (kind, x) in cmds {
-            let cmd = match kind {
-                0 => Command::SetAlgorithm(AlgorithmChoice::ALL[(x % 4) as usize]),
-                1 => Command::SetNodes(x % 80),
-                2 => Command::SetKeys(x),
-                3 => Command::SetVnodes(x % 1200),
-                4 => Command::SetSeed(u64::from(x)),
-                5 => Command::AddNode,
-                _ => Command::RemoveNode(x % 70),
-            };
-            model.apply(cmd);
-            assert_valid(&model.params);
-        }
-    }
-}
-
-fn assert_valid(p: &Params) {
-    assert!((1..=MAX_NODES).contains(&p.nodes));
-    assert!((1..=MAX_KEYS).contains(&p.keys));
-    assert!((1..=1000).contains(&p.vnodes));
-    if let Event::Remove(id) = p.event {
-        assert!(p.nodes >= 2 && id < p.nodes);
-        if p.algorithm == AlgorithmChoice::Jump {
-            assert_eq!(id, p.nodes - 1);
-        }
-    }
-    // A valid model always builds.
-    assert!(shardscope_core::labs::rebalance::Run::new(*p).is_ok());
 }
 
 mod rfc6962 {
@@ -672,7 +624,11 @@ mod placement_lab {
 
     #[test]
     fn jump_refuses_a_middle_removal_and_anchor_takes_it() {
-        let (p, problems) = Params::from_query(PRESETS[4].query);
+        let preset = PRESETS
+            .iter()
+            .find(|p| p.name.starts_with("Remove a middle node"))
+            .unwrap();
+        let (p, problems) = Params::from_query(preset.query);
         assert!(problems.is_empty());
         let report = run(&small(p));
         let by = |alg| report.algorithms.iter().find(|a| a.algorithm == alg).unwrap();

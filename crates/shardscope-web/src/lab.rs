@@ -11,7 +11,10 @@ use shardscope_core::query::{echo, Choice, Problem};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use yew_router::hooks::use_route;
+
 use crate::hooks::{use_lab_query, use_permalink_sync, Progress, EMBED_PARAM};
+use crate::route::Route;
 
 /// Yew's reducer around a core model: it only delegates.
 #[derive(PartialEq)]
@@ -111,7 +114,15 @@ impl<P: LabParams + 'static> Lab<P> {
 #[hook]
 pub fn use_lab<P: LabParams + 'static>() -> Lab<P> {
     let initial_query = use_lab_query();
-    let initial = use_memo((), move |()| P::from_query_ignoring(&initial_query, &[EMBED_PARAM]));
+    // A link to one of the lab's old slugs (an alias) is read in that lab's format.
+    let opened_as = match use_route::<Route>() {
+        Some(Route::Lab { slug }) if slug != P::SLUG => Some(slug),
+        _ => None,
+    };
+    let initial = use_memo((), move |()| match opened_as {
+        Some(alias) => P::from_alias_query(&alias, &initial_query, &[EMBED_PARAM]),
+        None => P::from_query_ignoring(&initial_query, &[EMBED_PARAM]),
+    });
     let problems = use_state(|| initial.1.clone());
     let state = use_reducer(|| Reduced(Model::new(initial.0.clone())));
     let canonical = state.0.params.to_query();
@@ -232,13 +243,13 @@ pub fn choice_select<T: Choice>(id: &'static str, current: T, chosen: Callback<T
 }
 
 /// Formats `1234567` as `1,234,567`.
-#[must_use] 
+#[must_use]
 pub fn group_digits(n: u64) -> String {
     group(&n.to_string())
 }
 
 /// Formats a non-negative float, rounded to a whole number, with grouped digits.
-#[must_use] 
+#[must_use]
 pub fn group_float(x: f64) -> String {
     group(&format!("{x:.0}"))
 }
@@ -255,7 +266,7 @@ fn group(digits: &str) -> String {
 }
 
 /// `part` as a percentage of `whole`, one decimal.
-#[must_use] 
+#[must_use]
 pub fn percent(part: f64, whole: f64) -> String {
     if whole > 0.0 {
         format!("{:.1}%", 100.0 * part / whole)

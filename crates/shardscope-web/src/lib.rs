@@ -15,17 +15,16 @@ pub mod shell;
 pub mod widgets;
 pub mod worker;
 
-use shardscope_core::labs::LabParams;
+use shardscope_core::labs::{LabParams, Model};
 use yew::Html;
 
 /// Starts the page of the lab whose core parameters are `P`: installs the panic panel, then
-/// mounts the component `render` draws. `alias` is another slug whose old links this page reads.
-pub fn start_lab<P: LabParams>(alias: Option<&'static str>, render: fn() -> Html) {
+/// mounts the component `render` draws.
+pub fn start_lab<P: LabParams>(render: fn() -> Html) {
     panic::install();
     yew::Renderer::<shell::LabPage>::with_props(shell::LabPageProps {
-        slug: P::SLUG,
+        info: Model::<P>::info(),
         render,
-        alias,
     })
     .render();
 }

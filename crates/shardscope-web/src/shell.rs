@@ -10,27 +10,26 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use shardscope_core::labs::LabInfo;
+
 use crate::hooks::use_embed;
 use crate::route::Route;
 
-/// What a lab page renders: its catalog slug and its component.
+/// What a lab page renders: its catalog entry and its component.
 #[derive(Clone, Copy, Properties)]
 pub struct LabPageProps {
-    /// The lab's slug in `CATALOG`; the page answers to `#/lab/<slug>`.
-    pub slug: &'static str,
+    /// The lab's entry in `CATALOG`; the page answers to `#/lab/<slug>` and to the old links of
+    /// its aliases (`#/lab/<alias>?…`), which the lab's `from_alias_query` converts.
+    pub info: &'static LabInfo,
     /// Renders the lab.
     pub render: fn() -> Html,
-    /// Another slug this page reads old links for (`#/lab/<alias>?…`), with the lab converting
-    /// them; see [`crate::labs::placement`] for the Rebalance links.
-    #[prop_or_default]
-    pub alias: Option<&'static str>,
 }
 
-// A page's props never change after mounting; the slug and alias name the page (function
+// A page's props never change after mounting; the catalog entry names the page (function
 // pointers have no meaningful equality).
 impl PartialEq for LabPageProps {
     fn eq(&self, other: &Self) -> bool {
-        self.slug == other.slug && self.alias == other.alias
+        self.info == other.info
     }
 }
 
@@ -51,7 +50,7 @@ fn lab_switch(page: &LabPageProps, route: Route) -> Html {
     match route {
         // A bare page shows the lab; its permalink sync then writes the full fragment.
         Route::Home => (page.render)(),
-        Route::Lab { slug } if slug == page.slug || Some(slug.as_str()) == page.alias => (page.render)(),
+        Route::Lab { slug } if slug == page.info.slug || page.info.aliases.contains(&slug.as_str()) => (page.render)(),
         Route::Lab { slug } => not_found(&format!(
             "There is no lab called “{}” on this page.",
             shardscope_core::query::echo(&slug)

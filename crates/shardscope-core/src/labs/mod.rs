@@ -12,7 +12,6 @@ pub mod antientropy;
 pub mod partition;
 pub mod placement;
 pub mod proofs;
-pub mod rebalance;
 
 /// A lab's whole state (what its permalink holds) and the reducer over it. Each lab implements
 /// this for its `Params`; [`Model`] and the web shell do the rest.
@@ -26,6 +25,13 @@ pub trait LabParams: Clone + PartialEq + Default + fmt::Debug {
     /// Reads a permalink; never fails: bad fields take defaults and are reported. `ignore`
     /// names parameters that belong to the page (such as `embed`).
     fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>);
+    /// Reads a link written for `alias`, an old slug this lab answers to (see
+    /// [`LabInfo::aliases`]), as this lab's state. Labs without aliases read it as their own.
+    #[must_use]
+    fn from_alias_query(alias: &str, input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
+        let _ = alias;
+        Self::from_query_ignoring(input, ignore)
+    }
     /// The command that replaces the whole state (a permalink was opened).
     fn load(params: Self) -> Self::Command;
     /// Applies a command and returns why it was refused or adjusted, if it was. The parameters
@@ -86,6 +92,9 @@ pub struct LabInfo {
     pub title: &'static str,
     /// One line on what the lab shows.
     pub summary: &'static str,
+    /// Old slugs whose links (`#/lab/<alias>?…`) this lab's page reads, through
+    /// [`LabParams::from_alias_query`].
+    pub aliases: &'static [&'static str],
     /// Whether the lab's page also loads its Web Worker (`shardscope-worker`'s binary
     /// `<slug>_worker`, started by `www/<slug>_worker_loader.js`).
     pub worker: bool,
@@ -97,19 +106,14 @@ pub const CATALOG: &[LabInfo] = &[
         slug: "placement",
         title: "Placement",
         summary: "Eight sharding algorithms side by side on up to ten million keys: join, leave, reweight, fail a node or a rack; loads, moves, replicas and theory.",
+        aliases: &[placement::legacy::REBALANCE],
         worker: true,
-    },
-    LabInfo {
-        slug: "rebalance",
-        title: "Rebalance",
-        summary:
-            "Add or remove one node and count the keys that move: hash mod N against ring, rendezvous and jump hash.",
-        worker: false,
     },
     LabInfo {
         slug: "partition",
         title: "Partition",
         summary: "Cut the network and watch each read and write: leaderless quorums stay available but go stale, ABD stays linearizable but stops; a checker gives the verdict.",
+        aliases: &[],
         worker: false,
     },
     LabInfo {
@@ -117,12 +121,14 @@ pub const CATALOG: &[LabInfo] = &[
         title: "Anti-entropy",
         summary:
             "Replicas drift apart; Merkle trees find the damaged ranges level by level and repair streams only those.",
+        aliases: &[],
         worker: false,
     },
     LabInfo {
         slug: "proofs",
         title: "Tamper-evident log",
         summary: "Prove a record is in an append-only log and that the log only grew (RFC 6962); flip a byte and watch it fail.",
+        aliases: &[],
         worker: false,
     },
 ];

@@ -3,5 +3,5 @@
 use shardscope_web::labs::antientropy::AntiEntropyLab;
 
 fn main() {
-    shardscope_web::start_lab::<shardscope_core::labs::antientropy::Params>(None, || yew::html! { <AntiEntropyLab /> });
+    shardscope_web::start_lab::<shardscope_core::labs::antientropy::Params>(|| yew::html! { <AntiEntropyLab /> });
 }

@@ -3,5 +3,5 @@
 use shardscope_web::labs::partition::PartitionLab;
 
 fn main() {
-    shardscope_web::start_lab::<shardscope_core::labs::partition::Params>(None, || yew::html! { <PartitionLab /> });
+    shardscope_web::start_lab::<shardscope_core::labs::partition::Params>(|| yew::html! { <PartitionLab /> });
 }

@@ -3,5 +3,5 @@
 use shardscope_web::labs::placement::PlacementLab;
 
 fn main() {
-    shardscope_web::start_lab::<shardscope_core::labs::placement::Params>(None, || yew::html! { <PlacementLab /> });
+    shardscope_web::start_lab::<shardscope_core::labs::placement::Params>(|| yew::html! { <PlacementLab /> });
 }

@@ -3,5 +3,5 @@
 use shardscope_web::labs::proofs::ProofsLab;
 
 fn main() {
-    shardscope_web::start_lab::<shardscope_core::labs::proofs::Params>(None, || yew::html! { <ProofsLab /> });
+    shardscope_web::start_lab::<shardscope_core::labs::proofs::Params>(|| yew::html! { <ProofsLab /> });
 }

@@ -5,4 +5,3 @@ pub mod antientropy;
 pub mod partition;
 pub mod placement;
 pub mod proofs;
-pub mod rebalance;

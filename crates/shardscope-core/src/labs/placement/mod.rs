@@ -12,6 +12,7 @@ pub use super::Preset;
 use crate::placement::NodeId;
 use crate::query::{echo, to_query, Choice, Problem, Query};
 
+pub mod legacy;
 pub mod run;
 
 /// The permalink format version this code writes and reads.
@@ -307,6 +308,11 @@ pub const PRESETS: &[Preset] = &[
         query: "v=1&alg=modn,ring&nodes=8&keys=1000000&events=add&step=1",
     },
     Preset {
+        name: "One node leaves: the four classic algorithms",
+        lesson: "Node 7 of 8 leaves (the Rebalance lab's lesson): ring, rendezvous and jump hash move only its eighth of the keys, the minimum; mod N moves nearly all of them.",
+        query: "v=1&alg=modn,ring,hrw,jump&nodes=8&keys=100000&events=remove-7&step=1",
+    },
+    Preset {
         name: "How many vnodes until ±5%?",
         lesson: "A ring node's share varies by about 1/√vnodes: 400 virtual nodes bring σ near 5%.",
         query: "v=1&alg=ring&nodes=20&keys=2000000&vnodes=400&events=&step=0",
@@ -491,6 +497,16 @@ impl LabParams for Params {
 
     /// Reads a permalink. Numbers outside their range are clamped to it, unknown algorithms and
     /// events are left out, and every problem is reported.
+    /// Reads a Rebalance link (the lab folded into this one) through
+    /// [`legacy::rebalance_query`], so it shows the same numbers here.
+    fn from_alias_query(alias: &str, input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
+        if alias == legacy::REBALANCE {
+            Self::from_query_ignoring(&legacy::rebalance_query(input), ignore)
+        } else {
+            Self::from_query_ignoring(input, ignore)
+        }
+    }
+
     fn from_query_ignoring(input: &str, ignore: &[&str]) -> (Self, Vec<Problem>) {
         let d = Self::default();
         let (query, mut problems) = Query::parse_versioned(input, VERSION, &PARAMS, ignore);

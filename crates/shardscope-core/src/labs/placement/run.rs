@@ -1007,18 +1007,7 @@ fn expected_moved(t: &Tally, clusters: (&Cluster, &Cluster), nodes: &[NodeRow], 
     match t.after.algorithm {
         AlgorithmChoice::Bounded => None,
         AlgorithmChoice::ModN if t.before.failed.is_empty() && t.after.failed.is_empty() => {
-            let (before, after) = (t.before.nodes(), t.after.nodes());
-            let (n, m) = (before.len() as u64, after.len() as u64);
-            let period = n / gcd(n, m) * m;
-            // Periods up to a few million are enumerated exactly; beyond that, a fresh bucket
-            // count changes almost every key's owner.
-            if period > 4_000_000 {
-                return Some(keys * (1.0 - 1.0 / n.max(m) as f64));
-            }
-            let stay = (0..period)
-                .filter(|&r| before[index_usize(r % n)] == after[index_usize(r % m)])
-                .count();
-            Some(keys * (1.0 - stay as f64 / period as f64))
+            Some(keys * crate::modn::moved_fraction(t.before.nodes(), t.after.nodes()))
         }
         _ => Some(
             keys * nodes
@@ -1027,13 +1016,6 @@ fn expected_moved(t: &Tally, clusters: (&Cluster, &Cluster), nodes: &[NodeRow], 
                 .sum::<f64>(),
         ),
     }
-}
-
-fn gcd(mut a: u64, mut b: u64) -> u64 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
 }
 
 fn place(engine: &Engine, bounded: Option<&mut BoundedAssigner>, keys: &[u64], out: &mut [NodeId]) {
