@@ -31,7 +31,7 @@ impl<P: LabParams + 'static> Reducible for Reduced<P> {
 }
 
 /// A lab's state as its component sees it.
-pub struct Lab<P: LabParams + 'static> {
+pub struct LabHandle<P: LabParams + 'static> {
     /// The model; dispatch commands to it.
     pub state: UseReducerHandle<Reduced<P>>,
     /// What was wrong with the link the lab was opened with.
@@ -40,7 +40,7 @@ pub struct Lab<P: LabParams + 'static> {
     pub canonical: String,
 }
 
-impl<P: LabParams + 'static> Lab<P> {
+impl<P: LabParams + 'static> LabHandle<P> {
     /// The model.
     pub fn model(&self) -> &Model<P> {
         &self.state.0
@@ -112,7 +112,7 @@ impl<P: LabParams + 'static> Lab<P> {
 
 /// The model of a lab, initialised from the URL and kept in step with it.
 #[hook]
-pub fn use_lab<P: LabParams + 'static>() -> Lab<P> {
+pub fn use_lab<P: LabParams + 'static>() -> LabHandle<P> {
     let initial_query = use_lab_query();
     // A link to one of the lab's old slugs (an alias) is read in that lab's format.
     let opened_as = match use_route::<Route>() {
@@ -139,7 +139,7 @@ pub fn use_lab<P: LabParams + 'static>() -> Lab<P> {
             }),
         );
     }
-    Lab {
+    LabHandle {
         state,
         problems,
         canonical,
@@ -211,7 +211,7 @@ fn share(slug: &str, title: &str, canonical: &str) -> Html {
 /// Maps a field's committed text through `make` to a command, or sets `note` to say what was
 /// wrong with the text.
 pub fn number_field<P: LabParams + 'static>(
-    lab: &Lab<P>,
+    lab: &LabHandle<P>,
     note: &UseStateHandle<Option<String>>,
     what: &'static str,
     make: fn(u64) -> Option<P::Command>,

@@ -39,27 +39,32 @@ pub struct WorkerRun {
 /// Runs `params` in the placement worker; a change of `params` abandons the previous run.
 #[hook]
 pub fn use_placement_worker(params: &Params) -> WorkerRun {
-    let state = use_state(|| Progress::Running { done: 0, total: 1 });
+    // The state remembers which parameters it belongs to, so the one render between a change of
+    // parameters and the effect that sends them never shows the old result under the new state.
+    let state = use_state(|| (None::<Params>, Progress::Running { done: 0, total: 1 }));
+    let sent = use_mut_ref(|| None::<Params>);
     let ticket = use_mut_ref(|| Rc::new(Cell::new(0u64)));
     let bridge = use_mut_ref(|| None::<WorkerBridge<PlacementWorker>>);
     {
         let state = state.clone();
+        let sent = sent.clone();
         let bridge = bridge.clone();
         let current = ticket.borrow().clone();
         use_effect_with((), move |()| {
+            let set = move |progress| state.set((sent.borrow().clone(), progress));
             let on_output = move |output: Output| match output {
                 Output::Progress { ticket, done, total } if ticket == current.get() => {
-                    state.set(Progress::Running { done, total });
+                    set(Progress::Running { done, total });
                 }
                 Output::Done {
                     ticket,
                     report,
                     keys_per_second,
-                } if ticket == current.get() => state.set(Progress::Done(Rc::new(Computed {
+                } if ticket == current.get() => set(Progress::Done(Rc::new(Computed {
                     report: *report,
                     keys_per_second,
                 }))),
-                Output::Failed { ticket, message } if ticket == current.get() => state.set(Progress::Failed(message)),
+                Output::Failed { ticket, message } if ticket == current.get() => set(Progress::Failed(message)),
                 _ => {}
             };
             *bridge.borrow_mut() = Some(PlacementWorker::spawner().callback(on_output).spawn_with_loader(LOADER));
@@ -69,11 +74,13 @@ pub fn use_placement_worker(params: &Params) -> WorkerRun {
     }
     let send = {
         let state = state.clone();
+        let sent = sent.clone();
         let bridge = bridge.clone();
         let current = ticket.borrow().clone();
         Rc::new(move |params: &Params| {
             current.set(current.get() + 1);
-            state.set(Progress::Running { done: 0, total: 1 });
+            *sent.borrow_mut() = Some(params.clone());
+            state.set((Some(params.clone()), Progress::Running { done: 0, total: 1 }));
             if let Some(bridge) = bridge.borrow().as_ref() {
                 bridge.send(Input::Run {
                     ticket: current.get(),
@@ -88,6 +95,7 @@ pub fn use_placement_worker(params: &Params) -> WorkerRun {
     }
     let cancel = {
         let state = state.clone();
+        let sent = sent.clone();
         let bridge = bridge.clone();
         let current = ticket.borrow().clone();
         Callback::from(move |_: MouseEvent| {
@@ -96,8 +104,9 @@ pub fn use_placement_worker(params: &Params) -> WorkerRun {
             if let Some(bridge) = bridge.borrow().as_ref() {
                 bridge.send(Input::Cancel);
             }
-            state.set(Progress::Failed(
-                "Cancelled. Change a setting, or press “Run again”.".into(),
+            state.set((
+                sent.borrow().clone(),
+                Progress::Failed("Cancelled. Change a setting, or press “Run again”.".into()),
             ));
         })
     };
@@ -105,8 +114,12 @@ pub fn use_placement_worker(params: &Params) -> WorkerRun {
         let params = params.clone();
         Callback::from(move |_: MouseEvent| send(&params))
     };
+    let progress = match &*state {
+        (Some(owner), progress) if owner == params => progress.clone(),
+        _ => Progress::Running { done: 0, total: 1 },
+    };
     WorkerRun {
-        progress: (*state).clone(),
+        progress,
         cancel,
         restart,
     }

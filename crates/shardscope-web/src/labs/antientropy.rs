@@ -8,7 +8,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::hooks::{use_chunked, Chunked, Progress};
-use crate::lab::{choice_select, group_digits, number_field, unfinished, use_lab, Lab};
+use crate::lab::{choice_select, group_digits, number_field, unfinished, use_lab, LabHandle};
 use crate::widgets::TextField;
 
 impl Chunked for Job {
@@ -97,7 +97,7 @@ pub fn AntiEntropyLab() -> Html {
     }
 }
 
-fn results(lab: &Lab<Params>, r: &Report) -> Html {
+fn results(lab: &LabHandle<Params>, r: &Report) -> Html {
     let p = lab.model().params;
     let repaired = p.step == p.repaired_step();
     let compared_levels = p.step.min(p.depth + 1);
@@ -166,7 +166,7 @@ fn node_state(a: &MerkleTree, b: &MerkleTree, node: u64, compared_levels: u32) -
     }
 }
 
-fn tree_view(lab: &Lab<Params>, a: &MerkleTree, b: &MerkleTree, compared_levels: u32) -> Html {
+fn tree_view(lab: &LabHandle<Params>, a: &MerkleTree, b: &MerkleTree, compared_levels: u32) -> Html {
     let focus = lab.model().params.focus;
     let top = level_of(focus);
     let rows = VIEW_LEVELS.min(a.depth() - top);

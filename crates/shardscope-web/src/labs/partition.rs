@@ -243,7 +243,7 @@ fn position(p: &Params, node: u32) -> (f64, f64) {
     (100.0 + 70.0 * angle.sin(), 100.0 - 70.0 * angle.cos())
 }
 
-fn topology(lab: &crate::lab::Lab<Params>, p: &Params, sim: &shardscope_core::partition::Sim, now: Tick) -> Html {
+fn topology(lab: &crate::lab::LabHandle<Params>, p: &Params, sim: &shardscope_core::partition::Sim, now: Tick) -> Html {
     let links = (0..p.nodes).flat_map(|a| ((a + 1)..p.nodes).map(move |b| (a, b)));
     html! {
         <section class="topology" aria-label="Topology">
