@@ -86,7 +86,7 @@ test('a million keys, 64 nodes, each algorithm', async ({ page }) => {
 });
 
 test('anti-entropy: a million keys, two replicas, depth 15', async ({ page }) => {
-  const q = canonical('antientropy', 'v=1&keys=1000000&seed=1&depth=15&replicas=2&damage=corrupt&n=100&step=0&focus=1');
+  const q = canonical('anti-entropy', 'v=1&keys=1000000&seed=1&depth=15&replicas=2&damage=corrupt&n=100&step=0&focus=1');
   const rows: string[] = [];
   for (let round = 0; round < 3; round++) {
     await openLab(page, 'anti-entropy', 'v=1&keys=1000');

@@ -14,7 +14,7 @@ type Numbers = {
   chart: { depth: number; tree_nodes: number; compared: number; sent: number; over_streamed: number }[];
 };
 
-const antiEntropy = (q: string) => core<Numbers>('antientropy', q);
+const antiEntropy = (q: string) => core<Numbers>('anti-entropy', q);
 
 test('diverge, compare level by level, repair until the roots agree', async ({ page }) => {
   const base = 'v=1&keys=20000&seed=9&depth=8&replicas=3&damage=random&n=12';

@@ -235,7 +235,7 @@ for (const width of [360, 1440]) {
     test(`${slug} fits a ${width} px wide screen without sideways scrolling`, async ({ page }) => {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`./${slug}/#/lab/${slug}?${q}`);
-      await waitForResults(page, core<{ query: string }>(slug === 'anti-entropy' ? 'antientropy' : slug, q).query);
+      await waitForResults(page, core<{ query: string }>(slug, q).query);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
     });

@@ -17,7 +17,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use maglev::ConsistentHasher;
 use shardscope_core::hash::{hash_u64, KeySet};
-use shardscope_core::placement::{Algorithm, NodeId, Placement};
+use shardscope_core::placement::{Algorithm, NodeId, Placement, Settings};
 
 const SIZES: [u32; 4] = [10, 100, 1_000, 10_000];
 /// Keys cycled through by the single-key benchmarks (more than fit in L1, as in real lookups).
@@ -48,9 +48,16 @@ fn lookup_loop<F: FnMut(u64) -> u64>(b: &mut criterion::Bencher<'_>, keys: &[u64
     });
 }
 
-fn ours(algorithm: Algorithm, nodes: u32) -> Box<dyn Placement> {
+/// An algorithm with one setting changed from the defaults.
+fn configured(algorithm: Algorithm, change: impl FnOnce(&mut Settings)) -> (Algorithm, Settings) {
+    let mut settings = Settings::DEFAULT;
+    change(&mut settings);
+    (algorithm, settings)
+}
+
+fn ours((algorithm, settings): (Algorithm, Settings), nodes: u32) -> Box<dyn Placement> {
     let ids: Vec<NodeId> = (0..nodes).collect();
-    algorithm.build(SEED, &ids).expect("valid node list")
+    algorithm.build(&settings, SEED, &ids).expect("valid node list")
 }
 
 fn single_key(c: &mut Criterion) {
@@ -59,7 +66,7 @@ fn single_key(c: &mut Criterion) {
     for n in SIZES {
         let ids: Vec<u32> = (0..n).collect();
 
-        let jump = ours(Algorithm::Jump, n);
+        let jump = ours((Algorithm::Jump, Settings::DEFAULT), n);
         group.bench_with_input(BenchmarkId::new("jump/shardscope", n), &n, |b, _| {
             lookup_loop(b, &keys, |k| u64::from(jump.place(hash_u64(SEED, k))));
         });
@@ -70,7 +77,7 @@ fn single_key(c: &mut Criterion) {
 
         for vnodes in [100u32, 1000] {
             // Ten million points at 10,000 nodes: both rings fit, and building them is the cost.
-            let ring = ours(Algorithm::Ring { vnodes }, n);
+            let ring = ours(configured(Algorithm::Ring, |s| s.vnodes = vnodes), n);
             group.bench_with_input(BenchmarkId::new(format!("ring{vnodes}/shardscope"), n), &n, |b, _| {
                 lookup_loop(b, &keys, |k| u64::from(ring.place(hash_u64(SEED, k))));
             });
@@ -82,7 +89,7 @@ fn single_key(c: &mut Criterion) {
             });
         }
 
-        let hrw = ours(Algorithm::Rendezvous, n);
+        let hrw = ours((Algorithm::Rendezvous, Settings::DEFAULT), n);
         group.bench_with_input(BenchmarkId::new("hrw/shardscope", n), &n, |b, _| {
             lookup_loop(b, &keys, |k| u64::from(hrw.place(hash_u64(SEED, k))));
         });
@@ -91,7 +98,7 @@ fn single_key(c: &mut Criterion) {
             lookup_loop(b, &keys, |k| u64::from(*peer.sorted(&k).next().expect("non-empty")));
         });
 
-        let maglev_ours = ours(Algorithm::Maglev { table: 65_537 }, n);
+        let maglev_ours = ours(configured(Algorithm::Maglev, |s| s.table = 65_537), n);
         group.bench_with_input(BenchmarkId::new("maglev/shardscope", n), &n, |b, _| {
             lookup_loop(b, &keys, |k| u64::from(maglev_ours.place(hash_u64(SEED, k))));
         });
@@ -101,7 +108,7 @@ fn single_key(c: &mut Criterion) {
         });
 
         // mpchash fixes 23 probes; ours is given the same.
-        let mp = ours(Algorithm::MultiProbe { probes: 23 }, n);
+        let mp = ours(configured(Algorithm::MultiProbe, |s| s.probes = 23), n);
         group.bench_with_input(BenchmarkId::new("multiprobe/shardscope", n), &n, |b, _| {
             lookup_loop(b, &keys, |k| u64::from(mp.place(hash_u64(SEED, k))));
         });
@@ -115,12 +122,7 @@ fn single_key(c: &mut Criterion) {
 
         // The anchorhash crate's capacity is a u16; both get an anchor of 2n buckets.
         let capacity = u16::try_from(2 * n).expect("at most 20,000");
-        let anchor = ours(
-            Algorithm::Anchor {
-                capacity: u32::from(capacity),
-            },
-            n,
-        );
+        let anchor = ours(configured(Algorithm::Anchor, |s| s.capacity = u32::from(capacity)), n);
         group.bench_with_input(BenchmarkId::new("anchor/shardscope", n), &n, |b, _| {
             lookup_loop(b, &keys, |k| u64::from(anchor.place(hash_u64(SEED, k))));
         });
@@ -131,7 +133,7 @@ fn single_key(c: &mut Criterion) {
             lookup_loop(b, &keys, |k| u64::from(*peer.get_resource(k).expect("non-empty")));
         });
 
-        let modn = ours(Algorithm::ModN, n);
+        let modn = ours((Algorithm::ModN, Settings::DEFAULT), n);
         group.bench_with_input(BenchmarkId::new("modn/shardscope", n), &n, |b, _| {
             lookup_loop(b, &keys, |k| u64::from(modn.place(hash_u64(SEED, k))));
         });
@@ -150,11 +152,11 @@ fn jump_vs_ring(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(1));
     group.throughput(Throughput::Elements(1));
     for n in [1_000u32, 10_000, 100_000] {
-        let jump = ours(Algorithm::Jump, n);
+        let jump = ours((Algorithm::Jump, Settings::DEFAULT), n);
         group.bench_with_input(BenchmarkId::new("jump", n), &n, |b, _| {
             lookup_loop(b, &keys, |k| u64::from(jump.place(k)));
         });
-        let ring = ours(Algorithm::Ring { vnodes: 1000 }, n);
+        let ring = ours(configured(Algorithm::Ring, |s| s.vnodes = 1000), n);
         group.bench_with_input(BenchmarkId::new("ring1000", n), &n, |b, _| {
             lookup_loop(b, &keys, |k| u64::from(ring.place(k)));
         });
@@ -174,14 +176,14 @@ fn batch(c: &mut Criterion) {
     group.throughput(Throughput::Elements(LOOKUP_KEYS as u64));
     for n in SIZES {
         for (name, algorithm) in [
-            ("modn", Algorithm::ModN),
-            ("ring100", Algorithm::Ring { vnodes: 100 }),
-            ("ring1000", Algorithm::Ring { vnodes: 1000 }),
-            ("hrw", Algorithm::Rendezvous),
-            ("jump", Algorithm::Jump),
-            ("maglev", Algorithm::Maglev { table: 65_537 }),
-            ("multiprobe21", Algorithm::MultiProbe { probes: 21 }),
-            ("anchor", Algorithm::Anchor { capacity: 2 * n }),
+            ("modn", (Algorithm::ModN, Settings::DEFAULT)),
+            ("ring100", configured(Algorithm::Ring, |s| s.vnodes = 100)),
+            ("ring1000", configured(Algorithm::Ring, |s| s.vnodes = 1000)),
+            ("hrw", (Algorithm::Rendezvous, Settings::DEFAULT)),
+            ("jump", (Algorithm::Jump, Settings::DEFAULT)),
+            ("maglev", configured(Algorithm::Maglev, |s| s.table = 65_537)),
+            ("multiprobe21", configured(Algorithm::MultiProbe, |s| s.probes = 21)),
+            ("anchor", configured(Algorithm::Anchor, |s| s.capacity = 2 * n)),
         ] {
             if name == "hrw" && n > 1_000 {
                 continue; // 16,384 × 10,000 scores per iteration: the lab caps HRW's work instead.

@@ -4,7 +4,7 @@
 //! use it to reproduce a lab's numbers outside the browser:
 //!
 //! ```text
-//! shardscope antientropy 'v=1&keys=100000&seed=42&depth=10&replicas=2&damage=drop&n=5&step=0&focus=1'
+//! shardscope anti-entropy 'v=1&keys=100000&seed=42&depth=10&replicas=2&damage=drop&n=5&step=0&focus=1'
 //! shardscope proofs 'v=1&size=13&seed=42&leaf=6&tamper=none&at=0&old=7&ctamper=none'
 //! shardscope placement 'v=1&alg=modn,ring&nodes=8&keys=1000000&events=add&step=1'
 //! shardscope labs
@@ -20,10 +20,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use shardscope_core::labs::{antientropy, partition, placement, proofs};
+use shardscope_core::labs::{anti_entropy, partition, placement, proofs};
 use shardscope_core::labs::{LabParams, CATALOG};
 
-const USAGE: &str = "usage: shardscope antientropy|proofs|placement|partition QUERY | shardscope labs | \
+const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs QUERY | shardscope labs | \
      shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
      shardscope site pages DIR ROOT_FROM_DIR";
 
@@ -56,7 +56,8 @@ fn main() -> ExitCode {
                     .map(move |p| json!({ "lab": lab, "name": p.name, "lesson": p.lesson, "query": p.query }))
             })
             .collect(),
-        ["antientropy", query] => anti_entropy(query),
+        // "antientropy" was the command's name before it matched the lab's slug.
+        ["anti-entropy" | "antientropy", query] => anti_entropy_report(query),
         ["proofs", query] => log_proofs(query),
         ["partition", query] => partition_report(query),
         ["placement", query] => match placement_report(query) {
@@ -93,9 +94,9 @@ fn labs() -> Value {
         .collect()
 }
 
-fn anti_entropy(query: &str) -> Value {
-    let (params, problems) = antientropy::Params::from_query(query);
-    let mut job = antientropy::Job::new(params);
+fn anti_entropy_report(query: &str) -> Value {
+    let (params, problems) = anti_entropy::Params::from_query(query);
+    let mut job = anti_entropy::Job::new(params);
     while !job.step() {}
     let r = job.report().expect("a finished job has a report");
     let hex = |h: &u128| format!("{h:032x}");
@@ -137,7 +138,7 @@ fn log_proofs(query: &str) -> Value {
 /// it (the report's own serde form), with the canonical query and the link's problems.
 fn placement_report(query: &str) -> Result<Value, String> {
     let (params, problems) = placement::Params::from_query(query);
-    let mut job = placement::run::Job::new(&params).map_err(|e| e.to_string())?;
+    let mut job = placement::Job::new(&params).map_err(|e| e.to_string())?;
     while !job.step() {}
     let report = serde_json::to_value(job.report()).map_err(|e| e.to_string())?;
     Ok(json!({
@@ -157,7 +158,9 @@ fn bench_placement(keys: u64) -> Value {
     BENCH_CASES
         .iter()
         .map(|(name, algorithm)| {
-            let placement = algorithm.build(1, &nodes).expect("valid benchmark case");
+            let placement = algorithm
+                .build(&shardscope_core::placement::Settings::DEFAULT, 1, &nodes)
+                .expect("valid benchmark case");
             let mut best = f64::INFINITY;
             let mut checksum = 0;
             for _ in 0..3 {

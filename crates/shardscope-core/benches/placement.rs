@@ -11,7 +11,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use shardscope_core::hash::KeySet;
-use shardscope_core::placement::{Algorithm, NodeId};
+use shardscope_core::placement::{Algorithm, NodeId, Settings};
 
 const KEYS: u32 = 100_000;
 
@@ -25,17 +25,26 @@ fn place_batch(c: &mut Criterion) {
     group.throughput(Throughput::Elements(KEYS.into()));
     for nodes in [8u32, 64, 1000] {
         let ids: Vec<NodeId> = (0..nodes).collect();
-        for (name, algorithm) in [
-            ("modn", Algorithm::ModN),
-            ("ring_100_vnodes", Algorithm::Ring { vnodes: 100 }),
-            ("rendezvous", Algorithm::Rendezvous),
-            ("jump", Algorithm::Jump),
+        for (name, (algorithm, settings)) in [
+            ("modn", (Algorithm::ModN, Settings::DEFAULT)),
+            (
+                "ring_100_vnodes",
+                (
+                    Algorithm::Ring,
+                    Settings {
+                        vnodes: 100,
+                        ..Settings::DEFAULT
+                    },
+                ),
+            ),
+            ("rendezvous", (Algorithm::Rendezvous, Settings::DEFAULT)),
+            ("jump", (Algorithm::Jump, Settings::DEFAULT)),
         ] {
             // Rendezvous is O(nodes) per key; at 1000 nodes one iteration takes seconds.
             if name == "rendezvous" && nodes > 64 {
                 continue;
             }
-            let placement = algorithm.build(1, &ids).expect("valid node list");
+            let placement = algorithm.build(&settings, 1, &ids).expect("valid node list");
             group.bench_with_input(BenchmarkId::new(name, nodes), &nodes, |b, _| {
                 b.iter(|| placement.place_batch(black_box(&keys), &mut out));
             });
@@ -48,9 +57,11 @@ fn build_ring(c: &mut Criterion) {
     let ids: Vec<NodeId> = (0..64).collect();
     c.bench_function("build_ring_64_nodes_1000_vnodes", |b| {
         b.iter(|| {
-            Algorithm::Ring { vnodes: 1000 }
-                .build(black_box(1), &ids)
-                .expect("valid")
+            let settings = Settings {
+                vnodes: 1000,
+                ..Settings::DEFAULT
+            };
+            Algorithm::Ring.build(&settings, black_box(1), &ids).expect("valid")
         });
     });
 }

@@ -15,10 +15,10 @@
 //! The modules:
 //!
 //! - [`hash`]: seeded key hashing and the synthetic key sets labs place.
-//! - [`placement`]: the [`Placement`](placement::Placement) trait every algorithm implements, a
-//!   builder for them, and [`movement`](placement::movement), which counts what an event moved.
-//! - [`modn`], [`ring`], [`rendezvous`], [`jump`], [`maglev`], [`multiprobe`], [`bounded`],
-//!   [`anchor`]: the algorithms.
+//! - [`placement`]: the [`Placement`](placement::Placement) trait every algorithm implements, the
+//!   algorithms themselves (`placement::ring`, `placement::jump`, …), the one enumeration of them
+//!   with its builder ([`Algorithm`](placement::Algorithm)), and
+//!   [`movement`](placement::movement), which counts what an event moved.
 //! - [`topology`]: racks, datacenters and topology-aware replica choice.
 //! - [`merkle`]: RFC 6962 Merkle tree hashes, inclusion and consistency proofs.
 //! - [`linearizability`]: the Wing–Gong/Lowe checker for register histories.
@@ -27,21 +27,13 @@
 //! - [`query`]: the parser for the permalink query strings that hold a lab's state.
 //! - [`labs`]: the models of the labs the web front end renders.
 
-pub mod anchor;
-pub mod bounded;
 pub mod hash;
-pub mod jump;
 pub mod labs;
 pub mod linearizability;
-pub mod maglev;
 pub mod merkle;
-pub mod modn;
-pub mod multiprobe;
 pub mod partition;
 pub mod placement;
 pub mod query;
-pub mod rendezvous;
-pub mod ring;
 pub mod topology;
 
 pub use placement::{NodeId, Placement, PlacementError};

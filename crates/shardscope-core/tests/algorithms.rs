@@ -7,13 +7,13 @@
 #![allow(clippy::cast_possible_truncation)]
 
 use proptest::prelude::*;
-use shardscope_core::anchor::AnchorHash;
-use shardscope_core::bounded::{capacity, BoundedAssigner};
 use shardscope_core::hash::KeySet;
-use shardscope_core::maglev::{is_prime, Maglev, DEFAULT_TABLE_SIZE};
-use shardscope_core::multiprobe::MultiProbe;
+use shardscope_core::placement::anchor::AnchorHash;
+use shardscope_core::placement::bounded::{capacity, BoundedAssigner};
+use shardscope_core::placement::maglev::{is_prime, Maglev, DEFAULT_TABLE_SIZE, MAX_TABLE_SIZE};
+use shardscope_core::placement::multiprobe::{MultiProbe, MAX_PROBES};
+use shardscope_core::placement::ring::Ring;
 use shardscope_core::placement::{NodeId, Placement, PlacementError};
-use shardscope_core::ring::Ring;
 
 fn keys(seed: u64, n: u64) -> Vec<u64> {
     let set = KeySet::new(seed, n);
@@ -172,16 +172,25 @@ fn anchor_stays_balanced_after_removals() {
 fn bad_parameters_are_refused() {
     assert_eq!(
         Maglev::new(0, 65_536, &[1]).err(),
-        Some(PlacementError::TableSize(65_536))
+        Some(PlacementError::TableSize {
+            size: 65_536,
+            max: MAX_TABLE_SIZE
+        })
     );
     assert_eq!(
         Maglev::new(0, 3, &[1, 2, 3, 4]).err(),
-        Some(PlacementError::TableSize(3))
+        Some(PlacementError::TableSize {
+            size: 3,
+            max: MAX_TABLE_SIZE
+        })
     );
     assert!(is_prime(2) && !is_prime(0) && is_prime(1_048_573));
     assert_eq!(
         MultiProbe::new(0, 0, &[1]).err(),
-        Some(PlacementError::ProbesOutOfRange(0))
+        Some(PlacementError::ProbesOutOfRange {
+            probes: 0,
+            max: MAX_PROBES
+        })
     );
     assert_eq!(
         AnchorHash::new(0, 2, &[1, 2, 3]).err(),
@@ -190,7 +199,13 @@ fn bad_parameters_are_refused() {
     let mut full = AnchorHash::new(0, 2, &[1, 2]).unwrap();
     assert_eq!(full.add_node(3), Err(PlacementError::CapacityFull(2)));
     let mut maglev = Maglev::new(0, 3, &[1, 2, 3]).unwrap();
-    assert_eq!(maglev.add_node(4), Err(PlacementError::TableSize(3)));
+    assert_eq!(
+        maglev.add_node(4),
+        Err(PlacementError::TableSize {
+            size: 3,
+            max: MAX_TABLE_SIZE
+        })
+    );
     assert_eq!(maglev.nodes(), &[1, 2, 3], "a refused join leaves the table as it was");
 }
 
@@ -241,7 +256,7 @@ proptest! {
 /// consistent algorithms' moves on a join are within 15% of the predicted K/(n+1).
 #[test]
 fn measured_balance_and_moves_match_the_lab_theory() {
-    use shardscope_core::labs::placement::{run::Job, AlgorithmChoice, Params};
+    use shardscope_core::labs::placement::{Algorithm, Job, Params};
     for seed in [1u64, 2] {
         let query = format!("v=1&alg=modn,jump,maglev,anchor&nodes=100&keys=1000000&seed={seed}&events=add&step=1");
         let (params, problems) = Params::from_query(&query);
@@ -259,9 +274,9 @@ fn measured_balance_and_moves_match_the_lab_theory() {
             let expected = a.theory.moved.unwrap();
             match a.algorithm {
                 // mod N's expectation is exact over the period lcm(n, m).
-                AlgorithmChoice::ModN => assert!((a.moved as f64 - expected).abs() < 0.01 * expected),
+                Algorithm::ModN => assert!((a.moved as f64 - expected).abs() < 0.01 * expected),
                 // Maglev is not minimally disruptive: it moves more than the minimum, but the same order.
-                AlgorithmChoice::Maglev => {
+                Algorithm::Maglev => {
                     assert!(a.moved as f64 > 0.85 * expected && (a.moved as f64) < 3.0 * expected);
                 }
                 _ => assert!(

@@ -9,9 +9,9 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use std::num::NonZeroU32;
 
 use shardscope_core::hash::{hash_bytes, hash_pair, hash_u64, KeySet};
-use shardscope_core::jump::jump_hash;
-use shardscope_core::placement::{Algorithm, NodeId};
-use shardscope_core::rendezvous::Rendezvous;
+use shardscope_core::placement::jump::jump_hash;
+use shardscope_core::placement::rendezvous::Rendezvous;
+use shardscope_core::placement::{Algorithm, NodeId, Settings};
 
 /// Jump hash for buckets 1..=19, as published with the reference implementation (and given in
 /// the foundation issue).
@@ -50,9 +50,9 @@ fn fingerprint(ids: impl IntoIterator<Item = NodeId>) -> u64 {
     ids.into_iter().fold(0x5eed, |acc, id| hash_pair(0, acc, u64::from(id)))
 }
 
-fn placement_fingerprint(algorithm: Algorithm) -> u64 {
+fn placement_fingerprint((algorithm, settings): (Algorithm, Settings)) -> u64 {
     let nodes: Vec<NodeId> = (0..13).collect();
-    let placement = algorithm.build(7, &nodes).unwrap();
+    let placement = algorithm.build(&settings, 7, &nodes).unwrap();
     let keys = KeySet::new(7, 20_000);
     let mut buf = vec![0; 20_000];
     keys.fill(0, &mut buf);
@@ -77,19 +77,58 @@ const PIN_PLACEMENT_LAB: u64 = 0x480c_13f9_dbe0_7429;
 
 #[test]
 fn placements_are_pinned() {
-    assert_eq!(placement_fingerprint(Algorithm::ModN), 0x35b0_3550_b307_335e);
     assert_eq!(
-        placement_fingerprint(Algorithm::Ring { vnodes: 100 }),
+        placement_fingerprint((Algorithm::ModN, Settings::DEFAULT)),
+        0x35b0_3550_b307_335e
+    );
+    assert_eq!(
+        placement_fingerprint((
+            Algorithm::Ring,
+            Settings {
+                vnodes: 100,
+                ..Settings::DEFAULT
+            }
+        )),
         0x3cf0_45c7_0034_f0e0
     );
-    assert_eq!(placement_fingerprint(Algorithm::Rendezvous), 0x3df9_e5d1_1bfb_061f);
-    assert_eq!(placement_fingerprint(Algorithm::Jump), 0xe7fc_d02d_622d_4e1a);
-    assert_eq!(placement_fingerprint(Algorithm::Maglev { table: 65_537 }), PIN_MAGLEV);
     assert_eq!(
-        placement_fingerprint(Algorithm::MultiProbe { probes: 21 }),
+        placement_fingerprint((Algorithm::Rendezvous, Settings::DEFAULT)),
+        0x3df9_e5d1_1bfb_061f
+    );
+    assert_eq!(
+        placement_fingerprint((Algorithm::Jump, Settings::DEFAULT)),
+        0xe7fc_d02d_622d_4e1a
+    );
+    assert_eq!(
+        placement_fingerprint((
+            Algorithm::Maglev,
+            Settings {
+                table: 65_537,
+                ..Settings::DEFAULT
+            }
+        )),
+        PIN_MAGLEV
+    );
+    assert_eq!(
+        placement_fingerprint((
+            Algorithm::MultiProbe,
+            Settings {
+                probes: 21,
+                ..Settings::DEFAULT
+            }
+        )),
         PIN_MULTIPROBE
     );
-    assert_eq!(placement_fingerprint(Algorithm::Anchor { capacity: 64 }), PIN_ANCHOR);
+    assert_eq!(
+        placement_fingerprint((
+            Algorithm::Anchor,
+            Settings {
+                capacity: 64,
+                ..Settings::DEFAULT
+            }
+        )),
+        PIN_ANCHOR
+    );
 }
 
 /// A whole Placement lab step (four algorithms, failures, weights, replicas across racks and
@@ -97,7 +136,7 @@ fn placements_are_pinned() {
 /// report, floating-point popularity sums included.
 #[test]
 fn placement_lab_report_is_pinned() {
-    use shardscope_core::labs::placement::{run::Job, Params};
+    use shardscope_core::labs::placement::{Job, Params};
     let (params, problems) = Params::from_query(
         "v=1&alg=ring,hrw,bounded,maglev&nodes=9&keys=30000&rf=2&topo=1&dcs=3&racks=2&zipf=90&seed=3&events=add,fail-4,weight-1-3,remove-2&step=4",
     );

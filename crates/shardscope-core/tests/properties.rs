@@ -7,11 +7,11 @@ use std::num::NonZeroU32;
 
 use proptest::prelude::*;
 use shardscope_core::hash::KeySet;
-use shardscope_core::jump::jump_hash;
-use shardscope_core::labs::placement::{legacy::REBALANCE, run::Job, Params};
+use shardscope_core::labs::placement::{legacy::REBALANCE, Job, Params};
 use shardscope_core::labs::LabParams;
-use shardscope_core::placement::{movement, Algorithm, NodeId, Placement};
-use shardscope_core::rendezvous::Rendezvous;
+use shardscope_core::placement::jump::jump_hash;
+use shardscope_core::placement::rendezvous::Rendezvous;
+use shardscope_core::placement::{movement, Algorithm, NodeId, Placement, Settings};
 
 const KEYS: u64 = 4_000;
 
@@ -26,13 +26,31 @@ fn keys(seed: u64) -> Vec<u64> {
     (0..KEYS).map(|i| set.key(i)).collect()
 }
 
-fn consistent_algorithms() -> impl Strategy<Value = Algorithm> {
+fn consistent_algorithms() -> impl Strategy<Value = (Algorithm, Settings)> {
     prop_oneof![
-        (1u32..=200).prop_map(|vnodes| Algorithm::Ring { vnodes }),
-        Just(Algorithm::Rendezvous),
-        Just(Algorithm::Jump),
-        (1u32..=64).prop_map(|probes| Algorithm::MultiProbe { probes }),
-        Just(Algorithm::Anchor { capacity: 64 })
+        (1u32..=200).prop_map(|vnodes| (
+            Algorithm::Ring,
+            Settings {
+                vnodes,
+                ..Settings::DEFAULT
+            }
+        )),
+        Just((Algorithm::Rendezvous, Settings::DEFAULT)),
+        Just((Algorithm::Jump, Settings::DEFAULT)),
+        (1u32..=64).prop_map(|probes| (
+            Algorithm::MultiProbe,
+            Settings {
+                probes,
+                ..Settings::DEFAULT
+            }
+        )),
+        Just((
+            Algorithm::Anchor,
+            Settings {
+                capacity: 64,
+                ..Settings::DEFAULT
+            }
+        ))
     ]
 }
 
@@ -66,8 +84,8 @@ proptest! {
     #[test]
     fn adding_a_node_moves_keys_only_onto_it(alg in consistent_algorithms(), seed: u64, n in 1u32..40) {
         let nodes: Vec<NodeId> = (0..n).collect();
-        let before = alg.build(seed, &nodes).unwrap();
-        let mut after = alg.build(seed, &nodes).unwrap();
+        let before = alg.0.build(&alg.1, seed, &nodes).unwrap();
+        let mut after = alg.0.build(&alg.1, seed, &nodes).unwrap();
         after.add_node(n).unwrap();
         let ks = keys(seed ^ 1);
         let (b, a) = (place_all(before.as_ref(), &ks), place_all(after.as_ref(), &ks));
@@ -82,9 +100,9 @@ proptest! {
     fn removing_a_node_moves_only_its_keys(alg in consistent_algorithms(), seed: u64, n in 2u32..40, pick: u32) {
         let nodes: Vec<NodeId> = (0..n).collect();
         // Jump hash can only drop its last bucket.
-        let victim = if alg == Algorithm::Jump { n - 1 } else { pick % n };
-        let before = alg.build(seed, &nodes).unwrap();
-        let mut after = alg.build(seed, &nodes).unwrap();
+        let victim = if alg.0 == Algorithm::Jump { n - 1 } else { pick % n };
+        let before = alg.0.build(&alg.1, seed, &nodes).unwrap();
+        let mut after = alg.0.build(&alg.1, seed, &nodes).unwrap();
         after.remove_node(victim).unwrap();
         let ks = keys(seed ^ 2);
         let (b, a) = (place_all(before.as_ref(), &ks), place_all(after.as_ref(), &ks));
@@ -99,10 +117,10 @@ proptest! {
     #[test]
     fn every_algorithm_is_deterministic_for_a_seed(seed: u64, n in 1u32..30, vnodes in 1u32..=300) {
         let nodes: Vec<NodeId> = (0..n).collect();
-        for alg in [Algorithm::ModN, Algorithm::Ring { vnodes }, Algorithm::Rendezvous, Algorithm::Jump] {
+        for alg in [(Algorithm::ModN, Settings::DEFAULT), (Algorithm::Ring, Settings { vnodes, ..Settings::DEFAULT }), (Algorithm::Rendezvous, Settings::DEFAULT), (Algorithm::Jump, Settings::DEFAULT)] {
             let ks = keys(seed);
-            let first = place_all(alg.build(seed, &nodes).unwrap().as_ref(), &ks);
-            let second = place_all(alg.build(seed, &nodes).unwrap().as_ref(), &ks);
+            let first = place_all(alg.0.build(&alg.1, seed, &nodes).unwrap().as_ref(), &ks);
+            let second = place_all(alg.0.build(&alg.1, seed, &nodes).unwrap().as_ref(), &ks);
             prop_assert_eq!(first, second);
         }
     }
@@ -112,8 +130,8 @@ proptest! {
         let forward: Vec<NodeId> = (0..n).collect();
         let backward: Vec<NodeId> = (0..n).rev().collect();
         let ks = keys(seed);
-        let a = Algorithm::Ring { vnodes }.build(seed, &forward).unwrap();
-        let b = Algorithm::Ring { vnodes }.build(seed, &backward).unwrap();
+        let a = Algorithm::Ring.build(&Settings { vnodes, ..Settings::DEFAULT }, seed, &forward).unwrap();
+        let b = Algorithm::Ring.build(&Settings { vnodes, ..Settings::DEFAULT }, seed, &backward).unwrap();
         prop_assert_eq!(place_all(a.as_ref(), &ks), place_all(b.as_ref(), &ks));
     }
 
@@ -130,12 +148,12 @@ proptest! {
     #[test]
     fn mod_n_growth_moves_about_n_over_n_plus_one(seed: u64, n in 1u32..64) {
         let nodes: Vec<NodeId> = (0..n).collect();
-        let before = Algorithm::ModN.build(seed, &nodes).unwrap();
-        let mut after = Algorithm::ModN.build(seed, &nodes).unwrap();
+        let before = Algorithm::ModN.build(&Settings::DEFAULT, seed, &nodes).unwrap();
+        let mut after = Algorithm::ModN.build(&Settings::DEFAULT, seed, &nodes).unwrap();
         after.add_node(n).unwrap();
         let ks = keys(seed);
         let m = movement(&place_all(before.as_ref(), &ks), &place_all(after.as_ref(), &ks));
-        let p = shardscope_core::modn::moved_fraction(before.nodes(), after.nodes());
+        let p = shardscope_core::placement::modn::moved_fraction(before.nodes(), after.nodes());
         prop_assert!((p - f64::from(n) / f64::from(n + 1)).abs() < 1e-12);
         prop_assert!(within_six_sigma(m.moved, KEYS, p), "moved {} with p = {p}", m.moved);
         prop_assert!(m.moved >= m.minimum);
@@ -351,11 +369,11 @@ mod coarsen {
 
 mod antientropy_lab {
     use proptest::prelude::*;
-    use shardscope_core::labs::antientropy::{Command, Damage, Job, Model, Params};
+    use shardscope_core::labs::anti_entropy::{Command, Damage, Job, Model, Params};
     use shardscope_core::labs::LabParams;
     use shardscope_core::query::Choice;
 
-    fn run(p: Params) -> shardscope_core::labs::antientropy::Report {
+    fn run(p: Params) -> shardscope_core::labs::anti_entropy::Report {
         let mut job = Job::new(p);
         while !job.step() {}
         job.report().unwrap().clone()
@@ -489,12 +507,12 @@ mod proofs_lab {
 
 mod placement_lab {
     use proptest::prelude::*;
-    use shardscope_core::labs::placement::run::Job;
-    use shardscope_core::labs::placement::{AlgorithmChoice, Command, Event, Model, Params, MAX_KEYS, PRESETS};
+    use shardscope_core::labs::placement::Job;
+    use shardscope_core::labs::placement::{Algorithm, Command, Event, Model, Params, MAX_KEYS, PRESETS};
     use shardscope_core::labs::LabParams;
     use shardscope_core::query::Choice;
 
-    fn run(params: &Params) -> shardscope_core::labs::placement::run::Report {
+    fn run(params: &Params) -> shardscope_core::labs::placement::Report {
         let mut job = Job::new(params).unwrap();
         while !job.step() {}
         job.report()
@@ -518,8 +536,8 @@ mod placement_lab {
         )
     }
 
-    fn algorithms() -> impl Strategy<Value = Vec<AlgorithmChoice>> {
-        prop::sample::subsequence(AlgorithmChoice::ALL.to_vec(), 1..=4)
+    fn algorithms() -> impl Strategy<Value = Vec<Algorithm>> {
+        prop::sample::subsequence(Algorithm::ALL.to_vec(), 1..=4)
     }
 
     proptest! {
@@ -580,7 +598,7 @@ mod placement_lab {
                     3 => Command::Record(Event::Remove(x % 12)),
                     4 => Command::Record(Event::Fail(x % 12)),
                     5 => Command::Step(x % 10),
-                    6 => Command::SetAlgorithms(vec![AlgorithmChoice::ALL[x as usize % 8], AlgorithmChoice::Rendezvous]),
+                    6 => Command::SetAlgorithms(vec![Algorithm::ALL[x as usize % 8], Algorithm::Rendezvous]),
                     7 => Command::SetTable(x % 2_000_000),
                     8 => Command::SetVnodes(x % 1_200),
                     _ => Command::SetRf(x % 7),
@@ -607,7 +625,7 @@ mod placement_lab {
     fn hostile_links_are_clamped_with_a_message() {
         let (p, problems) =
             Params::from_query("v=1&alg=ring,paxos&keys=1000000000000&vnodes=0&nodes=99999&events=add,explode&step=9");
-        assert_eq!(p.algorithms, [AlgorithmChoice::Ring]);
+        assert_eq!(p.algorithms, [Algorithm::Ring]);
         assert_eq!((p.keys, p.vnodes, p.nodes, p.step), (MAX_KEYS, 1, 1_000, 1));
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         for needle in ["paxos", "1000000000000", "vnodes", "nodes", "explode"] {
@@ -632,9 +650,9 @@ mod placement_lab {
         assert!(problems.is_empty());
         let report = run(&small(p));
         let by = |alg| report.algorithms.iter().find(|a| a.algorithm == alg).unwrap();
-        assert_eq!(by(AlgorithmChoice::Jump).moved, 0);
-        assert!(by(AlgorithmChoice::Jump).refused[0].contains("AnchorHash"));
-        let anchor = by(AlgorithmChoice::Anchor);
+        assert_eq!(by(Algorithm::Jump).moved, 0);
+        assert!(by(Algorithm::Jump).refused[0].contains("AnchorHash"));
+        let anchor = by(Algorithm::Anchor);
         assert_eq!(anchor.moved, anchor.minimum);
         assert!(anchor.nodes.iter().all(|n| n.node != 3 || n.after.is_none()));
     }

@@ -3,7 +3,7 @@
 //! these links (`shardscope rebalance QUERY` at the commit before the fold): keys moved, the
 //! minimum, and every node's keys before and after the event.
 
-use shardscope_core::labs::placement::{legacy::REBALANCE, run::Job, Params};
+use shardscope_core::labs::placement::{legacy::REBALANCE, Job, Params};
 use shardscope_core::labs::LabParams;
 
 struct OldLink {

@@ -57,7 +57,9 @@ fn measure_placement() -> Vec<(&'static str, f64)> {
     BENCH_CASES
         .iter()
         .map(|(name, algorithm)| {
-            let placement = algorithm.build(1, &nodes).expect("valid benchmark case");
+            let placement = algorithm
+                .build(&shardscope_core::placement::Settings::DEFAULT, 1, &nodes)
+                .expect("valid benchmark case");
             let ms = fastest(3, || {
                 std::hint::black_box(place_all(placement.as_ref(), &keys, 1 << 16));
             });

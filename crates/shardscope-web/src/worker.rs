@@ -5,8 +5,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_worker::{Spawnable, WorkerBridge};
-use shardscope_core::labs::placement::run::Report;
 use shardscope_core::labs::placement::Params;
+use shardscope_core::labs::placement::Report;
 use shardscope_worker::{Input, Output, PlacementWorker};
 use yew::prelude::*;
 

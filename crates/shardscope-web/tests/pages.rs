@@ -1,6 +1,6 @@
-//! Every lab in the catalog is a page: it has its binary (which starts a lab), its end-to-end
-//! spec, and, if it has a worker, the worker's binary and loader. Nothing else is a page but the
-//! debug page.
+//! Every lab in the catalog is a page: it has its folder in the core and in the web crate, its
+//! binary (which starts a lab), its end-to-end spec, and, if it has a worker, the worker's binary
+//! and loader. Nothing else is a page but the debug page.
 
 use std::path::{Path, PathBuf};
 
@@ -15,9 +15,15 @@ fn read(path: &Path) -> String {
 }
 
 #[test]
-fn every_catalog_entry_has_its_binary_its_spec_and_its_worker() {
+fn every_catalog_entry_has_its_folders_binary_spec_and_worker() {
     let root = repo();
     for lab in CATALOG {
+        // Rust module names cannot hold a hyphen: `anti-entropy` lives in `anti_entropy/`.
+        let module = lab.slug.replace('-', "_");
+        for krate in ["shardscope-core", "shardscope-web"] {
+            let folder = root.join(format!("crates/{krate}/src/labs/{module}/mod.rs"));
+            assert!(folder.is_file(), "{}: no {}", lab.slug, folder.display());
+        }
         let bin = read(&root.join(format!("crates/shardscope-web/src/bin/{}.rs", lab.slug)));
         assert!(
             bin.contains("start_lab::<"),

@@ -11,8 +11,8 @@ use std::rc::Rc;
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
-use shardscope_core::labs::placement::run::{Job, Report, StepKind};
 use shardscope_core::labs::placement::Params;
+use shardscope_core::labs::placement::{Job, Report, StepKind};
 use wasm_bindgen::JsCast;
 
 /// How long the worker computes before yielding to its own event loop. Long tasks in a worker

@@ -8,7 +8,7 @@ use std::fmt;
 
 use crate::query::Problem;
 
-pub mod antientropy;
+pub mod anti_entropy;
 pub mod partition;
 pub mod placement;
 pub mod proofs;

@@ -1,7 +1,7 @@
 //! One module per lab component; each maps user events to its core model's commands and the
 //! model to markup, and nothing more.
 
-pub mod antientropy;
+pub mod anti_entropy;
 pub mod partition;
 pub mod placement;
 pub mod proofs;

@@ -12,15 +12,24 @@ pub use super::Preset;
 use crate::placement::NodeId;
 use crate::query::{echo, to_query, Choice, Problem, Query};
 
+mod cluster;
+mod engine;
+mod job;
 pub mod legacy;
-pub mod run;
+mod report;
+mod theory;
+
+pub use cluster::{Cluster, Member};
+pub use engine::{check_event, check_events, Engine, EventCheck};
+pub use job::{Job, StepKind, CHUNK, REPLICA_SAMPLE};
+pub use report::{AlgorithmReport, Flow, NodeRow, Replication, Report, Structure, Theory};
 
 /// The permalink format version this code writes and reads.
 pub const VERSION: u32 = 1;
 /// The most keys the lab places.
 pub const MAX_KEYS: u32 = 10_000_000;
 /// The most nodes a cluster starts with (jump hash and AnchorHash may have more, see
-/// [`AlgorithmChoice::max_nodes`]).
+/// [`max_nodes`]).
 pub const MAX_NODES: u32 = 1_000;
 /// The most nodes with jump hash: its lookups cost `O(ln n)` and it keeps no per-node state.
 pub const MAX_NODES_JUMP: u32 = 10_000;
@@ -47,95 +56,15 @@ pub const PARAMS: [&str; 16] = [
     "events", "step",
 ];
 
-/// The algorithms the lab offers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum AlgorithmChoice {
-    /// `hash % N`.
-    ModN,
-    /// Consistent-hash ring with virtual nodes.
-    Ring,
-    /// Weighted rendezvous (HRW) hashing.
-    Rendezvous,
-    /// Jump consistent hash.
-    Jump,
-    /// Maglev hashing.
-    Maglev,
-    /// Multi-probe consistent hashing.
-    MultiProbe,
-    /// Consistent hashing with bounded loads.
-    Bounded,
-    /// AnchorHash.
-    Anchor,
-}
-
-impl Choice for AlgorithmChoice {
-    const ALL: &'static [Self] = &[
-        Self::ModN,
-        Self::Ring,
-        Self::Rendezvous,
-        Self::Jump,
-        Self::Maglev,
-        Self::MultiProbe,
-        Self::Bounded,
-        Self::Anchor,
-    ];
-
-    fn slug(self) -> &'static str {
-        match self {
-            Self::ModN => "modn",
-            Self::Ring => "ring",
-            Self::Rendezvous => "hrw",
-            Self::Jump => "jump",
-            Self::Maglev => "maglev",
-            Self::MultiProbe => "multiprobe",
-            Self::Bounded => "bounded",
-            Self::Anchor => "anchor",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::ModN => "hash mod N",
-            Self::Ring => "Ring with virtual nodes",
-            Self::Rendezvous => "Rendezvous (HRW)",
-            Self::Jump => "Jump hash",
-            Self::Maglev => "Maglev",
-            Self::MultiProbe => "Multi-probe",
-            Self::Bounded => "Bounded loads",
-            Self::Anchor => "AnchorHash",
-        }
-    }
-}
-
-impl AlgorithmChoice {
-    /// The most nodes the algorithm may hold in this lab.
-    #[must_use]
-    pub fn max_nodes(self) -> u32 {
-        match self {
-            Self::Jump | Self::Anchor => MAX_NODES_JUMP,
-            _ => MAX_NODES,
-        }
-    }
-
-    /// Whether node weights change this algorithm's placement (the others give every node an
-    /// equal share and the lab says so).
-    #[must_use]
-    pub fn uses_weights(self) -> bool {
-        matches!(self, Self::Ring | Self::Rendezvous | Self::Bounded)
-    }
-
-    /// How the algorithm picks `RF` replicas, or why it has no natural replica set.
-    pub fn replication(self) -> Result<&'static str, &'static str> {
-        match self {
-            Self::Ring => Ok("the next distinct nodes clockwise (Dynamo's preference list)"),
-            Self::Rendezvous => Ok("the RF highest-scoring nodes"),
-            Self::ModN => Err("mod N has no replica order; systems use a second hash or the next bucket"),
-            Self::Jump => Err("jump hash returns one bucket; replicas need a second scheme (e.g. key + i)"),
-            Self::Maglev => Err("a Maglev table names one backend per slot; the paper has no replicas"),
-            Self::MultiProbe => Err("multi-probe picks one node; the paper defines no replica set"),
-            Self::Bounded => Err("bounded loads places each key once; the paper defines no replica set"),
-            Self::Anchor => Err("AnchorHash returns one bucket; the paper defines no replica set"),
-        }
+/// The algorithms the lab offers: every [`Algorithm`] of the core.
+pub use crate::placement::Algorithm;
+/// The most nodes an algorithm may hold in this lab: jump hash and AnchorHash keep no per-node
+/// state and cost `O(ln n)` or less a lookup, so they go to [`MAX_NODES_JUMP`].
+#[must_use]
+pub fn max_nodes(algorithm: Algorithm) -> u32 {
+    match algorithm {
+        Algorithm::Jump | Algorithm::Anchor => MAX_NODES_JUMP,
+        _ => MAX_NODES,
     }
 }
 
@@ -205,7 +134,7 @@ impl Event {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Params {
     /// The algorithms compared, 1–4, distinct, in the order chosen.
-    pub algorithms: Vec<AlgorithmChoice>,
+    pub algorithms: Vec<Algorithm>,
     /// Nodes before the first event, with ids `0..nodes`.
     pub nodes: u32,
     /// Keys placed.
@@ -239,13 +168,13 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Self {
         Self {
-            algorithms: vec![AlgorithmChoice::Ring],
+            algorithms: vec![Algorithm::Ring],
             nodes: 8,
             keys: 1_000_000,
             vnodes: 100,
-            table: crate::maglev::DEFAULT_TABLE_SIZE,
-            probes: crate::multiprobe::DEFAULT_PROBES,
-            epsilon: crate::bounded::DEFAULT_EPSILON_PERCENT,
+            table: crate::placement::maglev::DEFAULT_TABLE_SIZE,
+            probes: crate::placement::multiprobe::DEFAULT_PROBES,
+            epsilon: crate::placement::bounded::DEFAULT_EPSILON_PERCENT,
             rf: 1,
             topology: false,
             dcs: 1,
@@ -262,7 +191,7 @@ impl Default for Params {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     /// Compare these algorithms (1–4).
-    SetAlgorithms(Vec<AlgorithmChoice>),
+    SetAlgorithms(Vec<Algorithm>),
     /// Set the initial node count (clears nothing; events that no longer apply are reported).
     SetNodes(u32),
     /// Set the number of keys.
@@ -354,6 +283,18 @@ pub fn location(params: &Params, id: NodeId) -> crate::topology::Location {
 }
 
 impl Params {
+    /// The algorithms' parameters this state sets (AnchorHash's anchor keeps its default).
+    #[must_use]
+    pub fn settings(&self) -> crate::placement::Settings {
+        crate::placement::Settings {
+            vnodes: self.vnodes,
+            table: self.table,
+            probes: self.probes,
+            epsilon: self.epsilon,
+            ..crate::placement::Settings::DEFAULT
+        }
+    }
+
     /// [`LabParams::from_query_ignoring`] with nothing ignored.
     #[must_use]
     pub fn from_query(input: &str) -> (Self, Vec<Problem>) {
@@ -369,7 +310,7 @@ impl Params {
     /// The most nodes every chosen algorithm allows.
     #[must_use]
     pub fn max_nodes(&self) -> u32 {
-        self.algorithms.iter().map(|a| a.max_nodes()).min().unwrap_or(MAX_NODES)
+        self.algorithms.iter().map(|&a| max_nodes(a)).min().unwrap_or(MAX_NODES)
     }
 
     /// Repairs combinations that are each valid but too costly or inconsistent together, and
@@ -382,7 +323,7 @@ impl Params {
                 self.nodes,
                 self.algorithms
                     .iter()
-                    .filter(|a| a.max_nodes() < self.nodes)
+                    .filter(|&&a| max_nodes(a) < self.nodes)
                     .map(|a| a.label())
                     .collect::<Vec<_>>()
                     .join(" and "),
@@ -390,7 +331,7 @@ impl Params {
             ));
             self.nodes = self.max_nodes();
         }
-        if self.algorithms.contains(&AlgorithmChoice::Rendezvous) {
+        if self.algorithms.contains(&Algorithm::Rendezvous) {
             let peak_nodes = u64::from(self.nodes) + self.events.iter().filter(|e| **e == Event::Add).count() as u64;
             let most_keys = MAX_HRW_WORK / peak_nodes.max(1);
             if u64::from(self.keys) > most_keys {
@@ -404,18 +345,18 @@ impl Params {
         if self.step as usize > self.events.len() {
             self.step = u32::try_from(self.events.len()).expect("events are few");
         }
-        if let Err(e) = crate::maglev::Maglev::new(0, self.table, &[0]) {
-            notes.push(format!("{e}; using {}", crate::maglev::DEFAULT_TABLE_SIZE));
-            self.table = crate::maglev::DEFAULT_TABLE_SIZE;
+        if let Err(e) = crate::placement::maglev::Maglev::new(0, self.table, &[0]) {
+            notes.push(format!("{e}; using {}", crate::placement::maglev::DEFAULT_TABLE_SIZE));
+            self.table = crate::placement::maglev::DEFAULT_TABLE_SIZE;
         }
         notes
     }
 }
 
-fn algorithms_from(raw: &str, problems: &mut Vec<Problem>) -> Vec<AlgorithmChoice> {
+fn algorithms_from(raw: &str, problems: &mut Vec<Problem>) -> Vec<Algorithm> {
     let mut out = Vec::new();
     for part in raw.split(',').filter(|p| !p.is_empty()) {
-        match AlgorithmChoice::from_slug(part) {
+        match Algorithm::from_slug(part) {
             Some(a) if out.contains(&a) => problems.push(Problem {
                 field: "alg".into(),
                 message: format!("{} is listed twice; showing it once", a.slug()),
@@ -430,17 +371,13 @@ fn algorithms_from(raw: &str, problems: &mut Vec<Problem>) -> Vec<AlgorithmChoic
                 message: format!(
                     "“{}” is not one of {}; left out",
                     echo(part),
-                    AlgorithmChoice::ALL
-                        .iter()
-                        .map(|c| c.slug())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    Algorithm::ALL.iter().map(|c| c.slug()).collect::<Vec<_>>().join(", ")
                 ),
             }),
         }
     }
     if out.is_empty() {
-        out.push(AlgorithmChoice::Ring);
+        out.push(Algorithm::Ring);
     }
     out
 }
@@ -522,13 +459,13 @@ impl LabParams for Params {
             Some(raw) => events_from(raw, p),
             None => d.events.clone(),
         };
-        let max_nodes = algorithms.iter().map(|a| a.max_nodes()).min().unwrap_or(MAX_NODES);
+        let max_nodes = algorithms.iter().map(|&a| max_nodes(a)).min().unwrap_or(MAX_NODES);
         let mut params = Self {
             nodes: q.int_clamped("nodes", 1..=max_nodes, d.nodes, p),
             keys: q.int_clamped("keys", 1..=MAX_KEYS, d.keys, p),
-            vnodes: q.int_clamped("vnodes", 1..=crate::ring::MAX_VNODES, d.vnodes, p),
-            table: q.int_clamped("table", 2..=crate::maglev::MAX_TABLE_SIZE, d.table, p),
-            probes: q.int_clamped("probes", 1..=crate::multiprobe::MAX_PROBES, d.probes, p),
+            vnodes: q.int_clamped("vnodes", 1..=crate::placement::ring::MAX_VNODES, d.vnodes, p),
+            table: q.int_clamped("table", 2..=crate::placement::maglev::MAX_TABLE_SIZE, d.table, p),
+            probes: q.int_clamped("probes", 1..=crate::placement::multiprobe::MAX_PROBES, d.probes, p),
             epsilon: q.int_clamped("eps", 0..=200, d.epsilon, p),
             rf: q.int_clamped("rf", 1..=MAX_RF, d.rf, p),
             topology: q.int_clamped("topo", 0..=1, 0, p) == 1,
@@ -549,7 +486,7 @@ impl LabParams for Params {
                 message,
             });
         }
-        for message in run::check_events(&params) {
+        for message in check_events(&params) {
             problems.push(Problem {
                 field: "events".into(),
                 message,
@@ -567,9 +504,9 @@ impl LabParams for Params {
     /// recorded with a notice naming them.
     ///
     /// ```
-    /// use shardscope_core::labs::placement::{AlgorithmChoice, Command, Event, Model};
+    /// use shardscope_core::labs::placement::{Algorithm, Command, Event, Model};
     /// let mut model = Model::default();
-    /// model.apply(Command::SetAlgorithms(vec![AlgorithmChoice::Jump]));
+    /// model.apply(Command::SetAlgorithms(vec![Algorithm::Jump]));
     /// model.apply(Command::Record(Event::Remove(2)));
     /// assert_eq!(model.params.events, [Event::Add]); // Refused: jump only drops its last bucket.
     /// assert!(model.notice.as_deref().unwrap().contains("AnchorHash"));
@@ -590,14 +527,18 @@ impl LabParams for Params {
             Command::SetNodes(n) => notice = range("nodes", n.into(), 1, self.max_nodes().into()),
             Command::SetKeys(k) if within(k, 1, MAX_KEYS) => next.keys = k,
             Command::SetKeys(k) => notice = range("keys", k.into(), 1, MAX_KEYS.into()),
-            Command::SetVnodes(v) if within(v, 1, crate::ring::MAX_VNODES) => next.vnodes = v,
-            Command::SetVnodes(v) => notice = range("virtual nodes", v.into(), 1, crate::ring::MAX_VNODES.into()),
-            Command::SetTable(m) => match crate::maglev::Maglev::new(0, m, &[0]) {
+            Command::SetVnodes(v) if within(v, 1, crate::placement::ring::MAX_VNODES) => next.vnodes = v,
+            Command::SetVnodes(v) => {
+                notice = range("virtual nodes", v.into(), 1, crate::placement::ring::MAX_VNODES.into());
+            }
+            Command::SetTable(m) => match crate::placement::maglev::Maglev::new(0, m, &[0]) {
                 Ok(_) => next.table = m,
                 Err(e) => notice = Some(e.to_string()),
             },
-            Command::SetProbes(k) if within(k, 1, crate::multiprobe::MAX_PROBES) => next.probes = k,
-            Command::SetProbes(k) => notice = range("probes", k.into(), 1, crate::multiprobe::MAX_PROBES.into()),
+            Command::SetProbes(k) if within(k, 1, crate::placement::multiprobe::MAX_PROBES) => next.probes = k,
+            Command::SetProbes(k) => {
+                notice = range("probes", k.into(), 1, crate::placement::multiprobe::MAX_PROBES.into());
+            }
             Command::SetEpsilon(e) if e <= 200 => next.epsilon = e,
             Command::SetEpsilon(e) => notice = range("ε (percent)", e.into(), 0, 200),
             Command::SetRf(r) if within(r, 1, MAX_RF) => next.rf = r,
@@ -616,10 +557,10 @@ impl LabParams for Params {
                 }
                 next.events.truncate(next.step as usize);
                 next.events.push(event);
-                match run::check_event(&next, next.events.len() - 1) {
-                    run::EventCheck::Impossible(reason) => return Some(reason),
-                    run::EventCheck::RefusedBy(reason) => notice = Some(reason),
-                    run::EventCheck::Fine => {}
+                match check_event(&next, next.events.len() - 1) {
+                    EventCheck::Impossible(reason) => return Some(reason),
+                    EventCheck::RefusedBy(reason) => notice = Some(reason),
+                    EventCheck::Fine => {}
                 }
                 next.step = u32::try_from(next.events.len()).expect("events are few");
             }

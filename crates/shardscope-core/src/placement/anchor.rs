@@ -2,8 +2,8 @@
 //! Scalable Consistent Hash", IEEE/ACM Transactions on Networking 2021, arXiv:1812.09674): jump-
 //! like lookups over a fixed anchor of buckets, and any bucket can be removed.
 
+use super::{NodeId, NodeList, Placement, PlacementError};
 use crate::hash::hash_pair;
-use crate::placement::{NodeId, NodeList, Placement, PlacementError};
 
 /// The anchor size (capacity) the lab gives every AnchorHash: the most nodes it can ever hold at
 /// once. Lookups cost more the more buckets have been removed, not the larger the anchor.
@@ -19,7 +19,7 @@ pub const DEFAULT_CAPACITY: u32 = 16_384;
 /// `ADDBUCKET` does.
 ///
 /// ```
-/// use shardscope_core::anchor::AnchorHash;
+/// use shardscope_core::placement::anchor::AnchorHash;
 /// use shardscope_core::Placement;
 /// let mut anchor = AnchorHash::new(9, 64, &[0, 1, 2, 3]).unwrap();
 /// let keys: Vec<u64> = (0..1000u64).map(|k| k.wrapping_mul(0x9e37_79b9_7f4a_7c15)).collect();

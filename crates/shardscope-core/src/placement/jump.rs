@@ -30,7 +30,7 @@ const LCG_MULTIPLIER: u64 = 2_862_933_555_777_941_757;
 ///
 /// ```
 /// use std::num::NonZeroU32;
-/// use shardscope_core::jump::jump_hash;
+/// use shardscope_core::placement::jump::jump_hash;
 /// let ten = NonZeroU32::new(10).unwrap();
 /// assert_eq!(jump_hash(0xdead_beef, ten), 5);
 /// ```
@@ -54,7 +54,7 @@ pub fn jump_hash(mut key: u64, buckets: NonZeroU32) -> u32 {
     u32::try_from(b).expect("jump hash returns a bucket below a u32 bucket count")
 }
 
-use crate::placement::{NodeId, NodeList, Placement, PlacementError};
+use super::{NodeId, NodeList, Placement, PlacementError};
 
 /// Jump hash over a list of nodes: bucket `b` is `nodes[b]`.
 ///

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use super::{count_u32, NodeId, NodeList, Placement, PlacementError, Structure, RING_SEGMENTS};
 use crate::hash::hash_pair;
-use crate::placement::{NodeId, NodeList, Placement, PlacementError};
 
 /// The most virtual nodes one node may place on the ring. A thousand points per node already
 /// brings the load spread to a few percent; more only costs memory and set-up time.
@@ -26,7 +26,7 @@ pub struct RingPoint {
 /// is its number of virtual nodes.
 ///
 /// ```
-/// use shardscope_core::{ring::Ring, Placement};
+/// use shardscope_core::placement::{ring::Ring, Placement};
 /// let mut ring = Ring::new(1, 100, &[0, 1, 2]).unwrap();
 /// let before = ring.place(0xfeed);
 /// ring.add_node(3).unwrap();
@@ -102,7 +102,7 @@ impl Ring {
     /// which it fails over.
     ///
     /// ```
-    /// use shardscope_core::ring::Ring;
+    /// use shardscope_core::placement::ring::Ring;
     /// use shardscope_core::Placement;
     /// let ring = Ring::new(1, 50, &[0, 1, 2, 3]).unwrap();
     /// let walk: Vec<u32> = ring.walk(99).collect();
@@ -127,6 +127,11 @@ impl Ring {
             .take(total)
     }
 
+    /// Points for a node of integer weight `weight`: the default count times the weight.
+    fn vnodes_for(&self, weight: u32) -> u32 {
+        self.default_vnodes.saturating_mul(weight).min(MAX_VNODES)
+    }
+
     fn insert_points(&mut self, id: NodeId, vnodes: u32) {
         self.vnodes.insert(id, vnodes);
         self.points.extend((0..u64::from(vnodes)).map(|replica| RingPoint {
@@ -140,7 +145,10 @@ fn check_vnodes(vnodes: u32) -> Result<(), PlacementError> {
     if (1..=MAX_VNODES).contains(&vnodes) {
         Ok(())
     } else {
-        Err(PlacementError::VnodesOutOfRange(vnodes))
+        Err(PlacementError::VnodesOutOfRange {
+            vnodes,
+            max: MAX_VNODES,
+        })
     }
 }
 
@@ -168,5 +176,33 @@ impl Placement for Ring {
         self.vnodes.remove(&id);
         self.points.retain(|p| p.node != id);
         Ok(())
+    }
+
+    /// A node of weight `w` gets `w` times the default number of points (at most
+    /// [`MAX_VNODES`]), so its expected share grows with its weight.
+    fn add_node_with_weight(&mut self, id: NodeId, weight: u32) -> Result<(), PlacementError> {
+        self.add_node_with_vnodes(id, self.vnodes_for(weight))
+    }
+
+    fn reweight(&mut self, id: NodeId, weight: u32) -> Result<(), PlacementError> {
+        self.set_vnodes(id, self.vnodes_for(weight))
+    }
+
+    /// The clockwise [`walk`](Ring::walk).
+    fn preference<'a>(&'a self, key: u64) -> Option<Box<dyn Iterator<Item = NodeId> + 'a>> {
+        Some(Box::new(self.walk(key)))
+    }
+
+    /// The ring in [`RING_SEGMENTS`] arcs. Sampling each arc at its midpoint keeps the view cheap
+    /// however many points the ring has; the arcs are drawn, not measured (loads are measured).
+    fn structure(&self) -> Structure {
+        let segment_len = u64::MAX / u64::from(RING_SEGMENTS);
+        let segments = (0..u64::from(RING_SEGMENTS))
+            .map(|s| self.place(s * segment_len + segment_len / 2))
+            .collect();
+        Structure::Ring {
+            segments,
+            points: count_u32(self.points.len()),
+        }
     }
 }

@@ -2,9 +2,8 @@
 //! Hashing with Bounded Loads", SODA 2018, arXiv:1608.01350): a ring where every node accepts at
 //! most `⌈(1 + ε)·m/n⌉` of the `m` keys and a key that finds its node full walks on clockwise.
 
-use crate::placement::NodeId;
-use crate::ring::{Ring, RingPoint};
-use crate::Placement;
+use super::ring::{Ring, RingPoint};
+use super::{NodeId, Placement, PlacementError, Structure};
 
 /// The lab's default balance parameter, ε = 0.25: every node may take a quarter more than the
 /// mean.
@@ -14,7 +13,7 @@ pub const DEFAULT_EPSILON_PERCENT: u32 = 25;
 /// Integer arithmetic keeps the bound exact.
 ///
 /// ```
-/// use shardscope_core::bounded::capacity;
+/// use shardscope_core::placement::bounded::capacity;
 /// assert_eq!(capacity(1000, 8, 25), 157); // ⌈1.25 · 125⌉ = ⌈156.25⌉
 /// assert_eq!(capacity(0, 8, 25), 1);
 /// ```
@@ -33,8 +32,8 @@ pub fn capacity(keys: u64, nodes: u64, epsilon_percent: u32) -> u64 {
 /// at most [`capacity`] keys, which is the algorithm's guarantee.
 ///
 /// ```
-/// use shardscope_core::bounded::BoundedAssigner;
-/// use shardscope_core::ring::Ring;
+/// use shardscope_core::placement::bounded::BoundedAssigner;
+/// use shardscope_core::placement::ring::Ring;
 /// let ring = Ring::new(1, 10, &[0, 1, 2, 3]).unwrap();
 /// let mut assign = BoundedAssigner::new(&ring, 1000, 10);
 /// let owners: Vec<u32> = (0..1000u64).map(|k| assign.assign(k.wrapping_mul(0x9e37_79b9_7f4a_7c15))).collect();
@@ -99,5 +98,74 @@ impl BoundedAssigner {
             }
         }
         panic!("every node is at capacity {}", self.capacity);
+    }
+}
+
+/// Consistent hashing with bounded loads as a [`Placement`]: a ring whose keys are assigned in
+/// order through [`Placement::sequential`], each node taking at most its [`capacity`].
+///
+/// [`place`](Placement::place) answers where a key goes without the bound (its ring owner); a
+/// bounded placement of many keys comes from the assigner, since it depends on the keys placed
+/// before.
+///
+/// ```
+/// use shardscope_core::placement::{bounded::Bounded, Placement};
+/// let bounded = Bounded::new(1, 10, 10, &[0, 1, 2, 3]).unwrap();
+/// let mut assign = bounded.sequential(1000).unwrap();
+/// let owners: Vec<u32> = (0..1000u64).map(|k| assign.assign(k.wrapping_mul(0x9e37_79b9_7f4a_7c15))).collect();
+/// assert!((0..4).all(|n| owners.iter().filter(|&&o| o == n).count() <= 275));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Bounded {
+    ring: Ring,
+    epsilon_percent: u32,
+}
+
+impl Bounded {
+    /// A ring of `nodes` with `vnodes` points each, bounding loads at `(1 + ε)` times the mean,
+    /// ε given in percent.
+    pub fn new(seed: u64, vnodes: u32, epsilon_percent: u32, nodes: &[NodeId]) -> Result<Self, PlacementError> {
+        Ok(Self {
+            ring: Ring::new(seed, vnodes, nodes)?,
+            epsilon_percent,
+        })
+    }
+}
+
+impl Placement for Bounded {
+    fn name(&self) -> &'static str {
+        "bounded"
+    }
+
+    fn nodes(&self) -> &[NodeId] {
+        self.ring.nodes()
+    }
+
+    fn place(&self, key: u64) -> NodeId {
+        self.ring.place(key)
+    }
+
+    fn add_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
+        self.ring.add_node(id)
+    }
+
+    fn remove_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
+        self.ring.remove_node(id)
+    }
+
+    fn add_node_with_weight(&mut self, id: NodeId, weight: u32) -> Result<(), PlacementError> {
+        self.ring.add_node_with_weight(id, weight)
+    }
+
+    fn reweight(&mut self, id: NodeId, weight: u32) -> Result<(), PlacementError> {
+        self.ring.reweight(id, weight)
+    }
+
+    fn sequential(&self, keys: u64) -> Option<BoundedAssigner> {
+        Some(BoundedAssigner::new(&self.ring, keys, self.epsilon_percent))
+    }
+
+    fn structure(&self) -> Structure {
+        self.ring.structure()
     }
 }

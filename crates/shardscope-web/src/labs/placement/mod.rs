@@ -2,13 +2,13 @@
 //! report to markup. The numbers come from `shardscope_core::labs::placement`, computed in the
 //! placement Web Worker.
 
-use shardscope_core::labs::placement::run::{AlgorithmReport, NodeRow, Report, Structure};
 use shardscope_core::labs::placement::{
-    AlgorithmChoice, Command, Event as LabEvent, Model, Params, MAX_DCS, MAX_KEYS, MAX_RACKS, MAX_RF, MAX_WEIGHT,
-    MAX_ZIPF, PRESETS,
+    Algorithm, Command, Event as LabEvent, Model, Params, MAX_DCS, MAX_KEYS, MAX_RACKS, MAX_RF, MAX_WEIGHT, MAX_ZIPF,
+    PRESETS,
 };
+use shardscope_core::labs::placement::{AlgorithmReport, NodeRow, Report, Structure};
+use shardscope_core::placement::ring::MAX_VNODES;
 use shardscope_core::query::Choice;
-use shardscope_core::ring::MAX_VNODES;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -68,7 +68,7 @@ pub fn PlacementLab() -> Html {
         lab.on(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             let mut list = current.clone();
-            if let Some(a) = AlgorithmChoice::from_slug(&input.value()) {
+            if let Some(a) = Algorithm::from_slug(&input.value()) {
                 if input.checked() {
                     list.push(a);
                 } else {
@@ -112,7 +112,7 @@ pub fn PlacementLab() -> Html {
             playing.set(!*playing);
         })
     };
-    let uses = |a: AlgorithmChoice| p.algorithms.contains(&a);
+    let uses = |a: Algorithm| p.algorithms.contains(&a);
     let len = p.event_count();
 
     html! {
@@ -126,7 +126,7 @@ pub fn PlacementLab() -> Html {
             { lab.preset_menu(PRESETS) }
             <fieldset class="algorithms">
                 <legend>{ "Algorithms (one to four, side by side)" }</legend>
-                { for AlgorithmChoice::ALL.iter().map(|&a| html! {
+                { for Algorithm::ALL.iter().map(|&a| html! {
                     <label class="inline">
                         <input type="checkbox" id={format!("alg-{}", a.slug())} value={a.slug()} checked={uses(a)}
                             disabled={!uses(a) && p.algorithms.len() >= 4} onchange={on_algorithm.clone()} />
@@ -140,13 +140,13 @@ pub fn PlacementLab() -> Html {
                 <TextField id="keys" label={format!("Keys (1–{})", group_digits(MAX_KEYS.into()))} value={p.keys.to_string()}
                     min="1" max={MAX_KEYS.to_string()} on_commit={on_keys} />
                 <TextField id="vnodes" label={format!("Virtual nodes per weight (ring, bounded; 1–{MAX_VNODES})")} value={p.vnodes.to_string()}
-                    min="1" max={MAX_VNODES.to_string()} disabled={!uses(AlgorithmChoice::Ring) && !uses(AlgorithmChoice::Bounded)} on_commit={on_vnodes} />
+                    min="1" max={MAX_VNODES.to_string()} disabled={!uses(Algorithm::Ring) && !uses(Algorithm::Bounded)} on_commit={on_vnodes} />
                 <TextField id="table" label="Maglev table size M (a prime)" value={p.table.to_string()} min="2"
-                    disabled={!uses(AlgorithmChoice::Maglev)} on_commit={on_table} />
+                    disabled={!uses(Algorithm::Maglev)} on_commit={on_table} />
                 <TextField id="probes" label="Multi-probe probes k" value={p.probes.to_string()} min="1" max="256"
-                    disabled={!uses(AlgorithmChoice::MultiProbe)} on_commit={on_probes} />
+                    disabled={!uses(Algorithm::MultiProbe)} on_commit={on_probes} />
                 <TextField id="eps" label="Bounded loads ε (%)" value={p.epsilon.to_string()} min="0" max="200"
-                    disabled={!uses(AlgorithmChoice::Bounded)} on_commit={on_eps} />
+                    disabled={!uses(Algorithm::Bounded)} on_commit={on_eps} />
                 <TextField id="zipf" label={format!("Zipf exponent ×100 (0 = uniform, ≤ {MAX_ZIPF})")} value={p.zipf.to_string()} min="0"
                     max={MAX_ZIPF.to_string()} on_commit={on_zipf} />
                 <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={on_seed} />

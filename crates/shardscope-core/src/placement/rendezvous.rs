@@ -1,8 +1,8 @@
 //! Rendezvous or highest-random-weight hashing (Thaler and Ravishankar, "Using Name-Based
 //! Mappings to Increase Hit Rates", IEEE/ACM Transactions on Networking, 1998), weighted with the logarithmic method.
 
+use super::{NodeId, NodeList, Placement, PlacementError};
 use crate::hash::{hash_pair, unit_interval, UNIT_INTERVAL_SHIFT};
-use crate::placement::{NodeId, NodeList, Placement, PlacementError};
 
 /// Rendezvous hashing: every node scores every key and the highest score wins.
 ///
@@ -16,7 +16,7 @@ use crate::placement::{NodeId, NodeList, Placement, PlacementError};
 /// Logarithms come from the pure-Rust `libm`, so scores are the same on every target.
 ///
 /// ```
-/// use shardscope_core::{rendezvous::Rendezvous, Placement};
+/// use shardscope_core::placement::{rendezvous::Rendezvous, Placement};
 /// let hrw = Rendezvous::new(9, &[0, 1, 2, 3]).unwrap();
 /// let replicas = hrw.place_replicas(42, 3);
 /// assert_eq!(replicas.len(), 3);
@@ -171,5 +171,28 @@ impl Placement for Rendezvous {
         let first = self.weights[0];
         self.uniform = self.weights.iter().all(|&w| w.to_bits() == first.to_bits());
         Ok(())
+    }
+
+    fn add_node_with_weight(&mut self, id: NodeId, weight: u32) -> Result<(), PlacementError> {
+        self.add_weighted_node(id, f64::from(weight))
+    }
+
+    fn reweight(&mut self, id: NodeId, weight: u32) -> Result<(), PlacementError> {
+        self.set_weight(id, f64::from(weight))
+    }
+
+    /// Every node, highest score first.
+    fn preference<'a>(&'a self, key: u64) -> Option<Box<dyn Iterator<Item = NodeId> + 'a>> {
+        Some(Box::new(self.place_replicas(key, u32::MAX).into_iter()))
+    }
+
+    /// The `count` highest scores, without ranking every node.
+    fn replicas(&self, key: u64, count: u32) -> Option<Vec<NodeId>> {
+        Some(self.place_replicas(key, count))
+    }
+
+    /// The highest-scoring live node, in one pass.
+    fn first_live(&self, key: u64, live: &dyn Fn(NodeId) -> bool) -> Option<NodeId> {
+        self.place_among(key, live)
     }
 }

@@ -1,6 +1,6 @@
 //! `hash % N`: the baseline every consistent scheme is measured against.
 
-use crate::placement::{index_usize, NodeId, NodeList, Placement, PlacementError};
+use super::{index_usize, NodeId, NodeList, Placement, PlacementError};
 
 /// Periods (`lcm` of the two node counts) up to this are enumerated exactly by
 /// [`moved_fraction`]; beyond it, the fraction is that of a fresh bucket count.
@@ -11,7 +11,7 @@ const EXACT_PERIOD: u64 = 4_000_000;
 /// a key stays exactly when `before[k mod n] == after[k mod m]`.
 ///
 /// ```
-/// use shardscope_core::modn::moved_fraction;
+/// use shardscope_core::placement::modn::moved_fraction;
 /// // 8 → 9 nodes: a key stays only when k mod 8 == k mod 9, 8 residues of 72.
 /// assert!((moved_fraction(&[0, 1, 2, 3, 4, 5, 6, 7], &[0, 1, 2, 3, 4, 5, 6, 7, 8]) - 8.0 / 9.0).abs() < 1e-12);
 /// ```
@@ -45,7 +45,7 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 /// nodes keeps a key only when `k mod N == k mod (N + 1)`, a fraction of `1/(N + 1)`.
 ///
 /// ```
-/// use shardscope_core::{modn::ModN, Placement};
+/// use shardscope_core::placement::{modn::ModN, Placement};
 /// let p = ModN::new(&[10, 11, 12]).unwrap();
 /// assert_eq!(p.place(7), 11); // 7 % 3 == 1
 /// ```

@@ -1,8 +1,8 @@
-//! The Anti-entropy lab's component: maps controls to `antientropy::Command`s and the model and its
+//! The Anti-entropy lab's component: maps controls to `anti_entropy::Command`s and the model and its
 //! report to a tree view, a level-by-level comparison, the repair and the depth trade-off chart.
-//! All computation is in `shardscope_core::labs::antientropy`.
+//! All computation is in `shardscope_core::labs::anti_entropy`.
 
-use shardscope_core::labs::antientropy::{Command, DepthCost, Job, Model, Params, Report, CHART_DEPTH, MAX_KEYS};
+use shardscope_core::labs::anti_entropy::{Command, DepthCost, Job, Model, Params, Report, CHART_DEPTH, MAX_KEYS};
 use shardscope_core::merkle::antientropy::{MerkleTree, MAX_DEPTH};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;

@@ -4,9 +4,17 @@
 
 use super::LabParams;
 pub use super::Preset;
-use crate::linearizability::{check, Verdict};
-use crate::partition::{workload, Config, Flight, Level, Mode, Nemesis, Node, Outcome, Record, Request, Sim, Tick};
+
+mod links;
+mod presets;
+mod report;
+
+use links::{list, nemesis_slug, parse_nemesis};
+
+use crate::partition::{workload, Config, Level, Mode, Nemesis, Node, Request, Tick};
 use crate::query::{to_query, Choice, Problem, Query};
+pub use presets::PRESETS;
+pub use report::{end_tick, report, state_at, Report};
 
 /// The permalink format version this code writes and reads.
 pub const VERSION: u32 = 1;
@@ -201,116 +209,6 @@ pub enum Command {
 
 /// The lab's model.
 pub type Model = super::Model<Params>;
-
-/// The presets, in the order the lab lists them.
-pub const PRESETS: &[Preset] = &[
-    Preset {
-        name: "Gilbert–Lynch, choosing availability",
-        lesson: "G1 and G2 hold v0 and are cut apart. A client writes v1 at G1; another reads at G2, which answers at once: with the old v0.",
-        query: "v=1&mode=leaderless&nodes=2&dcs=1&n=2&rl=one&wl=one&rr=0&ops=0&req=10:0:w,100:1:r&nem=0:cut-0-1",
-    },
-    Preset {
-        name: "Gilbert–Lynch, choosing consistency",
-        lesson: "The same cut with a linearizable register: G2 cannot reach a majority, so it cannot answer at all (nor can G1 finish its write).",
-        query: "v=1&mode=abd&nodes=2&dcs=1&n=2&ops=0&req=10:0:w,100:1:r&nem=0:cut-0-1",
-    },
-    Preset {
-        name: "Majority side works, minority refuses",
-        lesson: "Five ABD nodes split 3–2: the three keep answering, the two time out, and the history stays linearizable.",
-        query: "v=1&mode=abd&nodes=5&dcs=1&ops=40&spacing=15&keys=1&nem=100:split-0.0.1.1.1,400:healall",
-    },
-    Preset {
-        name: "R = W = 1 gives stale reads",
-        lesson: "With one replica per read and per write, a partition lets reads miss completed writes; the checker finds the history not linearizable.",
-        query: "v=1&mode=leaderless&nodes=3&dcs=1&n=3&rl=one&wl=one&rr=0&ops=40&spacing=15&keys=1&nem=100:split-0.1.1,400:healall",
-    },
-    Preset {
-        name: "R + W > N is not enough without write-back",
-        lesson: "Quorums intersect, yet a write that reached only one replica (its other messages lost) can be seen by one read and missed by a later one: a new-then-old inversion the checker catches. Switch to ABD: its write-back prevents it.",
-        query: "v=1&mode=leaderless&nodes=3&dcs=1&n=3&rl=quorum&wl=quorum&rr=0&lat=2&rlat=10&loss=20&ops=60&spacing=3&keys=1&seed=26",
-    },
-    Preset {
-        name: "Asynchronous leader failover loses an acknowledged write",
-        lesson: "The leader n0 is cut off, acknowledges a write it cannot copy, and the operator fails over to n1: the acknowledged write is gone, and a read returns the old value. Try synchronous replication: the write is never acknowledged.",
-        query: "v=1&mode=leader&nodes=3&dcs=1&sync=0&fr=0&ops=0&req=10:0:w,80:1:r&nem=5:split-0.1.1,50:failover-1",
-    },
-    Preset {
-        name: "After healing, replicas diverge until anti-entropy runs",
-        lesson: "R = W = 1 during a split lets each side take writes the other never sees; the network heals at tick 200, but nothing copies the writes across: both registers stay diverged until anti-entropy (or a read repair) runs.",
-        query: "v=1&mode=leaderless&nodes=4&dcs=1&n=4&rl=one&wl=one&rr=0&ops=16&spacing=10&keys=2&nem=5:split-0.0.1.1,200:healall",
-    },
-    Preset {
-        name: "Sloppy quorum with hinted handoff, then heal",
-        lesson: "Key 0 lives on n0, n1, n2. Split {n0, n3, n4} from {n1, n2}: n0's write gets its quorum from n3 and n4 holding hints, so it succeeds, yet a read on the other side misses it. After healing at tick 300 the hints are handed off and a later read sees the write.",
-        query: "v=1&mode=leaderless&nodes=5&dcs=1&n=3&rl=quorum&wl=quorum&rr=0&sloppy=1&ops=0&req=10:0:w,120:1:r,400:1:r&nem=0:split-0.1.1.0.0,300:healall",
-    },
-    Preset {
-        name: "Concurrent writes: last-write-wins vs version vectors",
-        lesson: "During a split, n0 and n2 each accept a write. After healing, a read of all replicas finds two concurrent versions: version vectors return both as siblings for the client to merge; turn them off and last-write-wins silently keeps one.",
-        query: "v=1&mode=leaderless&nodes=4&dcs=1&n=4&rl=all&wl=one&rr=0&vv=1&ops=0&req=10:0:w,12:2:w,300:1:r&nem=0:split-0.0.1.1,200:healall",
-    },
-    Preset {
-        name: "A datacenter cut off: LOCAL_QUORUM vs QUORUM",
-        lesson: "Datacenter 1 is isolated. LOCAL_QUORUM keeps both sides answering (and diverging); switch both levels to QUORUM and the isolated side times out.",
-        query: "v=1&mode=leaderless&nodes=6&dcs=2&n=6&rl=local_quorum&wl=local_quorum&rr=0&ops=40&spacing=15&keys=1&nem=100:isolate-1",
-    },
-];
-
-/// The nemesis event's permalink form (without its tick).
-fn nemesis_slug(n: &Nemesis) -> String {
-    match n {
-        Nemesis::Cut(a, b) => format!("cut-{a}-{b}"),
-        Nemesis::Heal(a, b) => format!("heal-{a}-{b}"),
-        Nemesis::Split(groups) => {
-            format!(
-                "split-{}",
-                groups.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
-            )
-        }
-        Nemesis::HealAll => "healall".into(),
-        Nemesis::Crash(a) => format!("crash-{a}"),
-        Nemesis::Restart(a) => format!("restart-{a}"),
-        Nemesis::Failover(a) => format!("failover-{a}"),
-    }
-}
-
-fn parse_nemesis(raw: &str, nodes: u32, dcs: u32) -> Option<Nemesis> {
-    let mut parts = raw.split('-');
-    let kind = parts.next()?;
-    let rest: Vec<&str> = parts.collect();
-    let node = |s: &str| s.parse::<u32>().ok().filter(|&n| n < nodes);
-    Some(match (kind, rest.as_slice()) {
-        ("cut", [a, b]) => Nemesis::Cut(node(a)?, node(b)?),
-        ("heal", [a, b]) => Nemesis::Heal(node(a)?, node(b)?),
-        ("split", [groups]) => {
-            let g: Option<Vec<u32>> = groups.split('.').map(|x| x.parse().ok()).collect();
-            let g = g?;
-            (g.len() == nodes as usize).then_some(Nemesis::Split(g))?
-        }
-        ("isolate", [d]) => {
-            let d: u32 = d.parse().ok().filter(|&d| d < dcs)?;
-            Nemesis::Split((0..nodes).map(|i| u32::from(i % dcs == d)).collect())
-        }
-        ("healall", []) => Nemesis::HealAll,
-        ("crash", [a]) => Nemesis::Crash(node(a)?),
-        ("restart", [a]) => Nemesis::Restart(node(a)?),
-        ("failover", [a]) => Nemesis::Failover(node(a)?),
-        _ => return None,
-    })
-}
-
-/// A list field of the permalink (empty when absent).
-fn list<T>(
-    q: &Query,
-    name: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    what: &str,
-    problems: &mut Vec<Problem>,
-) -> Vec<T> {
-    q.get(name).map_or_else(Vec::new, |raw| {
-        crate::query::list(name, raw, MAX_ITEMS, "entries", what, parse, problems)
-    })
-}
 
 impl Params {
     /// [`LabParams::from_query_ignoring`] with nothing ignored.
@@ -679,99 +577,5 @@ impl LabParams for Params {
         }
         *self = next;
         notice
-    }
-}
-
-/// The last tick anything happens in the scenario (the simulation alone, without the checker).
-#[must_use]
-pub fn end_tick(params: &Params) -> Tick {
-    let mut sim = Sim::new(params.config(), &params.all_requests(), &params.nemesis);
-    sim.run();
-    sim.now()
-}
-
-/// The simulation run up to `t`: which links are cut and which nodes are down then.
-#[must_use]
-pub fn state_at(params: &Params, t: Tick) -> Sim {
-    let mut sim = Sim::new(params.config(), &params.all_requests(), &params.nemesis);
-    sim.run_until(t);
-    sim
-}
-
-/// The lab's numbers for a whole run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Report {
-    /// Every operation.
-    pub history: Vec<Record>,
-    /// Every message.
-    pub flights: Vec<Flight>,
-    /// The checker's verdict on the answered operations (and timed-out writes).
-    pub verdict: Verdict,
-    /// The last tick anything happened.
-    pub end: Tick,
-    /// Registers whose replicas disagree at the end.
-    pub diverged: u32,
-    /// Acknowledged writes lost by a leader failover.
-    pub lost_writes: usize,
-    /// Hints fallback nodes took (sloppy quorum), and how many reached their home replica.
-    pub hints: (usize, usize),
-    /// For reads that ended in a conflict (version vectors): the sibling values.
-    pub conflicts: Vec<Vec<u64>>,
-}
-
-impl Report {
-    /// Operations that ended in `outcome`.
-    #[must_use]
-    pub fn count(&self, outcome: Outcome) -> usize {
-        self.history.iter().filter(|r| r.outcome == Some(outcome)).count()
-    }
-
-    /// Percent of operations answered (ok, stale or with siblings).
-    #[must_use]
-    pub fn availability(&self) -> f64 {
-        let answered = self.count(Outcome::Ok) + self.count(Outcome::Stale) + self.count(Outcome::Conflict);
-        100.0 * answered as f64 / self.history.len().max(1) as f64
-    }
-
-    /// Percent of answered reads that were stale.
-    #[must_use]
-    pub fn stale_reads(&self) -> f64 {
-        let reads = self
-            .history
-            .iter()
-            .filter(|r| r.request.write.is_none() && matches!(r.outcome, Some(Outcome::Ok | Outcome::Stale)))
-            .count();
-        100.0 * self.count(Outcome::Stale) as f64 / reads.max(1) as f64
-    }
-}
-
-/// Runs the lab's scenario to the end and checks it.
-#[must_use]
-pub fn report(params: &Params) -> Report {
-    let mut sim = Sim::new(params.config(), &params.all_requests(), &params.nemesis);
-    sim.run();
-    let checkable = sim.checkable();
-    let ops: Vec<_> = checkable.iter().map(|(_, op)| *op).collect();
-    // The checker indexes its input; map its answer back to history indices.
-    let verdict = match check(&ops) {
-        Verdict::Linearizable => Verdict::Linearizable,
-        Verdict::NotLinearizable { key, prefix, blocked } => Verdict::NotLinearizable {
-            key,
-            prefix: prefix.into_iter().map(|i| checkable[i].0).collect(),
-            blocked: checkable[blocked].0,
-        },
-    };
-    Report {
-        end: sim.now(),
-        diverged: sim.diverged(),
-        lost_writes: sim.lost_writes(),
-        hints: (
-            sim.hints.len(),
-            sim.hints.iter().filter(|h| h.delivered.is_some()).count(),
-        ),
-        conflicts: sim.conflicts.clone(),
-        history: sim.history.clone(),
-        flights: sim.flights.clone(),
-        verdict,
     }
 }

@@ -2,8 +2,8 @@
 //! Balancer", NSDI 2016, §3.4): a prime-sized lookup table filled by the nodes in turn, each
 //! following its own permutation of the slots.
 
+use super::{index_usize, NodeId, NodeList, Placement, PlacementError, Structure, TABLE_SAMPLE};
 use crate::hash::hash_pair;
-use crate::placement::{NodeId, NodeList, Placement, PlacementError};
 
 /// The table size the paper uses in its evaluation (§5.3) and the lab's default: the smallest
 /// prime above 2^16.
@@ -15,7 +15,7 @@ pub const MAX_TABLE_SIZE: u32 = 1_048_573;
 /// Whether `n` is prime (trial division; table sizes are at most [`MAX_TABLE_SIZE`]).
 ///
 /// ```
-/// use shardscope_core::maglev::is_prime;
+/// use shardscope_core::placement::maglev::is_prime;
 /// assert!(is_prime(65_537) && is_prime(655_373) && !is_prime(65_536) && !is_prime(1));
 /// ```
 #[must_use]
@@ -43,7 +43,7 @@ pub fn is_prime(n: u32) -> bool {
 /// `⌊M/N⌋` or `⌈M/N⌉` slots.
 ///
 /// ```
-/// use shardscope_core::maglev::Maglev;
+/// use shardscope_core::placement::maglev::Maglev;
 /// use shardscope_core::Placement;
 /// let maglev = Maglev::new(1, 7, &[10, 20]).unwrap();
 /// assert_eq!(maglev.table().len(), 7);
@@ -64,7 +64,10 @@ impl Maglev {
     /// A table of `size` slots (a prime, at least the node count, at most [`MAX_TABLE_SIZE`]).
     pub fn new(seed: u64, size: u32, nodes: &[NodeId]) -> Result<Self, PlacementError> {
         if !is_prime(size) || size > MAX_TABLE_SIZE {
-            return Err(PlacementError::TableSize(size));
+            return Err(PlacementError::TableSize {
+                size,
+                max: MAX_TABLE_SIZE,
+            });
         }
         let mut maglev = Self {
             seed,
@@ -92,7 +95,10 @@ impl Maglev {
     fn populate(&mut self) -> Result<(), PlacementError> {
         let m = u64::from(self.size);
         if self.nodes.len() > m {
-            return Err(PlacementError::TableSize(self.size));
+            return Err(PlacementError::TableSize {
+                size: self.size,
+                max: MAX_TABLE_SIZE,
+            });
         }
         // The paper iterates the backends in a fixed order; ascending id makes the table depend
         // only on the membership, not on the order nodes joined in.
@@ -161,5 +167,28 @@ impl Placement for Maglev {
     fn remove_node(&mut self, id: NodeId) -> Result<(), PlacementError> {
         self.nodes.remove(id)?;
         self.populate()
+    }
+
+    /// A strip of [`TABLE_SAMPLE`] evenly spaced slots, and the fewest and most slots any node
+    /// owns (the paper's balance guarantee: they differ by at most one).
+    fn structure(&self) -> Structure {
+        let size = u64::from(self.size);
+        let sample = (0..u64::from(TABLE_SAMPLE))
+            .map(|i| self.table[index_usize(i * size / u64::from(TABLE_SAMPLE))])
+            .collect();
+        let mut counts: Vec<(NodeId, u64)> = self.nodes().iter().map(|&n| (n, 0)).collect();
+        counts.sort_unstable();
+        for &owner in &self.table {
+            if let Ok(i) = counts.binary_search_by_key(&owner, |c| c.0) {
+                counts[i].1 += 1;
+            }
+        }
+        let lo = counts.iter().map(|c| c.1).min().unwrap_or(0);
+        let hi = counts.iter().map(|c| c.1).max().unwrap_or(0);
+        Structure::Table {
+            sample,
+            size: self.size,
+            slots: (lo, hi),
+        }
     }
 }

@@ -2,9 +2,9 @@
 //! 2015, arXiv:1505.00062): one point per node, `k` probes per key, and the key goes to the node
 //! whose point follows its closest probe.
 
+use super::ring::RingPoint;
+use super::{NodeId, NodeList, Placement, PlacementError, Structure};
 use crate::hash::hash_u64;
-use crate::placement::{NodeId, NodeList, Placement, PlacementError};
-use crate::ring::RingPoint;
 
 /// The paper's suggested probe count. Its abstract states a peak-to-average load of `1 + ε` with
 /// `1 + 1/ε` probes per key, so 21 probes aim at a peak of about 1.05 times the mean.
@@ -20,7 +20,7 @@ pub const MAX_PROBES: u32 = 256;
 /// nearest one. Adding or removing a node moves only keys to or from that node.
 ///
 /// ```
-/// use shardscope_core::multiprobe::MultiProbe;
+/// use shardscope_core::placement::multiprobe::MultiProbe;
 /// use shardscope_core::Placement;
 /// let mut mp = MultiProbe::new(3, 21, &[0, 1, 2]).unwrap();
 /// let before = mp.place(77);
@@ -40,7 +40,10 @@ impl MultiProbe {
     /// A ring of `nodes` probed `probes` times per key (`1..=MAX_PROBES`).
     pub fn new(seed: u64, probes: u32, nodes: &[NodeId]) -> Result<Self, PlacementError> {
         if !(1..=MAX_PROBES).contains(&probes) {
-            return Err(PlacementError::ProbesOutOfRange(probes));
+            return Err(PlacementError::ProbesOutOfRange {
+                probes,
+                max: MAX_PROBES,
+            });
         }
         let list = NodeList::new(nodes)?;
         let mut points: Vec<RingPoint> = nodes.iter().map(|&id| Self::point(seed, id)).collect();
@@ -109,5 +112,15 @@ impl Placement for MultiProbe {
         self.nodes.remove(id)?;
         self.points.retain(|p| p.node != id);
         Ok(())
+    }
+
+    /// The node points, as fractions of the circle.
+    fn structure(&self) -> Structure {
+        Structure::Points(
+            self.points
+                .iter()
+                .map(|p| (crate::hash::unit_interval(p.position), p.node))
+                .collect(),
+        )
     }
 }
