@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use shardscope_core::labs::{anti_entropy, partition, placement, proofs};
-use shardscope_core::labs::{LabParams, CATALOG};
+use shardscope_core::labs::{run_to_end, Computes, LabParams, CATALOG};
 
 const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs QUERY | shardscope labs | \
      shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
@@ -96,9 +96,7 @@ fn labs() -> Value {
 
 fn anti_entropy_report(query: &str) -> Value {
     let (params, problems) = anti_entropy::Params::from_query(query);
-    let mut job = anti_entropy::Job::new(params);
-    while !job.step() {}
-    let r = job.report().expect("a finished job has a report");
+    let r = &run_to_end(anti_entropy::Job::new(params));
     let hex = |h: &u128| format!("{h:032x}");
     json!({
         "query": params.to_query(),
@@ -138,9 +136,7 @@ fn log_proofs(query: &str) -> Value {
 /// it (the report's own serde form), with the canonical query and the link's problems.
 fn placement_report(query: &str) -> Result<Value, String> {
     let (params, problems) = placement::Params::from_query(query);
-    let mut job = placement::Job::new(&params).map_err(|e| e.to_string())?;
-    while !job.step() {}
-    let report = serde_json::to_value(job.report()).map_err(|e| e.to_string())?;
+    let report = serde_json::to_value(run_to_end(params.start()?)).map_err(|e| e.to_string())?;
     Ok(json!({
         "query": params.to_query(),
         "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),

@@ -74,13 +74,14 @@ pub fn trunk_page(lab: Option<&LabInfo>, root: &str) -> String {
 "#
     );
     if let Some(lab) = lab.filter(|lab| lab.worker) {
-        let worker = format!("{}_worker", lab.slug.replace('-', "_"));
-        // Trunk gives workers unhashed names; the hand-written loader starts the worker by a
-        // relative URL, so the site works from any sub-path.
+        let worker = worker_name(lab);
+        // Trunk gives workers unhashed names; the loader (written beside this page by
+        // `write_trunk_pages`) starts the worker by a relative URL, so the site works from any
+        // sub-path.
         let _ = write!(
             page,
             r#"    <link data-trunk rel="rust" href="{root}crates/shardscope-worker/Cargo.toml" data-bin="{worker}" data-type="worker" data-wasm-opt="z" data-integrity="none" />
-    <link data-trunk rel="copy-file" href="{root}www/{worker}_loader.js" />
+    <link data-trunk rel="copy-file" href="{worker}_loader.js" />
 "#
         );
     }
@@ -95,11 +96,33 @@ pub fn page_names() -> impl Iterator<Item = &'static str> {
     CATALOG.iter().map(|lab| lab.slug).chain([DEBUG_PAGE])
 }
 
-/// Writes every Trunk source page into `dir` as `<name>.html`.
+/// The name of a lab's worker binary (`shardscope-worker`'s `src/bin/<worker>.rs`).
+#[must_use]
+pub fn worker_name(lab: &LabInfo) -> String {
+    format!("{}_worker", lab.slug.replace('-', "_"))
+}
+
+/// The script a lab's page starts its worker with: wasm-bindgen's no-modules glue, then the wasm.
+/// Written here rather than by Trunk's `data-loader-shim`, whose call uses the deprecated
+/// positional form of the initialiser and makes the worker log a warning.
+#[must_use]
+pub fn worker_loader(worker: &str) -> String {
+    format!(
+        "// Written by `shardscope site pages`: starts this lab's Web Worker.\n\
+         importScripts(\"./{worker}.js\");\n\
+         wasm_bindgen({{ module_or_path: \"./{worker}_bg.wasm\" }});\n"
+    )
+}
+
+/// Writes every Trunk source page into `dir` as `<name>.html`, with the worker loaders they copy.
 pub fn write_trunk_pages(dir: &Path, root: &str) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for lab in CATALOG {
         std::fs::write(dir.join(format!("{}.html", lab.slug)), trunk_page(Some(lab), root))?;
+        if lab.worker {
+            let worker = worker_name(lab);
+            std::fs::write(dir.join(format!("{worker}_loader.js")), worker_loader(&worker))?;
+        }
     }
     std::fs::write(dir.join(format!("{DEBUG_PAGE}.html")), trunk_page(None, root))
 }
@@ -230,6 +253,10 @@ mod tests {
             let page = trunk_page(Some(lab), "../../");
             assert!(page.contains(&format!(r#"data-bin="{}""#, lab.slug)));
             assert_eq!(page.contains("data-type=\"worker\""), lab.worker);
+            if lab.worker {
+                let loader = worker_loader(&worker_name(lab));
+                assert!(loader.contains(&format!("importScripts(\"./{}.js\")", worker_name(lab))));
+            }
         }
         assert!(!home.contains("wasm"), "the home page loads no wasm");
         assert!(!home.contains("unsafe-inline"));

@@ -1,10 +1,11 @@
-//! Side effects at the edge: embed mode, keeping a lab's state in its URL, and running a long
-//! computation in chunks so the page never freezes.
+//! Side effects at the edge: embed mode, keeping a lab's state in its URL, running a lab's
+//! computation in slices on the page so it never freezes, and the timer behind "Play".
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::history::query::Raw;
+use shardscope_core::labs::Run;
 use shardscope_core::query::Query;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -151,18 +152,6 @@ impl<T> Clone for Progress<T> {
     }
 }
 
-/// A computation that can be advanced a bounded amount at a time.
-pub trait Chunked {
-    /// Its result.
-    type Output;
-    /// Advances by at most one chunk; returns whether it is finished.
-    fn step(&mut self) -> bool;
-    /// Units done and units in all.
-    fn progress(&self) -> (u64, u64);
-    /// The result, once finished; called once, so it may move the result out.
-    fn output(&mut self) -> Self::Output;
-}
-
 /// How long one slice of a chunked computation may run before yielding to the browser: well under
 /// the 50 ms at which a task counts as long and input starts to feel late.
 const SLICE_MS: f64 = 16.0;
@@ -172,15 +161,17 @@ fn now_ms() -> f64 {
     gloo::utils::window().performance().map_or(0.0, |p| p.now())
 }
 
-/// Runs the computation `start(input)` in chunks, yielding to the browser between chunks so input
-/// and painting go on. A new `input` cancels the run in progress.
+/// Runs the computation `start(input)` (a core [`Run`]) on the page, in slices, yielding to the
+/// browser between them so input and painting go on. A new `input` cancels the run in progress.
+/// A lab whose work takes longer than a moment runs it in its worker instead
+/// ([`crate::worker::use_worker`]).
 #[hook]
-pub fn use_chunked<I, C, F>(input: I, start: F) -> Progress<C::Output>
+pub fn use_run_in_page<I, R, F>(input: I, start: F) -> Progress<R::Report>
 where
     I: PartialEq + Clone + 'static,
-    C: Chunked + 'static,
-    C::Output: 'static,
-    F: Fn(&I) -> Result<C, String> + 'static,
+    R: Run + 'static,
+    R::Report: 'static,
+    F: Fn(&I) -> Result<R, String> + 'static,
 {
     // The state remembers which input it belongs to, so a result is never shown for the wrong
     // input during the one render between a change and the effect that restarts the work.
@@ -220,7 +211,7 @@ where
                                 }
                             };
                             if finished {
-                                set(Progress::Done(Rc::new(job.output())));
+                                set(Progress::Done(Rc::new(job.finish())));
                                 return;
                             }
                             let (done, total) = job.progress();

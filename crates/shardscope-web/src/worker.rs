@@ -1,50 +1,55 @@
-//! The page's side of the Placement lab's Web Worker: spawns it once, sends each new state, and
-//! turns its answers into a [`Progress`], ignoring answers to superseded states.
+//! The page's side of a lab's Web Worker (`shardscope-worker`, one generic worker for any lab):
+//! spawns it once, sends each new state, and turns its answers into a [`Progress`], ignoring
+//! answers to superseded states.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_worker::{Spawnable, WorkerBridge};
-use shardscope_core::labs::placement::Params;
-use shardscope_core::labs::placement::Report;
-use shardscope_worker::{Input, Output, PlacementWorker};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use shardscope_core::labs::Computes;
+use shardscope_worker::{Input, LabWorker, Output, ReportOf};
 use yew::prelude::*;
 
 use crate::hooks::Progress;
 
-/// The worker's script, next to `index.html` (Trunk writes the loader shim for the worker bin).
-/// Relative, so the site works from any sub-path.
-const LOADER: &str = "placement_worker_loader.js";
-
-/// A finished step: the report and the measured keys per second of each algorithm.
+/// A finished computation: the report and the measured speed of each timed part.
 #[derive(Debug, PartialEq)]
-pub struct Computed {
+pub struct Computed<R> {
     /// The numbers.
-    pub report: Report,
-    /// Keys placed per second by each algorithm, measured in the worker.
-    pub keys_per_second: Vec<f64>,
+    pub report: R,
+    /// Units per second of each timed part, measured in the worker (the Placement lab: key
+    /// placements per second of each algorithm).
+    pub rates: Vec<f64>,
 }
 
 /// What the lab needs from the worker: the state of the current computation and a way to
 /// cancel it.
-pub struct WorkerRun {
+pub struct WorkerRun<R> {
     /// Progress, result or failure of the computation for the current parameters.
-    pub progress: Progress<Computed>,
+    pub progress: Progress<Computed<R>>,
     /// Stops the computation in progress.
     pub cancel: Callback<MouseEvent>,
     /// Starts the computation for the current parameters again (after a cancel).
     pub restart: Callback<MouseEvent>,
 }
 
-/// Runs `params` in the placement worker; a change of `params` abandons the previous run.
+/// Runs lab `P`'s computation for `params` in its worker (`<slug>_worker_loader.js`, next to the
+/// page, by a relative URL so the site works from any sub-path); a change of `params` abandons
+/// the previous run.
 #[hook]
-pub fn use_placement_worker(params: &Params) -> WorkerRun {
+pub fn use_worker<P>(params: &P) -> WorkerRun<ReportOf<P>>
+where
+    P: Computes + Serialize + DeserializeOwned + 'static,
+    ReportOf<P>: Serialize + DeserializeOwned + 'static,
+{
     // The state remembers which parameters it belongs to, so the one render between a change of
     // parameters and the effect that sends them never shows the old result under the new state.
-    let state = use_state(|| (None::<Params>, Progress::Running { done: 0, total: 1 }));
-    let sent = use_mut_ref(|| None::<Params>);
+    let state = use_state(|| (None::<P>, Progress::Running { done: 0, total: 1 }));
+    let sent = use_mut_ref(|| None::<P>);
     let ticket = use_mut_ref(|| Rc::new(Cell::new(0u64)));
-    let bridge = use_mut_ref(|| None::<WorkerBridge<PlacementWorker>>);
+    let bridge = use_mut_ref(|| None::<WorkerBridge<LabWorker<P>>>);
     {
         let state = state.clone();
         let sent = sent.clone();
@@ -52,22 +57,18 @@ pub fn use_placement_worker(params: &Params) -> WorkerRun {
         let current = ticket.borrow().clone();
         use_effect_with((), move |()| {
             let set = move |progress| state.set((sent.borrow().clone(), progress));
-            let on_output = move |output: Output| match output {
+            let on_output = move |output: Output<ReportOf<P>>| match output {
                 Output::Progress { ticket, done, total } if ticket == current.get() => {
                     set(Progress::Running { done, total });
                 }
-                Output::Done {
-                    ticket,
-                    report,
-                    keys_per_second,
-                } if ticket == current.get() => set(Progress::Done(Rc::new(Computed {
-                    report: *report,
-                    keys_per_second,
-                }))),
+                Output::Done { ticket, report, rates } if ticket == current.get() => {
+                    set(Progress::Done(Rc::new(Computed { report: *report, rates })));
+                }
                 Output::Failed { ticket, message } if ticket == current.get() => set(Progress::Failed(message)),
                 _ => {}
             };
-            *bridge.borrow_mut() = Some(PlacementWorker::spawner().callback(on_output).spawn_with_loader(LOADER));
+            let loader = format!("{}_worker_loader.js", P::SLUG.replace('-', "_"));
+            *bridge.borrow_mut() = Some(LabWorker::<P>::spawner().callback(on_output).spawn_with_loader(&loader));
             // Dropping the last bridge tells the worker to shut down.
             move || drop(bridge.borrow_mut().take())
         });
@@ -77,7 +78,7 @@ pub fn use_placement_worker(params: &Params) -> WorkerRun {
         let sent = sent.clone();
         let bridge = bridge.clone();
         let current = ticket.borrow().clone();
-        Rc::new(move |params: &Params| {
+        Rc::new(move |params: &P| {
             current.set(current.get() + 1);
             *sent.borrow_mut() = Some(params.clone());
             state.set((Some(params.clone()), Progress::Running { done: 0, total: 1 }));

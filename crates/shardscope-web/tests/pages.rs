@@ -1,6 +1,6 @@
 //! Every lab in the catalog is a page: it has its folder in the core and in the web crate, its
 //! binary (which starts a lab), its end-to-end spec, and, if it has a worker, the worker's binary
-//! and loader. Nothing else is a page but the debug page.
+//! (`shardscope site pages` writes its loader). Nothing else is a page but the debug page.
 
 use std::path::{Path, PathBuf};
 
@@ -34,17 +34,10 @@ fn every_catalog_entry_has_its_folders_binary_spec_and_worker() {
         assert!(spec.is_file(), "{} has no end-to-end spec {}", lab.slug, spec.display());
         let worker = format!("{}_worker", lab.slug.replace('-', "_"));
         let worker_bin = root.join(format!("crates/shardscope-worker/src/bin/{worker}.rs"));
-        let loader = root.join(format!("www/{worker}_loader.js"));
         assert_eq!(
             worker_bin.is_file(),
             lab.worker,
             "{}: worker binary and catalog disagree",
-            lab.slug
-        );
-        assert_eq!(
-            loader.is_file(),
-            lab.worker,
-            "{}: worker loader and catalog disagree",
             lab.slug
         );
     }

@@ -1,18 +1,21 @@
-//! The Placement lab's Web Worker: it runs a step of a scenario (up to ten million keys, four
-//! algorithms) away from the page's main thread, reports progress, and can be cancelled.
+//! One Web Worker for any lab: it runs a lab's computation (the [`Run`] protocol of
+//! `shardscope_core::labs`) away from the page's main thread, reports progress, and can be
+//! cancelled. A lab's worker is a three-line binary, `src/bin/<slug>_worker.rs`, that calls
+//! [`register`] with the lab's parameters type.
 //!
-//! The page spawns `placement_worker_loader.js` (a shim Trunk writes next to the worker's
-//! script), sends [`Input::Run`] and receives [`Output`]s. Work advances in slices of about
-//! [`SLICE_MS`]; between slices the worker yields to its event loop, so a newer `Run` or a
+//! The page spawns `<slug>_worker_loader.js` (written by `shardscope site pages` next to the
+//! worker's script), sends [`Input::Run`] and receives [`Output`]s. Work advances in slices of
+//! about [`SLICE_MS`]; between slices the worker yields to its event loop, so a newer `Run` or an
 //! [`Input::Cancel`] is seen within one slice and the old run stops.
 
 use std::cell::Cell;
+use std::marker::PhantomData;
 use std::rc::Rc;
 
-use gloo_worker::{HandlerId, Worker, WorkerScope};
+use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use shardscope_core::labs::placement::Params;
-use shardscope_core::labs::placement::{Job, Report, StepKind};
+use shardscope_core::labs::{Computes, Run};
 use wasm_bindgen::JsCast;
 
 /// How long the worker computes before yielding to its own event loop. Long tasks in a worker
@@ -22,13 +25,13 @@ pub const SLICE_MS: f64 = 40.0;
 
 /// What the page asks of the worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum Input {
-    /// Compute this state's step; any run in progress is abandoned.
+pub enum Input<P> {
+    /// Compute this state; any run in progress is abandoned.
     Run {
         /// Echoed in every output, so the page can ignore answers to older requests.
         ticket: u64,
         /// The lab's state.
-        params: Params,
+        params: P,
     },
     /// Abandon the run in progress.
     Cancel,
@@ -36,7 +39,7 @@ pub enum Input {
 
 /// What the worker answers.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum Output {
+pub enum Output<R> {
     /// Units done of units in all.
     Progress {
         /// The request this belongs to.
@@ -46,15 +49,15 @@ pub enum Output {
         /// Units in all.
         total: u64,
     },
-    /// The step's numbers, with the measured lookup speed of each algorithm in keys per second
-    /// (each key is placed twice per algorithm: before and after the event).
+    /// The report, with the measured speed of each timed part (see [`Run::timed_work`]) in
+    /// units per second, in this browser, in the worker.
     Done {
         /// The request this belongs to.
         ticket: u64,
         /// The numbers.
-        report: Box<Report>,
-        /// Keys placed per second by each algorithm, in this browser, in the worker.
-        keys_per_second: Vec<f64>,
+        report: Box<R>,
+        /// Units per second of each timed part, by part index (empty if nothing was timed).
+        rates: Vec<f64>,
     },
     /// The state could not be computed.
     Failed {
@@ -65,9 +68,22 @@ pub enum Output {
     },
 }
 
-/// The worker's state: which run is current. A run's loop stops when the generation moves on.
-pub struct PlacementWorker {
+/// The report type of lab `P`'s computation.
+pub type ReportOf<P> = <<P as Computes>::Run as Run>::Report;
+
+/// The worker of lab `P`: which run is current. A run's loop stops when the generation moves on.
+pub struct LabWorker<P> {
     generation: Rc<Cell<u64>>,
+    lab: PhantomData<P>,
+}
+
+/// Registers lab `P`'s worker in the Web Worker this binary runs in.
+pub fn register<P>()
+where
+    P: Computes + Serialize + DeserializeOwned + 'static,
+    ReportOf<P>: Serialize + DeserializeOwned + 'static,
+{
+    LabWorker::<P>::registrar().register();
 }
 
 fn now_ms() -> f64 {
@@ -78,20 +94,52 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-impl Worker for PlacementWorker {
+/// Time and units of work per timed part, turned into rates at the end.
+#[derive(Default)]
+struct Rates {
+    ms: Vec<f64>,
+    units: Vec<u64>,
+}
+
+impl Rates {
+    fn add(&mut self, part: u32, units: u64, ms: f64) {
+        let part = part as usize;
+        if self.ms.len() <= part {
+            self.ms.resize(part + 1, 0.0);
+            self.units.resize(part + 1, 0);
+        }
+        self.ms[part] += ms;
+        self.units[part] += units;
+    }
+
+    fn per_second(&self) -> Vec<f64> {
+        self.ms
+            .iter()
+            .zip(&self.units)
+            .map(|(&ms, &units)| if ms > 0.0 { units as f64 * 1000.0 / ms } else { 0.0 })
+            .collect()
+    }
+}
+
+impl<P> Worker for LabWorker<P>
+where
+    P: Computes + Serialize + DeserializeOwned + 'static,
+    ReportOf<P>: Serialize + DeserializeOwned + 'static,
+{
     type Message = ();
-    type Input = Input;
-    type Output = Output;
+    type Input = Input<P>;
+    type Output = Output<ReportOf<P>>;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
         Self {
             generation: Rc::new(Cell::new(0)),
+            lab: PhantomData,
         }
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
 
-    fn received(&mut self, scope: &WorkerScope<Self>, input: Input, id: HandlerId) {
+    fn received(&mut self, scope: &WorkerScope<Self>, input: Self::Input, id: HandlerId) {
         self.generation.set(self.generation.get() + 1);
         let Input::Run { ticket, params } = input else {
             return;
@@ -99,31 +147,22 @@ impl Worker for PlacementWorker {
         let mine = self.generation.get();
         let generation = self.generation.clone();
         let scope = scope.clone();
-        let mut job = match Job::new(&params) {
-            Ok(job) => job,
-            Err(e) => {
-                scope.respond(
-                    id,
-                    Output::Failed {
-                        ticket,
-                        message: e.to_string(),
-                    },
-                );
+        let mut run = match params.start() {
+            Ok(run) => run,
+            Err(message) => {
+                scope.respond(id, Output::Failed { ticket, message });
                 return;
             }
         };
         wasm_bindgen_futures::spawn_local(async move {
-            let algorithms = params.algorithms.len();
-            let mut lookup_ms = vec![0.0f64; algorithms];
-            let mut looked_up = vec![0u64; algorithms];
+            let mut rates = Rates::default();
             loop {
                 let deadline = now_ms() + SLICE_MS;
                 let finished = loop {
                     let started = now_ms();
-                    let done = job.step();
-                    if let StepKind::Lookup { index, keys } = job.last_step() {
-                        lookup_ms[index as usize] += now_ms() - started;
-                        looked_up[index as usize] += 2 * keys;
+                    let done = run.step();
+                    if let Some((part, units)) = run.timed_work() {
+                        rates.add(part, units, now_ms() - started);
                     }
                     if done {
                         break true;
@@ -133,22 +172,12 @@ impl Worker for PlacementWorker {
                     }
                 };
                 if finished {
-                    let keys_per_second = lookup_ms
-                        .iter()
-                        .zip(&looked_up)
-                        .map(|(&ms, &keys)| if ms > 0.0 { keys as f64 * 1000.0 / ms } else { 0.0 })
-                        .collect();
-                    scope.respond(
-                        id,
-                        Output::Done {
-                            ticket,
-                            report: Box::new(job.report()),
-                            keys_per_second,
-                        },
-                    );
+                    let report = Box::new(run.finish());
+                    let rates = rates.per_second();
+                    scope.respond(id, Output::Done { ticket, report, rates });
                     return;
                 }
-                let (done, total) = job.progress();
+                let (done, total) = run.progress();
                 scope.respond(id, Output::Progress { ticket, done, total });
                 gloo_timers::future::TimeoutFuture::new(0).await;
                 if generation.get() != mine {

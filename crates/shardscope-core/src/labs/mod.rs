@@ -39,6 +39,81 @@ pub trait LabParams: Clone + PartialEq + Default + fmt::Debug {
     fn apply(&mut self, command: Self::Command) -> Option<String>;
 }
 
+/// The one protocol every lab's computation follows, wherever it runs (in the page between
+/// frames, in a Web Worker, in the CLI): a bounded step at a time, how far it has come, and the
+/// report at the end.
+pub trait Run {
+    /// What the computation produces.
+    type Report;
+    /// Advances by at most one bounded step (a few milliseconds of work); returns whether the
+    /// computation is finished.
+    fn step(&mut self) -> bool;
+    /// Units done and units in all.
+    fn progress(&self) -> (u64, u64);
+    /// The report, once [`step`](Run::step) returned `true`; called once, so it may move the
+    /// report out rather than copy it.
+    fn finish(&mut self) -> Self::Report;
+    /// What the last step did that a caller with a clock may time, as (part, units): the
+    /// Placement lab's lookups per algorithm. It never feeds the report, which stays free of time.
+    fn timed_work(&self) -> Option<(u32, u64)> {
+        None
+    }
+}
+
+/// A lab whose state starts a computation.
+pub trait Computes: LabParams {
+    /// The computation.
+    type Run: Run;
+    /// Starts computing this state; a valid state always starts, so an error is a bug's message.
+    fn start(&self) -> Result<Self::Run, String>;
+}
+
+/// Runs a computation to its end in one go, as the CLI and the tests do.
+pub fn run_to_end<R: Run>(mut run: R) -> R::Report {
+    while !run.step() {}
+    run.finish()
+}
+
+/// A computation small enough to be a single step (a simulation of at most a few hundred
+/// operations, one log's proofs): it follows the protocol so that every lab runs the same way.
+#[derive(Debug)]
+pub struct OneStep<P, R> {
+    params: P,
+    compute: fn(&P) -> R,
+    report: Option<R>,
+}
+
+impl<P, R> OneStep<P, R> {
+    /// A run that computes `compute(&params)` in its one step.
+    pub fn new(params: P, compute: fn(&P) -> R) -> Self {
+        Self {
+            params,
+            compute,
+            report: None,
+        }
+    }
+}
+
+impl<P, R> Run for OneStep<P, R> {
+    type Report = R;
+
+    fn step(&mut self) -> bool {
+        if self.report.is_none() {
+            self.report = Some((self.compute)(&self.params));
+        }
+        true
+    }
+
+    fn progress(&self) -> (u64, u64) {
+        (u64::from(self.report.is_some()), 1)
+    }
+
+    fn finish(&mut self) -> R {
+        self.step();
+        self.report.take().expect("the one step computed the report")
+    }
+}
+
 /// A lab's model: its parameters and the notice the last command left, for the page to show.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Model<P> {

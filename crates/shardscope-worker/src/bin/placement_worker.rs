@@ -1,8 +1,5 @@
-//! The entry point of `placement_worker.js`: registers the placement worker in its Web Worker.
-
-use gloo_worker::Registrable;
-use shardscope_worker::PlacementWorker;
+//! The entry point of `placement_worker.js`: the Placement lab's computation in a Web Worker.
 
 fn main() {
-    PlacementWorker::registrar().register();
+    shardscope_worker::register::<shardscope_core::labs::placement::Params>();
 }

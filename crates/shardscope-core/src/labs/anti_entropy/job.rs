@@ -346,3 +346,28 @@ impl Job {
         (self.stage == Stage::Done).then_some(self.report.as_ref()).flatten()
     }
 }
+
+impl crate::labs::Run for Job {
+    type Report = Report;
+
+    fn step(&mut self) -> bool {
+        Job::step(self)
+    }
+
+    fn progress(&self) -> (u64, u64) {
+        Job::progress(self)
+    }
+
+    fn finish(&mut self) -> Report {
+        // Moved, not cloned: at depth 20 the report holds two trees of 32 MiB each.
+        self.take_report().expect("finish is only called once the job is done")
+    }
+}
+
+impl crate::labs::Computes for Params {
+    type Run = Job;
+
+    fn start(&self) -> Result<Job, String> {
+        Ok(Job::new(*self))
+    }
+}

@@ -98,3 +98,11 @@ pub fn report(params: &Params) -> Report {
         verdict,
     }
 }
+
+impl crate::labs::Computes for Params {
+    type Run = crate::labs::OneStep<Params, Report>;
+
+    fn start(&self) -> Result<Self::Run, String> {
+        Ok(crate::labs::OneStep::new(self.clone(), report))
+    }
+}

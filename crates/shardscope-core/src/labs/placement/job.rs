@@ -250,3 +250,35 @@ pub(super) fn place(engine: &Engine, bounded: Option<&mut BoundedAssigner>, keys
         }
     }
 }
+
+impl crate::labs::Run for Job {
+    type Report = super::Report;
+
+    fn step(&mut self) -> bool {
+        Job::step(self)
+    }
+
+    fn progress(&self) -> (u64, u64) {
+        Job::progress(self)
+    }
+
+    fn finish(&mut self) -> super::Report {
+        self.report()
+    }
+
+    /// A lookup step placed its keys twice (before and after the event) with one algorithm.
+    fn timed_work(&self) -> Option<(u32, u64)> {
+        match self.last_step() {
+            StepKind::Lookup { index, keys } => Some((index, 2 * keys)),
+            StepKind::Accounting => None,
+        }
+    }
+}
+
+impl crate::labs::Computes for Params {
+    type Run = Job;
+
+    fn start(&self) -> Result<Job, String> {
+        Job::new(self).map_err(|e| e.to_string())
+    }
+}

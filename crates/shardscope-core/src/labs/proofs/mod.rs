@@ -400,3 +400,11 @@ pub fn hex(hash: &Hash) -> String {
         s
     })
 }
+
+impl super::Computes for Params {
+    type Run = super::OneStep<Params, Report>;
+
+    fn start(&self) -> Result<Self::Run, String> {
+        Ok(super::OneStep::new(*self, report))
+    }
+}

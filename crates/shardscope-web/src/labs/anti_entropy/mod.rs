@@ -2,32 +2,15 @@
 //! report to a tree view, a level-by-level comparison, the repair and the depth trade-off chart.
 //! All computation is in `shardscope_core::labs::anti_entropy`.
 
-use shardscope_core::labs::anti_entropy::{Command, DepthCost, Job, Model, Params, Report, CHART_DEPTH, MAX_KEYS};
+use shardscope_core::labs::anti_entropy::{Command, DepthCost, Model, Params, Report, CHART_DEPTH, MAX_KEYS};
+use shardscope_core::labs::Computes;
 use shardscope_core::merkle::antientropy::{MerkleTree, MAX_DEPTH};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::hooks::{use_chunked, Chunked, Progress};
+use crate::hooks::{use_run_in_page, Progress};
 use crate::lab::{choice_select, group_digits, number_field, unfinished, use_lab, LabHandle};
 use crate::widgets::TextField;
-
-impl Chunked for Job {
-    type Output = Report;
-
-    fn step(&mut self) -> bool {
-        Job::step(self)
-    }
-
-    fn progress(&self) -> (u64, u64) {
-        Job::progress(self)
-    }
-
-    fn output(&mut self) -> Report {
-        // Moved, not cloned: at depth 20 the report holds two trees of 32 MiB each.
-        self.take_report()
-            .expect("output is only asked for once the job is done")
-    }
-}
 
 /// How many levels below the focused node the tree view draws.
 const VIEW_LEVELS: u32 = 4;
@@ -44,7 +27,7 @@ pub fn AntiEntropyLab() -> Html {
     let p = lab.model().params;
     // The computation depends on the scenario only, not on the walkthrough's step or the view.
     let scenario = Params { step: 0, focus: 1, ..p };
-    let progress = use_chunked(scenario, |s: &Params| Ok(Job::new(*s)));
+    let progress = use_run_in_page(scenario, Computes::start);
     let field = |what, make| number_field(&lab, &input_note, what, make);
     let on_keys = field("Keys", |v| u32::try_from(v).ok().map(Command::SetKeys));
     let on_seed = field("Seed", |v| Some(Command::SetSeed(v)));

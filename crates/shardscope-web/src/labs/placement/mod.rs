@@ -15,7 +15,7 @@ use yew::prelude::*;
 use crate::hooks::{use_autoplay, Progress};
 use crate::lab::{group_digits, group_float, number_field, percent, unfinished, use_lab};
 use crate::widgets::TextField;
-use crate::worker::{use_placement_worker, Computed};
+use crate::worker::{use_worker, Computed};
 
 /// How long "Play" shows each step once its numbers are in.
 const PLAY_STEP_MS: u32 = 1_200;
@@ -34,7 +34,7 @@ pub fn PlacementLab() -> Html {
     let note = use_state(|| None::<String>);
     let model = lab.model();
     let p = model.params.clone();
-    let run = use_placement_worker(&p);
+    let run = use_worker(&p);
     let playing = use_state(|| false);
     let node_pick = use_state(|| 0u32);
     let weight_pick = use_state(|| 2u32);
@@ -237,7 +237,7 @@ fn theory_num(value: Option<f64>, format: impl Fn(f64) -> String) -> Html {
     }
 }
 
-fn results(p: &Params, canonical: &str, computed: &Computed) -> Html {
+fn results(p: &Params, canonical: &str, computed: &Computed<Report>) -> Html {
     let r = &computed.report;
     let keys = r.keys;
     let columns = r.algorithms.len();
@@ -281,7 +281,7 @@ fn results(p: &Params, canonical: &str, computed: &Computed) -> Html {
                         { format!("{:.2}%", a.std_pct) }{ theory_num(a.theory.std_pct, |v| format!("{v:.2}%")) }
                     </> }) }
                     { row("Lookups per second (this browser)", "row-speed", &|i, _| html! {
-                        { computed.keys_per_second.get(i).map_or("–".into(), |&k| format!("{}/s", group_float(k))) } }) }
+                        { computed.rates.get(i).map_or("–".into(), |&k| format!("{}/s", group_float(k))) } }) }
                     { row("Replicas", "row-replicas", &|_, a| replication_cell(p, a)) }
                     { row("Weights", "row-weights", &|_, a| html! {
                         { if a.algorithm.uses_weights() { "honoured" } else { "ignored: every node gets an equal share" } } }) }
