@@ -5,12 +5,60 @@
 //! back to its default, and each problem becomes a [`Problem`] that names the field, the value
 //! and what was expected, for the page to show.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::RangeInclusive;
 
 /// The longest piece of a user's value repeated in a message; the rest is elided so that a
 /// hostile URL cannot flood the page.
 const MAX_ECHO_CHARS: usize = 40;
+
+/// The longest permalink query this site reads, in bytes. Real permalinks stay far below it (the
+/// longest lab states, 64 recorded events or 64 requests and 64 nemesis events, take a few
+/// kilobytes); a longer link is refused up front with one problem, so reading a hostile link of
+/// megabytes costs nothing but a length check.
+pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+
+/// How many problems of one kind one field reports; the rest are counted in one "…and N more".
+pub const MAX_PROBLEMS_PER_FIELD: usize = 5;
+
+/// Problems of one kind (in one field, or unknown parameters): the first
+/// [`MAX_PROBLEMS_PER_FIELD`] are kept and the rest only counted, so the problems of any link
+/// are a handful per field, however many bad entries it has.
+#[derive(Debug, Default)]
+pub struct Capped {
+    kept: usize,
+    more: u64,
+}
+
+impl Capped {
+    /// A new, empty count.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps the problem `make` builds, or only counts it once enough are kept (so a dropped
+    /// problem's message is never even formatted).
+    pub fn push(&mut self, problems: &mut Vec<Problem>, make: impl FnOnce() -> Problem) {
+        if self.kept < MAX_PROBLEMS_PER_FIELD {
+            self.kept += 1;
+            problems.push(make());
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// Adds one problem for the ones only counted, if any: "…and N more `what`".
+    pub fn finish(self, problems: &mut Vec<Problem>, field: &str, what: &str) {
+        if self.more > 0 {
+            problems.push(Problem {
+                field: echo(field),
+                message: format!("…and {} more {what}", self.more),
+            });
+        }
+    }
+}
 
 /// One thing wrong with a permalink, and what was done about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,8 +110,18 @@ impl Query {
         params: &[&str],
         ignore: &[&str],
     ) -> (Option<Self>, Vec<Problem>) {
-        let query = Self::parse(input);
         let mut problems = Vec::new();
+        if input.len() > MAX_QUERY_BYTES {
+            problems.push(Problem {
+                field: "link".into(),
+                message: format!(
+                    "the link's state is {} bytes long, more than the {MAX_QUERY_BYTES} this site reads; showing the defaults",
+                    input.len()
+                ),
+            });
+            return (None, problems);
+        }
+        let query = Self::parse(input);
         if query.is_empty() {
             return (None, problems);
         }
@@ -101,23 +159,28 @@ impl Query {
         self.pairs.is_empty()
     }
 
-    /// Problems for parameters not in `known` and for parameters given more than once.
+    /// Problems for parameters not in `known` and for parameters given more than once (a few
+    /// of each, then how many more).
     #[must_use]
     pub fn unexpected(&self, known: &[&str]) -> Vec<Problem> {
         let mut problems = Vec::new();
-        for (i, (name, _)) in self.pairs.iter().enumerate() {
+        let (mut unknown, mut repeated) = (Capped::new(), Capped::new());
+        let mut seen = BTreeSet::new();
+        for (name, _) in &self.pairs {
             if !known.contains(&name.as_str()) {
-                problems.push(Problem {
+                unknown.push(&mut problems, || Problem {
                     field: echo(name),
                     message: "is not a parameter of this lab; ignored".into(),
                 });
-            } else if self.pairs[..i].iter().any(|(k, _)| k == name) {
-                problems.push(Problem {
+            } else if !seen.insert(name.as_str()) {
+                repeated.push(&mut problems, || Problem {
                     field: echo(name),
                     message: "appears more than once; the first value is used".into(),
                 });
             }
         }
+        unknown.finish(&mut problems, "link", "parameters that are not this lab's, ignored");
+        repeated.finish(&mut problems, "link", "repeated parameters, ignored");
         problems
     }
 
@@ -230,6 +293,7 @@ pub fn list<T>(
     problems: &mut Vec<Problem>,
 ) -> Vec<T> {
     let mut out = Vec::new();
+    let mut refused = Capped::new();
     for part in raw.split(',').filter(|p| !p.is_empty()) {
         if out.len() == max {
             problems.push(Problem {
@@ -240,12 +304,13 @@ pub fn list<T>(
         }
         match parse(part) {
             Some(item) => out.push(item),
-            None => problems.push(Problem {
+            None => refused.push(problems, || Problem {
                 field: field.into(),
                 message: format!("“{}” is not {what}; left out", echo(part)),
             }),
         }
     }
+    refused.finish(problems, field, &format!("entries that are not {what}, left out"));
     out
 }
 

@@ -71,7 +71,8 @@ fn hashes_are_pinned() {
 
 // Native fingerprints of the newer algorithms and of a whole Placement lab step.
 const PIN_MAGLEV: u64 = 0x0582_85ad_7ec4_bd09;
-const PIN_MULTIPROBE: u64 = 0xecd5_b690_578d_e85d;
+// Multi-probe with independent probe hashes (issue #11; the double-hashing pin was 0xecd5_b690_578d_e85d).
+const PIN_MULTIPROBE: u64 = 0x8da7_637c_8e8a_1713;
 const PIN_ANCHOR: u64 = 0x1567_8475_cccf_1370;
 const PIN_PLACEMENT_LAB: u64 = 0x480c_13f9_dbe0_7429;
 

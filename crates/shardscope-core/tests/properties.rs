@@ -657,3 +657,86 @@ mod placement_lab {
         assert!(anchor.nodes.iter().all(|n| n.node != 3 || n.after.is_none()));
     }
 }
+
+/// Hostile links: reading any link costs memory and time linear in its length, and the problems
+/// are a handful per field, whatever the link holds.
+mod hostile_links {
+    use proptest::prelude::*;
+    use shardscope_core::labs::placement::legacy::REBALANCE;
+    use shardscope_core::labs::{anti_entropy, partition, placement, proofs, LabParams};
+    use shardscope_core::query::{Problem, MAX_PROBLEMS_PER_FIELD, MAX_QUERY_BYTES};
+
+    /// Every lab's reading of `input` (and the Placement lab's reading of it as a Rebalance link).
+    fn problems_of_every_lab(input: &str) -> Vec<Vec<Problem>> {
+        vec![
+            placement::Params::from_query_ignoring(input, &[]).1,
+            placement::Params::from_alias_query(REBALANCE, input, &[]).1,
+            partition::Params::from_query_ignoring(input, &[]).1,
+            anti_entropy::Params::from_query_ignoring(input, &[]).1,
+            proofs::Params::from_query_ignoring(input, &[]).1,
+        ]
+    }
+
+    /// A hostile link of one of the kinds outside checks used, `entries` entries long.
+    fn hostile(kind: usize, entries: usize) -> String {
+        match kind {
+            0 => format!("v=1&events={}", "x,".repeat(entries)),
+            1 => format!("v=1&{}", "a=&".repeat(entries)),
+            2 => format!("v=1&alg={}", "nope,".repeat(entries)),
+            3 => format!("v=1&{}", "nodes=3&".repeat(entries)),
+            4 => format!("v=1&req={}&nem={}", "bad,".repeat(entries), "cut-9-9,".repeat(entries)),
+            _ => format!("v=1&alg=ring,{}", "ring,".repeat(entries)),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn a_link_of_megabytes_is_refused_with_one_problem(kind in 0usize..6, megabytes in 1usize..=4) {
+            let input = hostile(kind, megabytes * 1_000_000 / 2);
+            prop_assert!(input.len() > MAX_QUERY_BYTES);
+            for problems in problems_of_every_lab(&input) {
+                prop_assert_eq!(problems.len(), 1, "{:?}", problems);
+                prop_assert_eq!(problems[0].field.as_str(), "link");
+                prop_assert!(problems[0].message.contains("bytes long"));
+            }
+        }
+
+        #[test]
+        fn a_readable_link_has_a_handful_of_problems_per_field(kind in 0usize..6, entries in 0usize..3_000) {
+            let mut input = hostile(kind, entries);
+            input.truncate(MAX_QUERY_BYTES);
+            for problems in problems_of_every_lab(&input) {
+                let mut fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+                fields.sort_unstable();
+                fields.dedup();
+                for field in fields {
+                    let count = problems.iter().filter(|p| p.field == field).count();
+                    // The kept problems of two kinds (unknown and repeated parameters share the
+                    // "link" field), their "…and N more" lines, and a limit's own message.
+                    prop_assert!(count <= 2 * MAX_PROBLEMS_PER_FIELD + 3, "{} problems in {}: {:?}", count, field, problems);
+                }
+                prop_assert!(problems.len() <= 40, "{} problems", problems.len());
+            }
+        }
+    }
+
+    #[test]
+    fn the_rest_are_counted_in_one_line() {
+        let (_, problems) = placement::Params::from_query(&format!("v=1&events={}", "x,".repeat(1000)));
+        let events: Vec<&Problem> = problems.iter().filter(|p| p.field == "events").collect();
+        assert_eq!(events.len(), MAX_PROBLEMS_PER_FIELD + 1, "{problems:?}");
+        assert!(events
+            .last()
+            .unwrap()
+            .message
+            .starts_with(&format!("…and {} more", 1000 - MAX_PROBLEMS_PER_FIELD)));
+        let (_, problems) = proofs::Params::from_query(&format!("v=1&{}", "zz=1&".repeat(50)));
+        assert_eq!(problems.len(), MAX_PROBLEMS_PER_FIELD + 1, "{problems:?}");
+        assert_eq!(
+            problems.last().unwrap().message,
+            "…and 45 more parameters that are not this lab's, ignored"
+        );
+    }
+}

@@ -40,6 +40,10 @@ const REBALANCE_DEFAULTS: [(&str, &str); 6] = [
 #[must_use]
 pub fn rebalance_query(input: &str) -> String {
     let input = input.strip_prefix('?').unwrap_or(input);
+    // A link too long to read is passed on whole, for the parser to refuse with its message.
+    if input.len() > crate::query::MAX_QUERY_BYTES {
+        return input.to_owned();
+    }
     let pairs: Vec<(String, String)> = form_urlencoded::parse(input.as_bytes()).into_owned().collect();
     let mut out = form_urlencoded::Serializer::new(String::with_capacity(input.len() + 32));
     // A bare link (`#/lab/rebalance`) meant the defaults, with nothing to report; any other

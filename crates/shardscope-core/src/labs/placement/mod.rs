@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::LabParams;
 pub use super::Preset;
 use crate::placement::NodeId;
-use crate::query::{echo, to_query, Choice, Problem, Query};
+use crate::query::{echo, to_query, Capped, Choice, Problem, Query};
 
 mod cluster;
 mod engine;
@@ -355,27 +355,31 @@ impl Params {
 
 fn algorithms_from(raw: &str, problems: &mut Vec<Problem>) -> Vec<Algorithm> {
     let mut out = Vec::new();
+    // One count for every entry refused, whatever the reason: a hostile list yields a handful.
+    let mut refused = Capped::new();
+    let problem = |message| Problem {
+        field: "alg".into(),
+        message,
+    };
     for part in raw.split(',').filter(|p| !p.is_empty()) {
         match Algorithm::from_slug(part) {
-            Some(a) if out.contains(&a) => problems.push(Problem {
-                field: "alg".into(),
-                message: format!("{} is listed twice; showing it once", a.slug()),
+            Some(a) if out.contains(&a) => refused.push(problems, || {
+                problem(format!("{} is listed twice; showing it once", a.slug()))
             }),
-            Some(a) if out.len() == 4 => problems.push(Problem {
-                field: "alg".into(),
-                message: format!("at most four algorithms side by side; {} left out", a.slug()),
+            Some(a) if out.len() == 4 => refused.push(problems, || {
+                problem(format!("at most four algorithms side by side; {} left out", a.slug()))
             }),
             Some(a) => out.push(a),
-            None => problems.push(Problem {
-                field: "alg".into(),
-                message: format!(
+            None => refused.push(problems, || {
+                problem(format!(
                     "“{}” is not one of {}; left out",
                     echo(part),
                     Algorithm::ALL.iter().map(|c| c.slug()).collect::<Vec<_>>().join(", ")
-                ),
+                ))
             }),
         }
     }
+    refused.finish(problems, "alg", "entries left out");
     if out.is_empty() {
         out.push(Algorithm::Ring);
     }
