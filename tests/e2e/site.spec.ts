@@ -276,3 +276,68 @@ test('every page carries a strict Content-Security-Policy and starts under it', 
     await expect(page).toHaveURL(new RegExp(`/${lab.slug}/#/lab/${lab.slug}\\?v=1&`));
   }
 });
+
+// Defects a review found (issue #10), each with the check that would have caught it.
+
+for (const width of [320, 360, 768, 1280]) {
+  test(`no lab page scrolls sideways at ${width} px in its default state`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.setViewportSize({ width, height: 800 });
+    for (const lab of coreLabs()) {
+      await page.goto(`./${lab.slug}/`);
+      await expect(page.locator('h1')).toHaveText(lab.title);
+      await expect(page.locator('section.results[data-state="done"]').first()).toBeVisible({ timeout: 60_000 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${lab.slug} overflows by ${overflow} px`).toBeLessThanOrEqual(0);
+    }
+  });
+}
+
+test('a checkbox sits on its label line at text size', async ({ page }) => {
+  await page.goto('./placement/#/lab/placement?v=1&keys=1000&events=&step=0');
+  for (const id of ['alg-ring', 'alg-jump', 'topo']) {
+    const box = (await page.locator(`#${id}`).boundingBox())!;
+    const label = (await page.locator(`label:has(> #${id}) > span`).boundingBox())!;
+    expect(box.height, `#${id} height`).toBeLessThanOrEqual(24);
+    expect(box.width, `#${id} width`).toBeLessThanOrEqual(24);
+    // Beside its text, not above it: the two overlap vertically.
+    expect(box.y + box.height).toBeGreaterThan(label.y);
+    expect(box.y).toBeLessThan(label.y + label.height);
+    expect(box.x).toBeLessThan(label.x);
+  }
+});
+
+test('the preset menu shows which preset is on screen, and its lesson', async ({ page }) => {
+  const placement = corePresets().filter((p) => p.lab === 'placement');
+  const i = placement.findIndex((p) => p.name.startsWith('mod N vs ring'));
+  // Opened from a preset's link.
+  await page.goto(`./#/lab/placement?${placement[i].query}`);
+  await expect(page.locator('#preset')).toHaveValue(String(i));
+  await expect(page.locator('#lesson')).toHaveText(placement[i].lesson);
+  // Any change makes it a state of its own.
+  await page.locator('#seed').fill('43');
+  await page.locator('#seed').press('Enter');
+  await expect(page).toHaveURL(/seed=43/);
+  await expect(page.locator('#preset')).toHaveValue('');
+  await expect(page.locator('#lesson')).toHaveCount(0);
+  // Chosen from the menu.
+  const j = placement.findIndex((p) => p.name.startsWith('Lose a rack'));
+  await page.locator('#preset').focus();
+  await page.locator('#preset').selectOption(String(j));
+  await expect(page.locator('#preset')).toHaveValue(String(j));
+  await expect(page.locator('#lesson')).toHaveText(placement[j].lesson);
+  await expect(page.locator('#preset')).toBeFocused();
+});
+
+test('Partition: the two-node pictures name G1 and G2 as the lessons do; no operations is not 0% available', async ({ page }) => {
+  const gl = corePresets().find((p) => p.lab === 'partition' && p.name.startsWith('Gilbert–Lynch'))!;
+  expect(gl.lesson).toContain('G1');
+  await page.goto(`./#/lab/partition?${gl.query}`);
+  await expect(page.locator('#lesson')).toHaveText(gl.lesson);
+  await expect(page.locator('.lane-label')).toHaveText(['G1', 'G2']);
+  await expect(page.locator('#node-0')).toHaveAttribute('aria-label', /^node G1 /);
+  await page.goto(`./#/lab/partition?v=1&mode=leaderless&nodes=3&dcs=1&n=3&rl=quorum&wl=quorum&rr=0&ops=0`);
+  await expect(page.locator('#operations tbody tr')).toHaveCount(0);
+  await expect(page.locator('#availability')).toContainText('–');
+  await expect(page.locator('#availability')).not.toContainText('0.0%');
+});

@@ -72,26 +72,18 @@ impl<P: LabParams + 'static> LabHandle<P> {
         }
     }
 
-    /// A menu of the lab's presets; choosing one loads its permalink.
+    /// A menu of the lab's presets, showing which one is on screen (if the state is a preset's)
+    /// with its lesson; choosing one loads its permalink.
     pub fn preset_menu(&self, presets: &'static [Preset]) -> Html {
-        let onchange = self.on(move |e: Event| {
-            // The menu offers only indices into `presets` (its placeholder cannot be chosen).
-            let i: usize = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .value()
-                .parse()
-                .unwrap_or(0);
-            P::load(P::from_query_ignoring(presets[i.min(presets.len() - 1)].query, &[]).0)
+        let params = &self.model().params;
+        let shown = presets
+            .iter()
+            .position(|preset| P::from_query_ignoring(preset.query, &[]).0 == *params);
+        let state = self.state.clone();
+        let choose = Callback::from(move |i: usize| {
+            state.dispatch(P::load(P::from_query_ignoring(presets[i].query, &[]).0));
         });
-        html! {
-            <label class="preset">
-                <span>{ "Start from a preset" }</span>
-                <select id="preset" {onchange}>
-                    <option value="" selected=true disabled=true>{ "Choose a preset…" }</option>
-                    { for presets.iter().enumerate().map(|(i, preset)| html! { <option value={i.to_string()}>{ preset.name }</option> }) }
-                </select>
-            </label>
-        }
+        html! { <PresetMenu {presets} {shown} {choose} /> }
     }
 
     /// The permalink and the embed snippet for the lab's current state.
@@ -107,6 +99,52 @@ impl<P: LabParams + 'static> LabHandle<P> {
             &self.problems,
             Callback::from(move |_: MouseEvent| problems.set(Vec::new())),
         )
+    }
+}
+
+#[derive(PartialEq, Properties)]
+struct PresetMenuProps {
+    presets: &'static [Preset],
+    /// The preset the lab shows, if its state is one.
+    shown: Option<usize>,
+    choose: Callback<usize>,
+}
+
+/// The preset menu. A `<select>`'s shown option is a property of the element, not an attribute
+/// Yew keeps in step, so an effect sets it whenever the state stops or starts being a preset's
+/// (re-creating the element instead would take the keyboard focus away from it).
+#[function_component]
+fn PresetMenu(props: &PresetMenuProps) -> Html {
+    let select = use_node_ref();
+    {
+        let select = select.clone();
+        use_effect_with(props.shown, move |shown| {
+            if let Some(element) = select.cast::<HtmlSelectElement>() {
+                element.set_value(&shown.map(|i| i.to_string()).unwrap_or_default());
+            }
+        });
+    }
+    let presets = props.presets;
+    let choose = props.choose.clone();
+    let onchange = Callback::from(move |e: Event| {
+        // The menu offers only indices into `presets` (its placeholder cannot be chosen).
+        if let Ok(i) = e.target_unchecked_into::<HtmlSelectElement>().value().parse::<usize>() {
+            choose.emit(i.min(presets.len() - 1));
+        }
+    });
+    html! {
+        <>
+            <label class="preset">
+                <span>{ "Start from a preset" }</span>
+                <select id="preset" ref={select} {onchange}>
+                    <option value="" selected={props.shown.is_none()} disabled=true>{ "Choose a preset…" }</option>
+                    { for presets.iter().enumerate().map(|(i, preset)| html! {
+                        <option value={i.to_string()} selected={props.shown == Some(i)}>{ preset.name }</option>
+                    }) }
+                </select>
+            </label>
+            { props.shown.map(|i| html! { <p class="lesson" id="lesson">{ presets[i].lesson }</p> }).unwrap_or_default() }
+        </>
     }
 }
 

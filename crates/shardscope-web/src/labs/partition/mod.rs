@@ -168,7 +168,6 @@ pub fn PartitionLab() -> Html {
             </p>
             { lab.problems_banner() }
             { lab.preset_menu(PRESETS) }
-            { PRESETS.iter().find(|x| Params::from_query(x.query).0 == p).map(|x| html! { <p class="lesson" id="lesson">{ x.lesson }</p> }).unwrap_or_default() }
             <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label><span>{ "Replication" }</span>{ choice_select("mode", p.mode, lab.on(Command::SetMode)) }</label>
                 <TextField id="nodes" label="Nodes (2–9)" value={p.nodes.to_string()} min="2" max="9" on_commit={field("nodes", "Nodes")} />
@@ -212,7 +211,7 @@ pub fn PartitionLab() -> Html {
             <fieldset class="split-groups">
                 <legend>{ format!("Split the network at tick {now}: put each node in a group") }</legend>
                 { for (0..p.nodes).map(|n| html! {
-                    <label class="inline"><span>{ format!("n{n}") }</span>
+                    <label class="inline"><span>{ node_name(&p, n) }</span>
                         <select id={format!("group-{n}")} onchange={on_group(n)}>
                             { for GROUPS.iter().zip(0u32..).map(|(name, g)| html! {
                                 <option value={g.to_string()} selected={split_groups[n as usize] == g}>{ format!("group {name}") }</option>
@@ -227,7 +226,7 @@ pub fn PartitionLab() -> Html {
                 { diagram(&p, &run, now) }
             </div>
             { verdict(&run) }
-            { operations(&run, now) }
+            { operations(&p, &run, now) }
             { lab.share() }
         </article>
     }
@@ -252,7 +251,7 @@ fn topology(lab: &crate::lab::LabHandle<Params>, p: &Params, sim: &shardscope_co
                 { for links.map(|(a, b)| {
                     let cut = sim.is_cut(a, b);
                     let ((x1, y1), (x2, y2)) = (position(p, a), position(p, b));
-                    let label = format!("link {a}–{b}, {}: activate to {}", if cut { "cut" } else { "up" }, if cut { "heal it" } else { "cut it" });
+                    let label = format!("link {}–{}, {}: activate to {}", node_label(p, a), node_label(p, b), if cut { "cut" } else { "up" }, if cut { "heal it" } else { "cut it" });
                     let onclick = lab.on(move |_: MouseEvent| Command::ToggleLink(a, b));
                     let onkeydown = lab.on_key(move || Command::ToggleLink(a, b));
                     html! {
@@ -268,14 +267,14 @@ fn topology(lab: &crate::lab::LabHandle<Params>, p: &Params, sim: &shardscope_co
                     let (x, y) = position(p, n);
                     let up = sim.is_up(n);
                     let leads = p.mode == ModeChoice::Leader && sim.leader() == n;
-                    let label = format!("node {n} (datacenter {}{}), {}: activate to {}", n % p.dcs, if leads { ", leader" } else { "" }, if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" });
+                    let label = format!("node {} (datacenter {}{}), {}: activate to {}", node_label(p, n), n % p.dcs, if leads { ", leader" } else { "" }, if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" });
                     html! {
                         <g class={classes!("node", format!("dc{}", n % p.dcs), (!up).then_some("down"), leads.then_some("leader"))} role="button" tabindex="0"
                             aria-label={label.clone()} id={format!("node-{n}")}
                             onclick={lab.on(move |_: MouseEvent| Command::ToggleNode(n))} onkeydown={lab.on_key(move || Command::ToggleNode(n))}>
                             <title>{ label }</title>
                             <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="13" />
-                            <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.5)} text-anchor="middle">{ format!("{}{n}", if p.nodes == 2 { "G" } else { "n" }) }</text>
+                            <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.5)} text-anchor="middle">{ node_name(p, n) }</text>
                         </g>
                     }
                 }) }
@@ -316,7 +315,7 @@ fn diagram(p: &Params, run: &Report, now: Tick) -> Html {
             <svg viewBox="0 0 380 600" role="img" aria-label={format!("{} messages and {} operations up to tick {now}; the table below lists the operations", run.flights.len(), run.history.len())}>
                 { for (0..p.nodes).map(|n| html! { <>
                     <line class="lane" x1={format!("{:.1}", lane(n))} x2={format!("{:.1}", lane(n))} y1="14" y2="590" />
-                    <text class="lane-label" x={format!("{:.1}", lane(n))} y="10" text-anchor="middle">{ format!("n{n}") }</text>
+                    <text class="lane-label" x={format!("{:.1}", lane(n))} y="10" text-anchor="middle">{ node_name(p, n) }</text>
                 </> }) }
                 { for p.nemesis.iter().filter(|(t, _)| *t <= now).map(|(t, _)| html! {
                     <line class="nemesis-mark" x1="20" x2="370" y1={format!("{:.1}", y(*t))} y2={format!("{:.1}", y(*t))} />
@@ -335,7 +334,7 @@ fn diagram(p: &Params, run: &Report, now: Tick) -> Html {
                         <g class={classes!("op", outcome_class(r.outcome), offending.then_some("offending"))}>
                             <rect x={format!("{x:.1}")} y={format!("{:.1}", y(r.request.at))} width="5" height={format!("{:.1}", (y(shown_end) - y(r.request.at)).max(2.0))} />
                             <text x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y(r.request.at) + 4.0)}>{ format!("#{i} {}{}", describe(r, &run.conflicts[i]), if offending { " ✗" } else { "" }) }</text>
-                            <title>{ format!("#{i} {} at n{}: {}", describe(r, &run.conflicts[i]), r.request.node, outcome_name(r.outcome)) }</title>
+                            <title>{ format!("#{i} {} at {}: {}", describe(r, &run.conflicts[i]), node_name(p, r.request.node), outcome_name(r.outcome)) }</title>
                         </g>
                     }
                 }) }
@@ -366,7 +365,7 @@ fn verdict(run: &Report) -> Html {
             <p id="verdict" class={class} data-linearizable={(run.verdict == Verdict::Linearizable).to_string()}>{ text }</p>
             <table class="metrics" id="partition-metrics">
                 <tbody>
-                    <tr><th scope="row">{ "Availability (answered)" }</th><td id="availability">{ format!("{:.1}%", run.availability()) }</td></tr>
+                    <tr><th scope="row">{ "Availability (answered)" }</th><td id="availability">{ if run.history.is_empty() { "– (no operations yet)".to_owned() } else { format!("{:.1}%", run.availability()) } }</td></tr>
                     <tr><th scope="row">{ "Stale reads (of answered reads)" }</th><td id="stale">{ format!("{:.1}%", run.stale_reads()) }</td></tr>
                     <tr><th scope="row">{ "Conflicts (reads that returned siblings)" }</th><td id="conflicts">{ run.count(Outcome::Conflict).to_string() }</td></tr>
                     <tr><th scope="row">{ "Unavailable" }</th><td>{ format!("{} timed out, {} refused", run.count(Outcome::TimedOut), run.count(Outcome::Refused)) }</td></tr>
@@ -383,7 +382,7 @@ fn verdict(run: &Report) -> Html {
     }
 }
 
-fn operations(run: &Report, now: Tick) -> Html {
+fn operations(p: &Params, run: &Report, now: Tick) -> Html {
     html! {
         <div class="table-scroll">
             <table class="metrics" id="operations">
@@ -392,7 +391,7 @@ fn operations(run: &Report, now: Tick) -> Html {
                 <tbody>
                     { for run.history.iter().enumerate().filter(|(_, r)| r.request.at <= now).map(|(i, r)| html! {
                         <tr data-op={i.to_string()} data-outcome={outcome_name(r.outcome)}>
-                            <td>{ i }</td><td>{ r.request.node }</td><td>{ describe(r, &run.conflicts[i]) }</td><td>{ r.request.at }</td>
+                            <td>{ i }</td><td>{ node_name(p, r.request.node) }</td><td>{ describe(r, &run.conflicts[i]) }</td><td>{ r.request.at }</td>
                             <td>{ r.completed.map_or("—".into(), |c| c.to_string()) }</td>
                             <td class={outcome_class(r.outcome)}>{ outcome_name(r.outcome) }</td>
                         </tr>
@@ -400,5 +399,24 @@ fn operations(run: &Report, now: Tick) -> Html {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// A node's name in pictures and tables: `n0`, `n1`, …, except in the two-node setting of
+/// Gilbert and Lynch's proof, whose nodes the presets' lessons (and the paper) call G1 and G2.
+fn node_name(p: &Params, n: u32) -> String {
+    if p.nodes == 2 {
+        format!("G{}", n + 1)
+    } else {
+        format!("n{n}")
+    }
+}
+
+/// A node's name in sentences for screen readers: its index, or G1 and G2 as in [`node_name`].
+fn node_label(p: &Params, n: u32) -> String {
+    if p.nodes == 2 {
+        node_name(p, n)
+    } else {
+        n.to_string()
     }
 }
