@@ -335,7 +335,7 @@ test('Partition: the two-node pictures name G1 and G2 as the lessons do; no oper
   await page.goto(`./#/lab/partition?${gl.query}`);
   await expect(page.locator('#lesson')).toHaveText(gl.lesson);
   await expect(page.locator('.lane-label')).toHaveText(['G1', 'G2']);
-  await expect(page.locator('#node-0')).toHaveAttribute('aria-label', /^node G1 /);
+  await expect(page.locator('#node-0')).toHaveAttribute('aria-label', /^G1 \(datacenter 0/);
   await page.goto(`./#/lab/partition?v=1&mode=leaderless&nodes=3&dcs=1&n=3&rl=quorum&wl=quorum&rr=0&ops=0`);
   await expect(page.locator('#operations tbody tr')).toHaveCount(0);
   await expect(page.locator('#availability')).toContainText('–');

@@ -267,7 +267,8 @@ fn topology(lab: &crate::lab::LabHandle<Params>, p: &Params, sim: &shardscope_co
                     let (x, y) = position(p, n);
                     let up = sim.is_up(n);
                     let leads = p.mode == ModeChoice::Leader && sim.leader() == n;
-                    let label = format!("node {} (datacenter {}{}), {}: activate to {}", node_label(p, n), n % p.dcs, if leads { ", leader" } else { "" }, if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" });
+                    // The name starts with the node's visible name, as speech input expects.
+                    let label = format!("{} (datacenter {}{}), {}: activate to {}", node_name(p, n), n % p.dcs, if leads { ", leader" } else { "" }, if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" });
                     html! {
                         <g class={classes!("node", format!("dc{}", n % p.dcs), (!up).then_some("down"), leads.then_some("leader"))} role="button" tabindex="0"
                             aria-label={label.clone()} id={format!("node-{n}")}
@@ -384,7 +385,7 @@ fn verdict(run: &Report) -> Html {
 
 fn operations(p: &Params, run: &Report, now: Tick) -> Html {
     html! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Operations">
             <table class="metrics" id="operations">
                 <caption>{ "Operations (invoked by tick shown)" }</caption>
                 <thead><tr><th scope="col">{ "#" }</th><th scope="col">{ "Node" }</th><th scope="col">{ "Operation" }</th><th scope="col">{ "Invoked" }</th><th scope="col">{ "Answered" }</th><th scope="col">{ "Outcome" }</th></tr></thead>

@@ -256,7 +256,7 @@ fn results(p: &Params, canonical: &str, computed: &Computed<Report>) -> Html {
             { r.hot_key_pct.map(|h| html! {
                 <p id="hot-key">{ format!("Zipf popularity: the hottest key alone carries {h:.2}% of all requests; whichever node holds it carries at least that much.") }</p>
             }).unwrap_or_default() }
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Numbers per algorithm">
             <table class="metrics" id="metrics">
                 <caption>{ format!("{} keys, measured (theory in brackets)", group_digits(keys)) }</caption>
                 <thead><tr><th scope="col">{ "Metric" }</th>

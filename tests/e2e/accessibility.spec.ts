@@ -1,0 +1,44 @@
+// Accessibility, checked by a real tool: axe-core on the home page and on every lab page (its
+// default state and its first preset), in light and dark, wide and narrow. Zero violations.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, coreLabs, corePresets } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/** axe's violations on the page as it is, one line each: rule, impact, and the elements. */
+async function violations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ')}`,
+  );
+}
+
+/** The pages to check: the home page, and each lab's default state and first preset. */
+function pages(): { name: string; url: string }[] {
+  const out = [{ name: 'home', url: './' }];
+  for (const lab of coreLabs()) {
+    out.push({ name: lab.slug, url: `./${lab.slug}/` });
+    const preset = corePresets().find((p) => p.lab === lab.slug);
+    if (preset) out.push({ name: `${lab.slug}: ${preset.name}`, url: `./${lab.slug}/#/lab/${lab.slug}?${preset.query}` });
+  }
+  return out;
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  for (const width of [1280, 360]) {
+    test(`axe finds no violation, ${colorScheme}, ${width} px`, async ({ page }) => {
+      test.setTimeout(180_000);
+      await page.emulateMedia({ colorScheme });
+      await page.setViewportSize({ width, height: 800 });
+      const found: string[] = [];
+      for (const { name, url } of pages()) {
+        await page.goto(url);
+        await expect(page.locator('h1')).toBeVisible();
+        if (name !== 'home') {
+          await expect(page.locator('section.results[data-state="done"]').first()).toBeVisible({ timeout: 60_000 });
+        }
+        for (const v of await violations(page)) found.push(`${name}: ${v}`);
+      }
+      expect(found, found.join('\n')).toEqual([]);
+    });
+  }
+}
