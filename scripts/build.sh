@@ -54,7 +54,7 @@ done
 
 step "home page"
 target/release/shardscope site home "$staging"
-cp www/style.css www/favicon.svg "$staging/"
+cp www/style.css www/favicon.svg www/theme.js "$staging/"
 
 rm -rf -- "$dist"
 mv -- "$staging" "$dist"

@@ -22,12 +22,12 @@ test('the home page lists every lab in the catalog, and each one opens', async (
   }
 });
 
-test('the home page loads no wasm and only its own three files', async ({ page }) => {
+test('the home page loads no wasm and only its own four files', async ({ page }) => {
   const requested: string[] = [];
   page.on('request', (r) => requested.push(new URL(r.url()).pathname.replace('/docs/sub/shardscope/', '')));
   await page.goto('./');
   await expect(page.locator('h1')).toHaveText('Labs');
-  expect(requested.sort()).toEqual(['', 'favicon.svg', 'old-links.js', 'style.css']);
+  expect(requested.sort()).toEqual(['', 'favicon.svg', 'old-links.js', 'style.css', 'theme.js']);
 });
 
 test('a lab page fetches only its own lab', async ({ page }) => {
@@ -36,7 +36,8 @@ test('a lab page fetches only its own lab', async ({ page }) => {
   await page.goto('./proofs/');
   await expect(page.locator('h1')).toHaveText('Tamper-evident log');
   await expect(page.locator('section.results[data-state="done"]')).toBeVisible();
-  for (const path of requested) expect(path.startsWith('proofs/'), path).toBe(true);
+  // Its own folder, and the theme switch every page shares (applied before the page paints).
+  for (const path of requested) expect(path.startsWith('proofs/') || path === 'theme.js', path).toBe(true);
   expect(requested.filter((p) => p.endsWith('.wasm'))).toHaveLength(1);
 });
 
@@ -241,6 +242,31 @@ for (const width of [360, 1440]) {
     });
   }
 }
+
+test('the theme switch overrides the OS preference, is remembered, and reaches every page', async ({ page }) => {
+  const background = async () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const toggle = page.locator('#theme-toggle');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto('./');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  expect(await background()).toBe('rgb(18, 21, 27)');
+  await page.reload();
+  expect(await background()).toBe('rgb(18, 21, 27)');
+  // A lab page starts dark (before its wasm runs) and its own switch knows it.
+  await page.goto('./proofs/');
+  expect(await background()).toBe('rgb(18, 21, 27)');
+  await expect(page.locator('#theme-toggle')).toHaveAttribute('aria-pressed', 'true');
+  await page.locator('#theme-toggle').click();
+  expect(await background()).toBe('rgb(255, 255, 255)');
+  await page.goto('./');
+  expect(await background()).toBe('rgb(255, 255, 255)');
+  // Chosen light while the OS prefers dark: the choice wins.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await background()).toBe('rgb(255, 255, 255)');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+});
 
 test('light and dark themes follow the OS preference, on the home page and a lab page', async ({ page }) => {
   const background = async () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);

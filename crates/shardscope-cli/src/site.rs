@@ -68,7 +68,8 @@ pub fn trunk_page(lab: Option<&LabInfo>, root: &str) -> String {
     let mut page = head(&title, description, &content_security_policy(true));
     let _ = write!(
         page,
-        r#"    <link data-trunk rel="css" href="{root}www/style.css" />
+        r#"    <script src="../theme.js"></script>
+    <link data-trunk rel="css" href="{root}www/style.css" />
     <link data-trunk rel="icon" href="{root}www/favicon.svg" />
     <link data-trunk rel="rust" href="{root}crates/shardscope-web/Cargo.toml" data-bin="{bin}" data-wasm-opt="z" data-integrity="none" />
 "#
@@ -138,6 +139,7 @@ pub fn home_page() -> String {
     page.push_str(
         r#"    <link rel="stylesheet" href="style.css" />
     <link rel="icon" href="favicon.svg" />
+    <script src="theme.js"></script>
     <script src="old-links.js"></script>
   </head>
   <body>
@@ -145,6 +147,7 @@ pub fn home_page() -> String {
       <header class="site-header">
         <a href="./" class="brand">Shardscope</a>
         <span class="tagline">How distributed systems place and move data</span>
+        <button type="button" id="theme-toggle" class="theme-toggle" aria-pressed="false">Dark mode</button>
       </header>
       <main>
         <section class="home" aria-labelledby="home-title">

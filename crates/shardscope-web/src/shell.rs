@@ -96,6 +96,9 @@ fn Chrome(props: &ChromeProps) -> Html {
                     // Every page but the home page lives one folder below the site's root.
                     <a href="../" class="brand">{ "Shardscope" }</a>
                     <span class="tagline">{ "How distributed systems place and move data" }</span>
+                    // `theme.js` (loaded by the page's head) handles the press and keeps
+                    // aria-pressed true while the dark theme shows.
+                    <button type="button" id="theme-toggle" class="theme-toggle">{ "Dark mode" }</button>
                 </header>
             }
             <main>{ props.children.clone() }</main>
