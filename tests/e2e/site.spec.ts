@@ -367,3 +367,32 @@ test('Partition: the two-node pictures name G1 and G2 as the lessons do; no oper
   await expect(page.locator('#availability')).toContainText('–');
   await expect(page.locator('#availability')).not.toContainText('0.0%');
 });
+
+test('keyboard shortcuts: Space plays or pauses, arrows step, and keys in a field stay the field’s', async ({ page }) => {
+  const blur = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.goto('./#/lab/placement?v=1&nodes=6&keys=20000&events=add,add,add&step=3');
+  await expect(page.locator('#keys-hint')).toContainText('Space plays or pauses');
+  await expect(page.locator('#step-now')).toHaveText('Step 3 of 3');
+  await blur();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator('#step-now')).toHaveText('Step 2 of 3');
+  await expect(page).toHaveURL(/step=2/);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#step-now')).toHaveText('Step 2 of 3');
+  await page.keyboard.press('Space');
+  await expect(page.locator('#play')).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Space');
+  await expect(page.locator('#play')).toHaveAttribute('aria-pressed', 'false');
+  // An arrow in a text field moves its caret, not the lab.
+  const step = await page.locator('#step-now').innerText();
+  await page.locator('#seed').focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator('#step-now')).toHaveText(step);
+  // The Partition lab's time steps the same way.
+  await page.goto('./#/lab/partition?v=1&mode=leaderless&nodes=3&dcs=1&n=3&rl=quorum&wl=quorum&ops=4&at=0');
+  await expect(page.locator('#time')).toHaveValue('0');
+  await blur();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#time')).not.toHaveValue('0');
+});

@@ -7,6 +7,8 @@ use std::rc::Rc;
 use gloo::history::query::Raw;
 use shardscope_core::labs::Run;
 use shardscope_core::query::Query;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -94,6 +96,56 @@ pub fn use_permalink_sync(slug: &'static str, canonical: String, on_external: Ca
                 // Raw queries cannot fail to encode.
                 let _ = navigator.replace_with_query(&own, Raw(query));
             }
+        }
+    });
+}
+
+/// Keyboard shortcuts every lab shares: Space plays or pauses, ← and → step back and forward. A
+/// key presses the lab's own button marked `data-shortcut="play"`, `"back"` or `"forward"` (a
+/// disabled one does nothing), so a shortcut does exactly what the button does. Keys pressed in a
+/// field, a menu, a link or a button are theirs, and keys with Ctrl, Alt or Meta are the
+/// browser's.
+#[hook]
+pub fn use_shortcuts() {
+    use_effect_with((), |()| {
+        let document = gloo::utils::document();
+        let target = document.clone();
+        let on_key = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+            if e.alt_key() || e.ctrl_key() || e.meta_key() || e.default_prevented() {
+                return;
+            }
+            let which = match e.key().as_str() {
+                " " => "play",
+                "ArrowLeft" => "back",
+                "ArrowRight" => "forward",
+                _ => return,
+            };
+            let in_control = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| {
+                    el.closest("input, select, textarea, button, a, summary, [role=button], [contenteditable]")
+                        .ok()
+                        .flatten()
+                })
+                .is_some();
+            if in_control {
+                return;
+            }
+            let button = document
+                .query_selector(&format!("[data-shortcut=\"{which}\"]"))
+                .ok()
+                .flatten()
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(button) = button {
+                // Space would scroll the page as well.
+                e.prevent_default();
+                button.click();
+            }
+        });
+        let _ = target.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+        move || {
+            let _ = target.remove_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
         }
     });
 }

@@ -89,6 +89,7 @@ struct ChromeProps {
 #[function_component]
 fn Chrome(props: &ChromeProps) -> Html {
     let embed = use_embed();
+    crate::hooks::use_shortcuts();
     html! {
         <div class={classes!("shell", embed.then_some("embed"))}>
             if !embed {

@@ -197,9 +197,9 @@ pub fn PartitionLab() -> Html {
                     <input type="range" id="time" min="0" max={run.end.to_string()} value={now.to_string()} oninput={on_time} />
                 </label>
                 <div class="event-buttons">
-                    <button type="button" id="back" disabled={now == 0} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(prev)))}>{ "◀ Back" }</button>
-                    <button type="button" id="step" disabled={now >= run.end} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(next)))}>{ "Step ▶" }</button>
-                    <button type="button" id="play" aria-pressed={(*playing).to_string()} onclick={on_play}>{ if *playing { "Pause" } else if now >= run.end { "Replay" } else { "Play" } }</button>
+                    <button type="button" id="back" data-shortcut="back" disabled={now == 0} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(prev)))}>{ "◀ Back" }</button>
+                    <button type="button" id="step" data-shortcut="forward" disabled={now >= run.end} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(next)))}>{ "Step ▶" }</button>
+                    <button type="button" id="play" data-shortcut="play" aria-pressed={(*playing).to_string()} onclick={on_play}>{ if *playing { "Pause" } else if now >= run.end { "Replay" } else { "Play" } }</button>
                     <button type="button" id="to-end" onclick={lab.on(|_: MouseEvent| Command::ShowAt(None))}>{ "End" }</button>
                     <label class="inline"><span>{ "Speed" }</span>
                         <select id="speed" onchange={on_speed}>
@@ -207,6 +207,7 @@ pub fn PartitionLab() -> Html {
                         </select>
                     </label>
                 </div>
+                <p class="keys-hint" id="keys-hint">{ "Keys: Space plays or pauses; ← and → step back and forward." }</p>
             </section>
             <fieldset class="split-groups">
                 <legend>{ format!("Split the network at tick {now}: put each node in a group") }</legend>

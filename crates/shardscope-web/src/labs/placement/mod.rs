@@ -196,13 +196,14 @@ pub fn PlacementLab() -> Html {
                     }) }
                 </ol>
                 <div class="event-buttons">
-                    <button type="button" id="step-back" disabled={p.step == 0} onclick={step_to(p.step.saturating_sub(1))}>{ "◀ Back" }</button>
-                    <button type="button" id="step-forward" disabled={p.step >= len} onclick={step_to((p.step + 1).min(len))}>{ "Forward ▶" }</button>
-                    <button type="button" id="play" disabled={len == 0} aria-pressed={(*playing).to_string()} onclick={on_play}>
+                    <button type="button" id="step-back" data-shortcut="back" disabled={p.step == 0} onclick={step_to(p.step.saturating_sub(1))}>{ "◀ Back" }</button>
+                    <button type="button" id="step-forward" data-shortcut="forward" disabled={p.step >= len} onclick={step_to((p.step + 1).min(len))}>{ "Forward ▶" }</button>
+                    <button type="button" id="play" data-shortcut="play" disabled={len == 0} aria-pressed={(*playing).to_string()} onclick={on_play}>
                         { if *playing { "Pause" } else if p.step >= len { "Replay" } else { "Play" } }
                     </button>
                     <button type="button" id="clear-events" disabled={len == 0} onclick={lab.on(|_: MouseEvent| Command::ClearEvents)}>{ "Clear events" }</button>
                 </div>
+                <p class="keys-hint" id="keys-hint">{ "Keys: Space plays or pauses; ← and → step back and forward." }</p>
                 <p id="step-now" class="event-now">{ format!("Step {} of {len}", p.step) }</p>
             </section>
             { lab.notice(note.as_deref()) }
