@@ -283,8 +283,8 @@ fn topology(lab: &crate::lab::LabHandle<Params>, p: &Params, sim: &shardscope_co
             </svg>
             <div class="event-buttons">
                 { for (0..p.nodes).map(|n| html! { <>
-                    <button type="button" id={format!("write-{n}")} onclick={lab.on(move |_: MouseEvent| Command::Request(n, true))}>{ format!("Write at {n}") }</button>
-                    <button type="button" id={format!("read-{n}")} onclick={lab.on(move |_: MouseEvent| Command::Request(n, false))}>{ format!("Read at {n}") }</button>
+                    <button type="button" id={format!("write-{n}")} onclick={lab.on(move |_: MouseEvent| Command::Request(n, true))}>{ format!("Write at {}", node_name(p, n)) }</button>
+                    <button type="button" id={format!("read-{n}")} onclick={lab.on(move |_: MouseEvent| Command::Request(n, false))}>{ format!("Read at {}", node_name(p, n)) }</button>
                 </> }) }
             </div>
             <div class="event-buttons">
