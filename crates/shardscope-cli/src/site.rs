@@ -75,7 +75,7 @@ pub fn trunk_page(lab: Option<&LabInfo>, root: &str) -> String {
 "#
     );
     if let Some(lab) = lab.filter(|lab| lab.worker) {
-        let worker = worker_name(lab);
+        let worker = lab.worker_name();
         // Trunk gives workers unhashed names; the loader (written beside this page by
         // `write_trunk_pages`) starts the worker by a relative URL, so the site works from any
         // sub-path.
@@ -97,12 +97,6 @@ pub fn page_names() -> impl Iterator<Item = &'static str> {
     CATALOG.iter().map(|lab| lab.slug).chain([DEBUG_PAGE])
 }
 
-/// The name of a lab's worker binary (`shardscope-worker`'s `src/bin/<worker>.rs`).
-#[must_use]
-pub fn worker_name(lab: &LabInfo) -> String {
-    format!("{}_worker", lab.slug.replace('-', "_"))
-}
-
 /// The script a lab's page starts its worker with: wasm-bindgen's no-modules glue, then the wasm.
 /// Written here rather than by Trunk's `data-loader-shim`, whose call uses the deprecated
 /// positional form of the initialiser and makes the worker log a warning.
@@ -121,7 +115,7 @@ pub fn write_trunk_pages(dir: &Path, root: &str) -> std::io::Result<()> {
     for lab in CATALOG {
         std::fs::write(dir.join(format!("{}.html", lab.slug)), trunk_page(Some(lab), root))?;
         if lab.worker {
-            let worker = worker_name(lab);
+            let worker = lab.worker_name();
             std::fs::write(dir.join(format!("{worker}_loader.js")), worker_loader(&worker))?;
         }
     }
@@ -257,8 +251,8 @@ mod tests {
             assert!(page.contains(&format!(r#"data-bin="{}""#, lab.slug)));
             assert_eq!(page.contains("data-type=\"worker\""), lab.worker);
             if lab.worker {
-                let loader = worker_loader(&worker_name(lab));
-                assert!(loader.contains(&format!("importScripts(\"./{}.js\")", worker_name(lab))));
+                let loader = worker_loader(&lab.worker_name());
+                assert!(loader.contains(&format!("importScripts(\"./{}.js\")", lab.worker_name())));
             }
         }
         assert!(!home.contains("wasm"), "the home page loads no wasm");

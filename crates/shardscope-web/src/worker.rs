@@ -8,7 +8,7 @@ use std::rc::Rc;
 use gloo_worker::{Spawnable, WorkerBridge};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shardscope_core::labs::Computes;
+use shardscope_core::labs::{Computes, Model};
 use shardscope_worker::{Input, LabWorker, Output, ReportOf};
 use yew::prelude::*;
 
@@ -67,7 +67,7 @@ where
                 Output::Failed { ticket, message } if ticket == current.get() => set(Progress::Failed(message)),
                 _ => {}
             };
-            let loader = format!("{}_worker_loader.js", P::SLUG.replace('-', "_"));
+            let loader = format!("{}_loader.js", Model::<P>::info().worker_name());
             *bridge.borrow_mut() = Some(LabWorker::<P>::spawner().callback(on_output).spawn_with_loader(&loader));
             // Dropping the last bridge tells the worker to shut down.
             move || drop(bridge.borrow_mut().take())

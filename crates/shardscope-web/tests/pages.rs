@@ -19,7 +19,7 @@ fn every_catalog_entry_has_its_folders_binary_spec_and_worker() {
     let root = repo();
     for lab in CATALOG {
         // Rust module names cannot hold a hyphen: `anti-entropy` lives in `anti_entropy/`.
-        let module = lab.slug.replace('-', "_");
+        let module = lab.module();
         for krate in ["shardscope-core", "shardscope-web"] {
             let folder = root.join(format!("crates/{krate}/src/labs/{module}/mod.rs"));
             assert!(folder.is_file(), "{}: no {}", lab.slug, folder.display());
@@ -32,7 +32,7 @@ fn every_catalog_entry_has_its_folders_binary_spec_and_worker() {
         );
         let spec = root.join(format!("tests/e2e/{}.spec.ts", lab.slug));
         assert!(spec.is_file(), "{} has no end-to-end spec {}", lab.slug, spec.display());
-        let worker = format!("{}_worker", lab.slug.replace('-', "_"));
+        let worker = lab.worker_name();
         let worker_bin = root.join(format!("crates/shardscope-worker/src/bin/{worker}.rs"));
         assert_eq!(
             worker_bin.is_file(),

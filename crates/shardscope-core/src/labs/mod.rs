@@ -175,6 +175,22 @@ pub struct LabInfo {
     pub worker: bool,
 }
 
+impl LabInfo {
+    /// The lab's name in Rust paths and file names: its slug with `-` written `_`
+    /// (`labs::anti_entropy`), since a module name cannot hold a hyphen.
+    #[must_use]
+    pub fn module(&self) -> String {
+        self.slug.replace('-', "_")
+    }
+
+    /// The name of the lab's Web Worker binary (`shardscope-worker`'s `src/bin/<name>.rs`), and of
+    /// the scripts Trunk and the site write for it (`<name>.js`, `<name>_loader.js`).
+    #[must_use]
+    pub fn worker_name(&self) -> String {
+        format!("{}_worker", self.module())
+    }
+}
+
 /// Every lab, in the order the home page lists them.
 pub const CATALOG: &[LabInfo] = &[
     LabInfo {
