@@ -48,14 +48,19 @@ fn main() -> ExitCode {
             };
             bench_placement(keys)
         }
-        ["presets"] => [("placement", placement::PRESETS), ("partition", partition::PRESETS)]
-            .iter()
-            .flat_map(|(lab, presets)| {
-                presets
-                    .iter()
-                    .map(move |p| json!({ "lab": lab, "name": p.name, "lesson": p.lesson, "query": p.query }))
-            })
-            .collect(),
+        ["presets"] => [
+            ("placement", placement::PRESETS),
+            ("partition", partition::PRESETS),
+            ("anti-entropy", anti_entropy::PRESETS),
+            ("proofs", proofs::PRESETS),
+        ]
+        .iter()
+        .flat_map(|(lab, presets)| {
+            presets
+                .iter()
+                .map(move |p| json!({ "lab": lab, "name": p.name, "lesson": p.lesson, "query": p.query }))
+        })
+        .collect(),
         // "antientropy" was the command's name before it matched the lab's slug.
         ["anti-entropy" | "antientropy", query] => anti_entropy_report(query),
         ["proofs", query] => log_proofs(query),

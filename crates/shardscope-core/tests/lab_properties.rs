@@ -51,6 +51,38 @@ mod antientropy_lab {
         job.report().unwrap().clone()
     }
 
+    #[test]
+    fn presets_open_cleanly_and_show_their_lessons() {
+        use shardscope_core::labs::anti_entropy::PRESETS;
+        let opened: Vec<Params> = PRESETS
+            .iter()
+            .map(|preset| {
+                let (p, problems) = Params::from_query(preset.query);
+                assert!(problems.is_empty(), "{}: {problems:?}", preset.name);
+                assert_eq!(p.to_query(), preset.query, "{} is canonical", preset.name);
+                p
+            })
+            .collect();
+        // One dropped write: one leaf, 25 hashes (400 bytes) against 2,400,000 bytes.
+        let one = run(opened[0]);
+        assert_eq!((one.diff.leaves.len(), one.diff.hashes_compared()), (1, 25));
+        assert_eq!((one.diff.bytes_exchanged(), one.full_compare_bytes), (400, 2_400_000));
+        // A lost range: levels 1 to 4 find one differing node each, level 5 more.
+        let range = run(opened[1]);
+        assert!(range.diff.levels[1..=4].iter().all(|l| l.differing == 1));
+        assert!(range.diff.levels[5].differing > 1);
+        // Too shallow: all 64 leaves differ, and repair sends every key of both replicas.
+        let shallow = run(opened[2]);
+        assert_eq!(shallow.diff.leaves.len(), 64);
+        let (_, first) = shallow.rounds[0];
+        assert_eq!(first.sent, shallow.sizes[0] + shallow.sizes[1]);
+        // Three replicas: three rounds, then one root.
+        let three = run(opened[3]);
+        assert_eq!(three.rounds.len(), 3);
+        assert!(three.roots_after.windows(2).all(|w| w[0] == w[1]));
+        assert_eq!(opened[3].step, opened[3].repaired_step());
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -134,9 +166,28 @@ mod antientropy_lab {
 
 mod proofs_lab {
     use proptest::prelude::*;
-    use shardscope_core::labs::proofs::{report, Command, ConsistencyTamper, Model, Params, Tamper, MAX_SIZE};
+    use shardscope_core::labs::proofs::{report, Command, ConsistencyTamper, Model, Params, Tamper, MAX_SIZE, PRESETS};
     use shardscope_core::labs::LabParams;
     use shardscope_core::query::Choice;
+
+    #[test]
+    fn presets_open_cleanly_and_show_their_lessons() {
+        let r: Vec<_> = PRESETS
+            .iter()
+            .map(|preset| {
+                let (p, problems) = Params::from_query(preset.query);
+                assert!(problems.is_empty(), "{}: {problems:?}", preset.name);
+                assert_eq!(p.to_query(), preset.query, "{} is canonical", preset.name);
+                report(&p)
+            })
+            .collect();
+        assert!(r[0].inclusion_ok && r[0].consistency_ok && r[0].proof.len() == 4);
+        assert!(!r[1].inclusion_ok && r[1].diverged_at == Some(3));
+        assert!(!r[2].inclusion_ok && r[2].diverged_at == Some(0));
+        assert!(r[3].inclusion_ok && !r[3].consistency_ok);
+        assert!(r[4].inclusion_ok && r[4].consistency_ok);
+        assert_eq!((r[4].proof.len(), r[4].consistency.len()), (12, 8));
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]

@@ -162,7 +162,8 @@ proptest! {
 mod rfc6962 {
     use proptest::prelude::*;
     use shardscope_core::merkle::rfc6962::{
-        consistency_proof, inclusion_proof, path_len, root, verify_consistency, verify_inclusion,
+        consistency_proof, consistency_ranges, inclusion_proof, inclusion_ranges, path_len, root, verify_consistency,
+        verify_inclusion,
     };
 
     fn logs() -> impl Strategy<Value = Vec<Vec<u8>>> {
@@ -198,6 +199,26 @@ mod rfc6962 {
                 let b = bit % (leaf.len() * 8);
                 leaf[b / 8] ^= 1 << (b % 8);
                 prop_assert!(!verify_inclusion(&leaf, i as u64, n as u64, &proof, &r));
+            }
+        }
+
+        #[test]
+        fn every_proof_hash_is_the_root_of_the_range_the_picture_draws(log in logs(), pick: usize, other: usize) {
+            let leaves: Vec<&[u8]> = log.iter().map(Vec::as_slice).collect();
+            let n = leaves.len();
+            let i = pick % n;
+            let proof = inclusion_proof(&leaves, i).unwrap();
+            let ranges = inclusion_ranges(i as u64, n as u64);
+            prop_assert_eq!(ranges.len(), proof.len());
+            for (hash, &(a, b)) in proof.iter().zip(&ranges) {
+                prop_assert_eq!(*hash, root(&leaves[usize::try_from(a).unwrap()..usize::try_from(b).unwrap()]));
+            }
+            let m = 1 + other % n;
+            let proof = consistency_proof(&leaves, m).unwrap();
+            let ranges = consistency_ranges(m as u64, n as u64);
+            prop_assert_eq!(ranges.len(), proof.len());
+            for (hash, &(a, b)) in proof.iter().zip(&ranges) {
+                prop_assert_eq!(*hash, root(&leaves[usize::try_from(a).unwrap()..usize::try_from(b).unwrap()]));
             }
         }
 

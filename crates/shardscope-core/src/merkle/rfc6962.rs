@@ -97,6 +97,79 @@ pub fn path_len(index: u64, size: u64) -> u32 {
     len
 }
 
+/// The leaves each hash of the audit path of leaf `index` in a tree of `size` leaves covers, as
+/// half-open ranges `(start, end)`, nearest sibling first: hash `i` of
+/// [`inclusion_proof`] is the Merkle Tree Hash of exactly the leaves `start..end` of range `i`.
+/// Empty when `index` is not below `size`. Nothing is hashed, so a picture can draw the path.
+///
+/// ```
+/// use shardscope_core::merkle::rfc6962::inclusion_ranges;
+/// // Leaf 2 of 7: its sibling leaf 3, then leaves 0–1, then the right subtree 4–6.
+/// assert_eq!(inclusion_ranges(2, 7), vec![(3, 4), (0, 2), (4, 7)]);
+/// ```
+#[must_use]
+pub fn inclusion_ranges(index: u64, size: u64) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    if index >= size {
+        return out;
+    }
+    let (mut start, mut n, mut m) = (0, size, index);
+    // Walk down from the root, collecting siblings farthest first; then reverse.
+    while n > 1 {
+        let k = 1u64 << (n - 1).ilog2();
+        if m < k {
+            out.push((start + k, start + n));
+            n = k;
+        } else {
+            out.push((start, start + k));
+            start += k;
+            m -= k;
+            n -= k;
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// The leaves each hash of the consistency proof from `old_size` to `size` leaves covers (see
+/// [`consistency_proof`]), as half-open ranges in the proof's order: the old tree's subtrees
+/// inside the new tree and the subtrees appended after them. Empty when `old_size` is 0, equal
+/// to `size` or larger.
+///
+/// ```
+/// use shardscope_core::merkle::rfc6962::consistency_ranges;
+/// // From 3 to 7 leaves: leaf 2, leaf 3, leaves 0–1 (the old tree's left part), then 4–6.
+/// assert_eq!(consistency_ranges(3, 7), vec![(2, 3), (3, 4), (0, 2), (4, 7)]);
+/// ```
+#[must_use]
+pub fn consistency_ranges(old_size: u64, size: u64) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    if old_size == 0 || old_size >= size {
+        return out;
+    }
+    subranges(old_size, (0, size), true, &mut out);
+    out
+}
+
+/// SUBPROOF(m, D[start..end], b) without the hashing: the ranges it would hash, in order.
+fn subranges(m: u64, (start, end): (u64, u64), whole_old_tree: bool, out: &mut Vec<(u64, u64)>) {
+    let n = end - start;
+    if m == n {
+        if !whole_old_tree {
+            out.push((start, end));
+        }
+        return;
+    }
+    let k = 1u64 << (n - 1).ilog2();
+    if m <= k {
+        subranges(m, (start, start + k), whole_old_tree, out);
+        out.push((start + k, end));
+    } else {
+        subranges(m - k, (start + k, end), false, out);
+        out.push((start, start + k));
+    }
+}
+
 /// PATH(m, D[n]) = PATH(m, D[0:k]) : MTH(D[k:n]) (or the mirror image): the recursion pushes the
 /// sub-path before the sibling, so the proof comes out nearest sibling first.
 fn path(m: usize, leaves: &[&[u8]], proof: &mut Vec<Hash>) {

@@ -103,6 +103,31 @@ impl Default for Params {
     }
 }
 
+/// The presets, in the order the lab lists them. Each lesson's numbers are what the lab computes
+/// for its query (checked by a test).
+pub const PRESETS: &[super::Preset] = &[
+    super::Preset {
+        name: "One dropped write: one path down the tree",
+        lesson: "One write never reached B. Exactly one leaf differs, and the comparison follows a single path from the root: 25 hashes (400 bytes) find it, where comparing every key would send 2,400,000 bytes.",
+        query: "v=1&keys=100000&seed=1&depth=12&replicas=2&damage=drop&n=1&step=13&focus=1",
+    },
+    super::Preset {
+        name: "A lost range stays in one subtree",
+        lesson: "B lost 2,000 consecutive keys. The damage sits in one subtree: levels 1 to 4 each find a single differing node, and only below it does the comparison fan out.",
+        query: "v=1&keys=100000&seed=1&depth=12&replicas=2&damage=range&n=2000&step=13&focus=1",
+    },
+    super::Preset {
+        name: "Too shallow a tree for scattered damage",
+        lesson: "200 scattered keys differ among 100,000. With only 64 leaves every leaf differs, so the tree narrows nothing down and repair streams the whole keyspace; the chart shows how a deeper tree trades hashes for keys.",
+        query: "v=1&keys=100000&seed=1&depth=6&replicas=2&damage=random&n=200&step=7&focus=1",
+    },
+    super::Preset {
+        name: "Three replicas, repaired pair by pair",
+        lesson: "B and C each drifted from A. Repairing A–B, A–C and B–C in turn leaves all three replicas with the same root.",
+        query: "v=1&keys=20000&seed=1&depth=10&replicas=3&damage=random&n=50&step=12&focus=1",
+    },
+];
+
 impl Params {
     /// The step at which the replicas have been repaired.
     #[must_use]

@@ -412,7 +412,8 @@ impl LabParams for Params {
             loss: q.int_clamped("loss", 0..=50, 0, p),
             timeout: q.int_clamped("timeout", 5..=2_000, 60, p),
             seed: q.int_in("seed", 0..=u64::MAX, 1, p),
-            ops: q.int_clamped("ops", 0..=MAX_OPS, 0, p),
+            // A lab opened bare shows traffic at once: a dozen scripted operations.
+            ops: q.int_clamped("ops", 0..=MAX_OPS, 12, p),
             spacing: q.int_clamped("spacing", 1..=100, 10, p),
             keys: q.int_clamped("keys", 1..=4, 1, p),
             requests: Vec::new(),

@@ -5,7 +5,8 @@
 use super::LabParams;
 use crate::hash::hash_u64;
 use crate::merkle::rfc6962::{
-    consistency_proof, inclusion_proof, inclusion_trace, path_len, root, verify_consistency, Hash, InclusionTrace,
+    consistency_proof, consistency_ranges, inclusion_proof, inclusion_ranges, inclusion_trace, path_len, root,
+    verify_consistency, Hash, InclusionTrace,
 };
 use crate::query::{to_query, Choice, Problem, Query};
 
@@ -313,8 +314,12 @@ pub struct Report {
     pub diverged_at: Option<usize>,
     /// The root of the first `old` records.
     pub old_root: Hash,
+    /// The leaves each hash of the audit path covers, nearest sibling first (`start..end`).
+    pub proof_ranges: Vec<(u64, u64)>,
     /// The consistency proof from `old` to `size`.
     pub consistency: Vec<Hash>,
+    /// The leaves each hash of the consistency proof covers, in the proof's order.
+    pub consistency_ranges: Vec<(u64, u64)>,
     /// Whether the (possibly tampered) consistency check verified.
     pub consistency_ok: bool,
 }
@@ -323,6 +328,36 @@ fn flip(mut hash: Hash) -> Hash {
     hash[0] ^= 0x01;
     hash
 }
+
+/// The presets, in the order the lab lists them. Each lesson's numbers are what the lab computes
+/// for its query (checked by a test).
+pub const PRESETS: &[super::Preset] = &[
+    super::Preset {
+        name: "An honest audit path",
+        lesson: "Record 6 of 13: four hashes, one per level, rebuild the published root. ⌈log₂ 13⌉ = 4: a proof grows with the logarithm of the log, not with its size.",
+        query: "v=1&size=13&seed=5&leaf=6&tamper=none&at=0&old=7&ctamper=none",
+    },
+    super::Preset {
+        name: "The log forges one proof hash",
+        lesson: "The third proof hash is forged. The verifier's path is right up to step 2 and wrong from step 3 on, so it never reaches the published root.",
+        query: "v=1&size=13&seed=5&leaf=6&tamper=proof&at=2&old=7&ctamper=none",
+    },
+    super::Preset {
+        name: "A record changed after it was logged",
+        lesson: "One byte of record 6 changed. Its leaf hash already differs, and every hash above it differs too: the proof fails at the leaf.",
+        query: "v=1&size=13&seed=5&leaf=6&tamper=record&at=0&old=7&ctamper=none",
+    },
+    super::Preset {
+        name: "The log rewrote its past",
+        lesson: "The root a monitor saw at 7 records does not match the history the log now proves: the consistency check fails, and the rewrite is caught.",
+        query: "v=1&size=13&seed=5&leaf=6&tamper=none&at=0&old=7&ctamper=old-root",
+    },
+    super::Preset {
+        name: "4,096 records, 12 hashes",
+        lesson: "Record 1,234 of 4,096 is proved with 12 hashes, and 8 hashes prove that the log of 4,000 records grew into this one without a change.",
+        query: "v=1&size=4096&seed=5&leaf=1234&tamper=none&at=0&old=4000&ctamper=none",
+    },
+];
 
 /// Computes the lab's report (sizes are small: at most [`MAX_SIZE`] records).
 #[must_use]
@@ -386,7 +421,9 @@ pub fn report(p: &Params) -> Report {
         inclusion_ok,
         diverged_at,
         old_root,
+        proof_ranges: inclusion_ranges(p.leaf.into(), size),
         consistency,
+        consistency_ranges: consistency_ranges(p.old.into(), size),
         consistency_ok,
     }
 }
