@@ -1,7 +1,8 @@
 // Takes the README's picture of each lab from the release build: its first preset (or its default
-// state) at 1280×800 in the light theme, once the numbers are on screen, scrolled to its first
-// picture (an SVG), or to its results if it has none: today a lab's controls come first. Run by
-// scripts/screenshots.sh, which builds the site and serves it; writes docs/img/<slug>.png.
+// state) as a visitor first sees it, the whole first screen at 1280×800 in the light theme (the
+// lab frame puts the picture and its headline numbers there), once the numbers are on screen and
+// the animations have settled. Run by scripts/screenshots.sh, which builds the site and serves
+// it; writes docs/img/<slug>.png.
 import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -24,13 +25,8 @@ for (const lab of labs) {
   await page.goto(`${base}${lab.slug}/${state}`);
   const results = page.locator('section.results[data-state="done"]').first();
   await results.waitFor({ timeout: 120_000 });
-  await results.evaluate((el) => {
-    const picture = document.querySelector('main svg') ?? el;
-    const section = picture.closest('section') ?? picture;
-    window.scrollTo(0, section.getBoundingClientRect().top + window.scrollY - 8);
-  });
-  // Let the last paint settle (fonts, the SVG drawings).
-  await page.waitForTimeout(300);
+  // Let the animations finish and the last paint settle (fonts, the SVG drawings).
+  await page.waitForTimeout(1_500);
   await page.screenshot({ path: `docs/img/${lab.slug}.png` });
   console.log(`docs/img/${lab.slug}.png${preset ? ` (preset “${preset.name}”)` : ''}`);
 }

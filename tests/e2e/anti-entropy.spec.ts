@@ -22,7 +22,7 @@ test('diverge, compare level by level, repair until the roots agree', async ({ p
   await done(page, `${base}&step=0&focus=1`);
   const expected = antiEntropy(`${base}&step=0&focus=1`);
   expect(expected.differing_keys).toBe(12);
-  await expect(page.locator('.results')).toContainText('Keys that differ between A and B: 12.');
+  await expect(page.locator('.lab-details')).toContainText('Keys that differ between A and B: 12.');
   await expect(page.locator('#walk-status')).toContainText('Nothing compared yet');
 
   // Compare every level with the keyboard-operable button and check each row against the core.

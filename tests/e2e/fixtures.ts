@@ -91,3 +91,28 @@ export const escapeRegExp = (s: string) => s.replace(/[.?*+^$()|[\]\\]/g, '\\$&'
 
 /** `1234567` as the page writes it: `1,234,567`. */
 export const grouped = (n: number) => n.toLocaleString('en-US');
+
+/** Starts recording the page's long tasks (over 50 ms), after proving the observer sees one: a
+ *  deliberate 120 ms task of the page's own event loop must be reported exactly once. */
+export async function watchLongTasks(page: Page) {
+  await page.evaluate(async () => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        const t = performance.now();
+        while (performance.now() - t < 120) { /* busy */ }
+        resolve();
+      }, 50),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+  });
+  const calibration = await longTasks(page);
+  expect(calibration.length, 'the long-task observer sees a deliberate 120 ms task').toBe(1);
+}
+
+/** The long tasks recorded since the last call (see `watchLongTasks`), in milliseconds. */
+export async function longTasks(page: Page): Promise<number[]> {
+  return page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
+}

@@ -1,7 +1,7 @@
 // The Placement lab in Chromium: every preset, compare mode, stepping through a recorded
 // scenario, permalinks, refusals and bad links, each checked against the native core's numbers;
 // and a ten-million-key step that must leave the main thread free (no long task over 50 ms).
-import { test, expect, corePlacement, corePresets, expectCoreNumbers, waitForResults } from './fixtures';
+import { test, expect, corePlacement, corePresets, expectCoreNumbers, longTasks, waitForResults, watchLongTasks } from './fixtures';
 
 const presets = () => corePresets().filter((p) => p.lab === 'placement');
 
@@ -137,23 +137,7 @@ test('ten million keys on a thousand nodes: computed in the worker, no main-thre
   test.setTimeout(240_000);
   await page.goto('./#/lab/placement?v=1&alg=ring&nodes=10&keys=1000&events=&step=0');
   await waitForResults(page, corePlacement('v=1&alg=ring&nodes=10&keys=1000&events=&step=0').query);
-  // Observe long tasks from here on, and prove the observer works by making one on purpose.
-  await page.evaluate(async () => {
-    const w = window as unknown as { longTasks: number[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
-    // A deliberate 120 ms task of the page's own event loop (a timer), as the lab's would be.
-    await new Promise<void>((resolve) =>
-      setTimeout(() => {
-        const t = performance.now();
-        while (performance.now() - t < 120) { /* busy */ }
-        resolve();
-      }, 50),
-    );
-    await new Promise((r) => setTimeout(r, 300));
-  });
-  const calibration = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
-  expect(calibration.length, 'the long-task observer sees a deliberate 120 ms task').toBe(1);
+  await watchLongTasks(page);
 
   const i = presets().findIndex((p) => p.query.includes('keys=10000000'));
   const query = presets()[i].query;
@@ -165,7 +149,7 @@ test('ten million keys on a thousand nodes: computed in the worker, no main-thre
   await expect(results).toHaveAttribute('data-query', expected.query, { timeout: 200_000 });
   const seconds = (Date.now() - started) / 1000;
   await expectCoreNumbers(page, query);
-  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-  console.log(`10M keys × 4 algorithms at 1,000 nodes: ${seconds.toFixed(1)} s; long tasks: ${JSON.stringify(longTasks)}`);
-  expect(longTasks, 'main-thread tasks over 50 ms while ten million keys were placed').toEqual([]);
+  const tasks = await longTasks(page);
+  console.log(`10M keys × 4 algorithms at 1,000 nodes: ${seconds.toFixed(1)} s; long tasks: ${JSON.stringify(tasks)}`);
+  expect(tasks, 'main-thread tasks over 50 ms while ten million keys were placed').toEqual([]);
 });

@@ -198,16 +198,25 @@ pub fn url_problems(problems: &[Problem], on_dismiss: Callback<MouseEvent>) -> H
     }
 }
 
+/// The labelled progress bar of a running computation (nothing once it is done or failed).
+pub fn progress_bar<T>(progress: &Progress<T>, what: &str) -> Html {
+    match progress {
+        Progress::Running { done, total } => html! {
+            <label class="progress">
+                <span>{ format!("{what}… {}%", done * 100 / (*total).max(1)) }</span>
+                <progress max={total.to_string()} value={done.to_string()} />
+            </label>
+        },
+        _ => Html::default(),
+    }
+}
+
 /// The progress bar or error while a computation runs; `None` once it is done.
+#[must_use]
 pub fn unfinished<T>(progress: &Progress<T>, what: &str) -> Option<Html> {
     match progress {
-        Progress::Running { done, total } => Some(html! {
-            <section class="results" aria-busy="true" data-state="running">
-                <label class="progress">
-                    <span>{ format!("{what}… {}%", done * 100 / (*total).max(1)) }</span>
-                    <progress max={total.to_string()} value={done.to_string()} />
-                </label>
-            </section>
+        Progress::Running { .. } => Some(html! {
+            <section class="results" aria-busy="true" data-state="running">{ progress_bar(progress, what) }</section>
         }),
         Progress::Failed(message) => Some(html! {
             <section class="results" data-state="failed"><p class="notice" role="alert">{ message }</p></section>

@@ -6,6 +6,8 @@
 //! side effects (the URL, timers, workers) live in [`hooks`] and [`worker`], never in a reducer.
 
 pub mod bench;
+pub mod chart;
+pub mod frame;
 pub mod hooks;
 pub mod lab;
 pub mod labs;

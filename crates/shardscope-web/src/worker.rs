@@ -33,6 +33,9 @@ pub struct WorkerRun<R> {
     pub cancel: Callback<MouseEvent>,
     /// Starts the computation for the current parameters again (after a cancel).
     pub restart: Callback<MouseEvent>,
+    /// The last finished computation, for any parameters: the picture keeps showing it (dimmed)
+    /// while the next one runs, so a change animates from the old picture to the new.
+    pub last: Option<Rc<Computed<R>>>,
 }
 
 /// Runs lab `P`'s computation for `params` in its worker (`<slug>_worker_loader.js`, next to the
@@ -115,13 +118,19 @@ where
         let params = params.clone();
         Callback::from(move |_: MouseEvent| send(&params))
     };
+    let last = use_mut_ref(|| None::<Rc<Computed<ReportOf<P>>>>);
+    if let (_, Progress::Done(computed)) = &*state {
+        *last.borrow_mut() = Some(Rc::clone(computed));
+    }
     let progress = match &*state {
         (Some(owner), progress) if owner == params => progress.clone(),
         _ => Progress::Running { done: 0, total: 1 },
     };
+    let last = last.borrow().clone();
     WorkerRun {
         progress,
         cancel,
         restart,
+        last,
     }
 }

@@ -10,6 +10,8 @@ use shardscope_core::partition::{Outcome, Record, Tick};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::chart::{fmt, Chart, DataTable, LegendItem};
+use crate::frame::{Headline, LabFrame};
 use crate::hooks::use_autoplay;
 use crate::lab::{choice_select, number_field, use_lab};
 use crate::widgets::TextField;
@@ -159,128 +161,127 @@ pub fn PartitionLab() -> Html {
         })
     };
 
+    let toolbar = html! { <>
+        { lab.preset_menu(PRESETS) }
+        <label class="time-slider">
+            <span>{ format!("Time shown: tick {now} of {}", run.end) }</span>
+            <input type="range" id="time" min="0" max={run.end.to_string()} value={now.to_string()} oninput={on_time} />
+        </label>
+        <div class="event-buttons">
+            <button type="button" id="back" data-shortcut="back" disabled={now == 0} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(prev)))}>{ "◀ Back" }</button>
+            <button type="button" id="step" data-shortcut="forward" disabled={now >= run.end} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(next)))}>{ "Step ▶" }</button>
+            <button type="button" id="play" data-shortcut="play" aria-pressed={(*playing).to_string()} onclick={on_play}>{ if *playing { "Pause" } else if now >= run.end { "Replay" } else { "Play" } }</button>
+            <button type="button" id="to-end" onclick={lab.on(|_: MouseEvent| Command::ShowAt(None))}>{ "End" }</button>
+            <label class="inline"><span>{ "Speed" }</span>
+                <select id="speed" onchange={on_speed}>
+                    { for SPEEDS.iter().map(|&s| html! { <option value={s.to_string()} selected={s == *speed}>{ format!("{s} tick{} per frame", if s == 1 { "" } else { "s" }) }</option> }) }
+                </select>
+            </label>
+        </div>
+        <p class="keys-hint" id="keys-hint">{ "Keys: Space plays or pauses; ← and → step back and forward." }</p>
+        <p class="theory" id="arithmetic">{ p.arithmetic() }</p>
+        { lab.notice(note.as_deref()) }
+    </> };
+    let controls = html! { <>
+        <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            <label><span>{ "Replication" }</span>{ choice_select("mode", p.mode, lab.on(Command::SetMode)) }</label>
+            <TextField id="nodes" label="Nodes (2–9)" value={p.nodes.to_string()} min="2" max="9" on_commit={field("nodes", "Nodes")} />
+            <TextField id="dcs" label="Datacenters (1–3)" value={p.dcs.to_string()} min="1" max="3" on_commit={field("dcs", "Datacenters")} />
+            <TextField id="n" label="Replicas per key N" value={p.n.to_string()} min="1" max={p.nodes.to_string()} disabled={!leaderless} on_commit={field("n", "N")} />
+            <label><span>{ "Read level" }</span>{ choice_select("rl", p.read, lab.on(Command::SetRead)) }</label>
+            <label><span>{ "Write level" }</span>{ choice_select("wl", p.write, lab.on(Command::SetWrite)) }</label>
+            <label class="inline"><input type="checkbox" id="rr" checked={p.read_repair} disabled={!leaderless} onchange={on_rr} /><span>{ "Read repair" }</span></label>
+            <label class="inline"><input type="checkbox" id="sloppy" checked={p.sloppy} disabled={!leaderless} onchange={on_sloppy} /><span>{ "Sloppy quorum with hinted handoff" }</span></label>
+            <label class="inline"><input type="checkbox" id="vv" checked={p.siblings} disabled={!leaderless} onchange={on_vv} /><span>{ "Version vectors with siblings (else last write wins)" }</span></label>
+            <label class="inline"><input type="checkbox" id="sync" checked={p.sync} disabled={!leader} onchange={on_sync} /><span>{ "Synchronous replication (leader–follower)" }</span></label>
+            <label class="inline"><input type="checkbox" id="fr" checked={p.follower_reads} disabled={!leader} onchange={on_fr} /><span>{ "Read from followers" }</span></label>
+            <TextField id="lat" label="Latency in a datacenter (ticks)" value={p.latency.to_string()} min="1" max="100" on_commit={field("lat", "Latency")} />
+            <TextField id="rlat" label="Latency between datacenters" value={p.remote_latency.to_string()} min="1" max="500" on_commit={field("rlat", "Latency")} />
+            <TextField id="loss" label="Messages lost (%)" value={p.loss.to_string()} min="0" max="50" on_commit={field("loss", "Loss")} />
+            <TextField id="timeout" label="Timeout (ticks)" value={p.timeout.to_string()} min="5" max="2000" on_commit={field("timeout", "Timeout")} />
+            <TextField id="ops" label={format!("Scripted operations (0–{MAX_OPS})")} value={p.ops.to_string()} min="0" max={MAX_OPS.to_string()} on_commit={field("ops", "Operations")} />
+            <TextField id="spacing" label="Ticks between operations" value={p.spacing.to_string()} min="1" max="100" on_commit={field("spacing", "Spacing")} />
+            <TextField id="keys" label="Registers (1–4)" value={p.keys.to_string()} min="1" max="4" on_commit={field("keys", "Registers")} />
+            <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={field("seed", "Seed")} />
+        </form>
+        { requests(&lab, &p) }
+        <fieldset class="split-groups">
+            <legend>{ format!("Split the network at tick {now}: put each node in a group") }</legend>
+            { for (0..p.nodes).map(|n| html! {
+                <label class="inline"><span>{ node_name(&p, n) }</span>
+                    <select id={format!("group-{n}")} onchange={on_group(n)}>
+                        { for GROUPS.iter().zip(0u32..).map(|(name, g)| html! {
+                            <option value={g.to_string()} selected={split_groups[n as usize] == g}>{ format!("group {name}") }</option>
+                        }) }
+                    </select>
+                </label>
+            }) }
+            <button type="button" id="apply-split" onclick={on_split}>{ "Apply the split" }</button>
+        </fieldset>
+    </> };
+    let figure = html! {
+        <div class="partition-views">
+            { topology(&lab, &p, &at_now, now) }
+            { diagram(&p, &run, now) }
+        </div>
+    };
+
     html! {
-        <article class="lab partition" aria-labelledby="lab-title">
-            <h1 id="lab-title">{ Model::info().title }</h1>
-            <p class="lede">
+        <LabFrame title={Model::info().title} class="partition" banner={lab.problems_banner()} {figure} headline={headline(&run)} {toolbar} {controls}
+            lede={html! { <>
                 { "The CAP theorem, one operation at a time. Replicas hold a register; cut the network and see which requests fail, which return stale data, and whether the whole history is linearizable. " }
                 { "Click a link to cut or heal it, a node to crash or restart it, at the time shown." }
-            </p>
-            { lab.problems_banner() }
-            { lab.preset_menu(PRESETS) }
-            <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-                <label><span>{ "Replication" }</span>{ choice_select("mode", p.mode, lab.on(Command::SetMode)) }</label>
-                <TextField id="nodes" label="Nodes (2–9)" value={p.nodes.to_string()} min="2" max="9" on_commit={field("nodes", "Nodes")} />
-                <TextField id="dcs" label="Datacenters (1–3)" value={p.dcs.to_string()} min="1" max="3" on_commit={field("dcs", "Datacenters")} />
-                <TextField id="n" label="Replicas per key N" value={p.n.to_string()} min="1" max={p.nodes.to_string()} disabled={!leaderless} on_commit={field("n", "N")} />
-                <label><span>{ "Read level" }</span>{ choice_select("rl", p.read, lab.on(Command::SetRead)) }</label>
-                <label><span>{ "Write level" }</span>{ choice_select("wl", p.write, lab.on(Command::SetWrite)) }</label>
-                <label class="inline"><input type="checkbox" id="rr" checked={p.read_repair} disabled={!leaderless} onchange={on_rr} /><span>{ "Read repair" }</span></label>
-                <label class="inline"><input type="checkbox" id="sloppy" checked={p.sloppy} disabled={!leaderless} onchange={on_sloppy} /><span>{ "Sloppy quorum with hinted handoff" }</span></label>
-                <label class="inline"><input type="checkbox" id="vv" checked={p.siblings} disabled={!leaderless} onchange={on_vv} /><span>{ "Version vectors with siblings (else last write wins)" }</span></label>
-                <label class="inline"><input type="checkbox" id="sync" checked={p.sync} disabled={!leader} onchange={on_sync} /><span>{ "Synchronous replication (leader–follower)" }</span></label>
-                <label class="inline"><input type="checkbox" id="fr" checked={p.follower_reads} disabled={!leader} onchange={on_fr} /><span>{ "Read from followers" }</span></label>
-                <TextField id="lat" label="Latency in a datacenter (ticks)" value={p.latency.to_string()} min="1" max="100" on_commit={field("lat", "Latency")} />
-                <TextField id="rlat" label="Latency between datacenters" value={p.remote_latency.to_string()} min="1" max="500" on_commit={field("rlat", "Latency")} />
-                <TextField id="loss" label="Messages lost (%)" value={p.loss.to_string()} min="0" max="50" on_commit={field("loss", "Loss")} />
-                <TextField id="timeout" label="Timeout (ticks)" value={p.timeout.to_string()} min="5" max="2000" on_commit={field("timeout", "Timeout")} />
-                <TextField id="ops" label={format!("Scripted operations (0–{MAX_OPS})")} value={p.ops.to_string()} min="0" max={MAX_OPS.to_string()} on_commit={field("ops", "Operations")} />
-                <TextField id="spacing" label="Ticks between operations" value={p.spacing.to_string()} min="1" max="100" on_commit={field("spacing", "Spacing")} />
-                <TextField id="keys" label="Registers (1–4)" value={p.keys.to_string()} min="1" max="4" on_commit={field("keys", "Registers")} />
-                <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={field("seed", "Seed")} />
-            </form>
-            <p class="theory" id="arithmetic">{ p.arithmetic() }</p>
-            { lab.notice(note.as_deref()) }
-            <section class="time" aria-label="Time">
-                <label class="time-slider">
-                    <span>{ format!("Time shown: tick {now} of {}", run.end) }</span>
-                    <input type="range" id="time" min="0" max={run.end.to_string()} value={now.to_string()} oninput={on_time} />
-                </label>
-                <div class="event-buttons">
-                    <button type="button" id="back" data-shortcut="back" disabled={now == 0} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(prev)))}>{ "◀ Back" }</button>
-                    <button type="button" id="step" data-shortcut="forward" disabled={now >= run.end} onclick={lab.on(move |_: MouseEvent| Command::ShowAt(Some(next)))}>{ "Step ▶" }</button>
-                    <button type="button" id="play" data-shortcut="play" aria-pressed={(*playing).to_string()} onclick={on_play}>{ if *playing { "Pause" } else if now >= run.end { "Replay" } else { "Play" } }</button>
-                    <button type="button" id="to-end" onclick={lab.on(|_: MouseEvent| Command::ShowAt(None))}>{ "End" }</button>
-                    <label class="inline"><span>{ "Speed" }</span>
-                        <select id="speed" onchange={on_speed}>
-                            { for SPEEDS.iter().map(|&s| html! { <option value={s.to_string()} selected={s == *speed}>{ format!("{s} tick{} per frame", if s == 1 { "" } else { "s" }) }</option> }) }
-                        </select>
-                    </label>
-                </div>
-                <p class="keys-hint" id="keys-hint">{ "Keys: Space plays or pauses; ← and → step back and forward." }</p>
-            </section>
-            <fieldset class="split-groups">
-                <legend>{ format!("Split the network at tick {now}: put each node in a group") }</legend>
-                { for (0..p.nodes).map(|n| html! {
-                    <label class="inline"><span>{ node_name(&p, n) }</span>
-                        <select id={format!("group-{n}")} onchange={on_group(n)}>
-                            { for GROUPS.iter().zip(0u32..).map(|(name, g)| html! {
-                                <option value={g.to_string()} selected={split_groups[n as usize] == g}>{ format!("group {name}") }</option>
-                            }) }
-                        </select>
-                    </label>
-                }) }
-                <button type="button" id="apply-split" onclick={on_split}>{ "Apply the split" }</button>
-            </fieldset>
-            <div class="partition-views">
-                { topology(&lab, &p, &at_now, now) }
-                { diagram(&p, &run, now) }
-            </div>
+            </> }}>
             { verdict(&run) }
-            { operations(&p, &run, now) }
             { lab.share() }
-        </article>
+        </LabFrame>
     }
 }
 
-fn position(p: &Params, node: u32) -> (f64, f64) {
-    // Nodes of one datacenter sit together on the circle.
-    let order: Vec<u32> = (0..p.dcs)
-        .flat_map(|d| (0..p.nodes).filter(move |n| n % p.dcs == d))
-        .collect();
-    let i = order.iter().position(|&n| n == node).unwrap_or(0) as f64;
-    let angle = i / f64::from(p.nodes) * std::f64::consts::TAU;
-    (100.0 + 70.0 * angle.sin(), 100.0 - 70.0 * angle.cos())
+/// The headline numbers: availability, stale reads, the checker's verdict and what diverged.
+fn headline(run: &Report) -> Vec<Headline> {
+    let none = run.history.is_empty();
+    vec![
+        Headline::new(
+            "headline-availability",
+            "Answered",
+            if none {
+                "– (no operations yet)".to_owned()
+            } else {
+                format!("{:.1}%", run.availability())
+            },
+        ),
+        Headline::new(
+            "headline-stale",
+            "Stale reads",
+            if none {
+                "–".to_owned()
+            } else {
+                format!("{:.1}%", run.stale_reads())
+            },
+        ),
+        Headline::new(
+            "headline-linearizable",
+            "Linearizable",
+            if run.verdict == Verdict::Linearizable {
+                "yes ✓"
+            } else {
+                "no ✗"
+            },
+        ),
+        Headline::new("headline-diverged", "Registers that disagree", run.diverged.to_string()).detail(format!(
+            "{} messages, {} lost",
+            run.flights.len(),
+            run.flights.iter().filter(|f| f.delivered.is_none()).count()
+        )),
+    ]
 }
 
-fn topology(lab: &crate::lab::LabHandle<Params>, p: &Params, sim: &shardscope_core::partition::Sim, now: Tick) -> Html {
-    let links = (0..p.nodes).flat_map(|a| ((a + 1)..p.nodes).map(move |b| (a, b)));
+/// Requests and faults a person injects at the time shown.
+fn requests(lab: &crate::lab::LabHandle<Params>, p: &Params) -> Html {
     html! {
-        <section class="topology" aria-label="Topology">
-            <h2>{ format!("The cluster at tick {now}") }</h2>
-            <svg viewBox="0 0 200 200" role="group" aria-label="Nodes and links; activate a link or a node to change it">
-                { for links.map(|(a, b)| {
-                    let cut = sim.is_cut(a, b);
-                    let ((x1, y1), (x2, y2)) = (position(p, a), position(p, b));
-                    let label = format!("link {}–{}, {}: activate to {}", node_label(p, a), node_label(p, b), if cut { "cut" } else { "up" }, if cut { "heal it" } else { "cut it" });
-                    let onclick = lab.on(move |_: MouseEvent| Command::ToggleLink(a, b));
-                    let onkeydown = lab.on_key(move || Command::ToggleLink(a, b));
-                    html! {
-                        <g class={classes!("link", cut.then_some("cut"))} role="button" tabindex="0" aria-label={label.clone()}
-                            id={format!("link-{a}-{b}")} {onclick} {onkeydown}>
-                            <title>{ label }</title>
-                            <line class="hit" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
-                            <line class="wire" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
-                        </g>
-                    }
-                }) }
-                { for (0..p.nodes).map(|n| {
-                    let (x, y) = position(p, n);
-                    let up = sim.is_up(n);
-                    let leads = p.mode == ModeChoice::Leader && sim.leader() == n;
-                    // The name starts with the node's visible name, as speech input expects.
-                    let label = format!("{} (datacenter {}{}), {}: activate to {}", node_name(p, n), n % p.dcs, if leads { ", leader" } else { "" }, if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" });
-                    html! {
-                        <g class={classes!("node", format!("dc{}", n % p.dcs), (!up).then_some("down"), leads.then_some("leader"))} role="button" tabindex="0"
-                            aria-label={label.clone()} id={format!("node-{n}")}
-                            onclick={lab.on(move |_: MouseEvent| Command::ToggleNode(n))} onkeydown={lab.on_key(move || Command::ToggleNode(n))}>
-                            <title>{ label }</title>
-                            <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="13" />
-                            <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.5)} text-anchor="middle">{ node_name(p, n) }</text>
-                        </g>
-                    }
-                }) }
-            </svg>
+        <fieldset class="requests">
+            <legend>{ "Requests and faults at the time shown" }</legend>
             <div class="event-buttons">
                 { for (0..p.nodes).map(|n| html! { <>
                     <button type="button" id={format!("write-{n}")} onclick={lab.on(move |_: MouseEvent| Command::Request(n, true))}>{ format!("Write at {}", node_name(p, n)) }</button>
@@ -297,12 +298,101 @@ fn topology(lab: &crate::lab::LabHandle<Params>, p: &Params, sim: &shardscope_co
                 <button type="button" id="heal-all" onclick={lab.on(|_: MouseEvent| Command::HealAll)}>{ "Heal every link" }</button>
                 <button type="button" id="clear" onclick={lab.on(|_: MouseEvent| Command::Clear)}>{ "Clear requests and nemesis" }</button>
             </div>
-        </section>
+        </fieldset>
     }
 }
 
-/// The space-time diagram: one lane per node, time downwards; messages as lines (dashed and
-/// ending in a cross when lost), operations as labelled bars on their coordinator's lane.
+fn position(p: &Params, node: u32) -> (f64, f64) {
+    // Nodes of one datacenter sit together on the circle.
+    let order: Vec<u32> = (0..p.dcs)
+        .flat_map(|d| (0..p.nodes).filter(move |n| n % p.dcs == d))
+        .collect();
+    let i = order.iter().position(|&n| n == node).unwrap_or(0) as f64;
+    let angle = i / f64::from(p.nodes) * std::f64::consts::TAU;
+    (100.0 + 70.0 * angle.sin(), 100.0 - 70.0 * angle.cos())
+}
+
+fn topology(lab: &crate::lab::LabHandle<Params>, p: &Params, sim: &shardscope_core::partition::Sim, now: Tick) -> Html {
+    let links: Vec<(u32, u32)> = (0..p.nodes)
+        .flat_map(|a| ((a + 1)..p.nodes).map(move |b| (a, b)))
+        .collect();
+    let leads = |n: u32| p.mode == ModeChoice::Leader && sim.leader() == n;
+    let table = DataTable {
+        caption: format!("Nodes and links at tick {now}"),
+        head: vec!["Node or link".into(), "State".into()],
+        rows: (0..p.nodes)
+            .map(|n| {
+                vec![
+                    format!(
+                        "{} (datacenter {}{})",
+                        node_name(p, n),
+                        n % p.dcs,
+                        if leads(n) { ", leader" } else { "" }
+                    ),
+                    if sim.is_up(n) { "up" } else { "crashed" }.into(),
+                ]
+            })
+            .chain(links.iter().map(|&(a, b)| {
+                vec![
+                    format!("link {}–{}", node_name(p, a), node_name(p, b)),
+                    if sim.is_cut(a, b) { "cut" } else { "up" }.into(),
+                ]
+            }))
+            .collect(),
+    };
+    html! {
+        <Chart class="topology" interactive=true view={(200.0, 200.0)} {table}
+            label="Nodes and links; activate a link or a node to change it"
+            caption={html! { { format!("The cluster at tick {now}: a solid line is a working link, a dashed one is cut; a dashed circle is a crashed node, a thick one the leader.") } }}
+            legend={vec![LegendItem::new("wire-key", "—", "link up"), LegendItem::new("cut-key", "- -", "link cut"), LegendItem::new("", "◯", "node (dashed: crashed)")]}>
+            { for links.iter().map(|&(a, b)| {
+                let cut = sim.is_cut(a, b);
+                let ((x1, y1), (x2, y2)) = (position(p, a), position(p, b));
+                let label = format!("link {}–{}, {}: activate to {}", node_label(p, a), node_label(p, b), if cut { "cut" } else { "up" }, if cut { "heal it" } else { "cut it" });
+                let onclick = lab.on(move |_: MouseEvent| Command::ToggleLink(a, b));
+                let onkeydown = lab.on_key(move || Command::ToggleLink(a, b));
+                html! {
+                    <g class={classes!("link", cut.then_some("cut"))} role="button" tabindex="0" aria-label={label.clone()}
+                        id={format!("link-{a}-{b}")} data-tip={label.clone()} {onclick} {onkeydown}>
+                        <title>{ label }</title>
+                        <line class="hit" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                        <line class="wire" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                    </g>
+                }
+            }) }
+            { for (0..p.nodes).map(|n| {
+                let (x, y) = position(p, n);
+                let up = sim.is_up(n);
+                // The name starts with the node's visible name, as speech input expects.
+                let label = format!("{} (datacenter {}{}), {}: activate to {}", node_name(p, n), n % p.dcs, if leads(n) { ", leader" } else { "" }, if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" });
+                html! {
+                    <g class={classes!("node", format!("dc{}", n % p.dcs), (!up).then_some("down"), leads(n).then_some("leader"))} role="button" tabindex="0"
+                        aria-label={label.clone()} id={format!("node-{n}")} data-tip={label.clone()}
+                        onclick={lab.on(move |_: MouseEvent| Command::ToggleNode(n))} onkeydown={lab.on_key(move || Command::ToggleNode(n))}>
+                        <title>{ label }</title>
+                        <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="13" />
+                        <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.5)} text-anchor="middle">{ node_name(p, n) }</text>
+                    </g>
+                }
+            }) }
+        </Chart>
+    }
+}
+
+/// A word for an operation's outcome in the picture, so that colour is not its only cue.
+fn outcome_mark(o: Option<Outcome>) -> &'static str {
+    match o {
+        Some(Outcome::Ok) => " ✓",
+        Some(Outcome::Stale) => " ⚠ stale",
+        Some(Outcome::TimedOut | Outcome::Refused) => " ✗ unavailable",
+        Some(Outcome::Conflict) => " ‖ siblings",
+        None => " …",
+    }
+}
+
+/// The space-time diagram: one lane per node, time downwards; messages as lines (dashed when
+/// lost), a dot travelling along each message still in flight, operations as labelled bars on
+/// their coordinator's lane.
 fn diagram(p: &Params, run: &Report, now: Tick) -> Html {
     let end = run.end.max(1) as f64;
     let lane = |n: u32| 40.0 + f64::from(n) * 300.0 / f64::from(p.nodes.max(2) - 1);
@@ -311,42 +401,59 @@ fn diagram(p: &Params, run: &Report, now: Tick) -> Html {
         Verdict::NotLinearizable { blocked, prefix, .. } => Some((*blocked, prefix.clone())),
         Verdict::Linearizable => None,
     };
+    let sent: Vec<_> = run
+        .flights
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.sent <= now && f.from != f.to)
+        .take(4_000)
+        .collect();
     html! {
-        <section class="spacetime" aria-label="Space-time diagram">
-            <h2>{ "Space-time diagram" }</h2>
-            <svg viewBox="0 0 380 600" role="img" aria-label={format!("{} messages and {} operations up to tick {now}; the table below lists the operations", run.flights.len(), run.history.len())}>
-                { for (0..p.nodes).map(|n| html! { <>
-                    <line class="lane" x1={format!("{:.1}", lane(n))} x2={format!("{:.1}", lane(n))} y1="14" y2="590" />
-                    <text class="lane-label" x={format!("{:.1}", lane(n))} y="10" text-anchor="middle">{ node_name(p, n) }</text>
-                </> }) }
-                { for p.nemesis.iter().filter(|(t, _)| *t <= now).map(|(t, _)| html! {
-                    <line class="nemesis-mark" x1="20" x2="370" y1={format!("{:.1}", y(*t))} y2={format!("{:.1}", y(*t))} />
-                }) }
-                { for run.flights.iter().filter(|f| f.sent <= now && f.from != f.to).take(4_000).map(|f| {
-                    let arrive = f.delivered.unwrap_or(f.sent + p.latency);
-                    let (x1, y1, x2, y2) = (lane(f.from), y(f.sent), lane(f.to), y(arrive.min(now.max(f.sent))));
-                    html! { <line class={classes!("msg", f.delivered.is_none().then_some("lost"))}
-                        x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} /> }
-                }) }
-                { for run.history.iter().enumerate().filter(|(_, r)| r.request.at <= now).map(|(i, r)| {
-                    let shown_end = r.completed.unwrap_or(r.request.at + p.timeout).min(now).max(r.request.at + 1);
-                    let offending = blocked.as_ref().is_some_and(|(b, _)| *b == i);
-                    let x = lane(r.request.node) + 3.0;
-                    html! {
-                        <g class={classes!("op", outcome_class(r.outcome), offending.then_some("offending"))}>
-                            <rect x={format!("{x:.1}")} y={format!("{:.1}", y(r.request.at))} width="5" height={format!("{:.1}", (y(shown_end) - y(r.request.at)).max(2.0))} />
-                            <text x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y(r.request.at) + 4.0)}>{ format!("#{i} {}{}", describe(r, &run.conflicts[i]), if offending { " ✗" } else { "" }) }</text>
-                            <title>{ format!("#{i} {} at {}: {}", describe(r, &run.conflicts[i]), node_name(p, r.request.node), outcome_name(r.outcome)) }</title>
-                        </g>
+        <Chart class="spacetime" view={(380.0, 600.0)} table_html={operations(p, run, now)}
+            label={format!("Space-time diagram: {} messages and {} operations up to tick {now}", sent.len(), run.history.iter().filter(|r| r.request.at <= now).count())}
+            caption={html! { "Time runs down, one lane per node. Bars are operations on their coordinator's lane, labelled with their outcome; lines are messages, and a dot rides each message still in flight." }}
+            legend={vec![LegendItem::new("op-ok", "■", "ok ✓"), LegendItem::new("op-stale", "■", "stale ⚠"), LegendItem::new("op-unavailable", "■", "unavailable ✗"),
+                LegendItem::new("op-conflict", "■", "siblings ‖"), LegendItem::new("", "—", "message"), LegendItem::new("", "- -", "lost message"),
+                LegendItem::new("nemesis-key", "╌", "fault (nemesis)")]}>
+            { for (0..p.nodes).map(|n| html! { <>
+                <line class="lane" x1={fmt(lane(n))} x2={fmt(lane(n))} y1="14" y2="590" />
+                <text class="lane-label" x={fmt(lane(n))} y="10" text-anchor="middle">{ node_name(p, n) }</text>
+            </> }) }
+            { for p.nemesis.iter().filter(|(t, _)| *t <= now).map(|(t, _)| html! {
+                <line class="nemesis-mark" x1="20" x2="370" y1={fmt(y(*t))} y2={fmt(y(*t))} />
+            }) }
+            // Keyed messages in a group of their own, so each dot is the same element from frame
+            // to frame and glides along its line.
+            <g class="messages">{ for sent.iter().map(|(i, f)| {
+                let arrive = f.delivered.unwrap_or(f.sent + p.latency);
+                let reached = arrive.min(now.max(f.sent));
+                let (x1, y1, y2) = (lane(f.from), y(f.sent), y(reached));
+                // Where the message is now, as a fraction of its way.
+                let part = if arrive > f.sent { (reached - f.sent) as f64 / (arrive - f.sent) as f64 } else { 1.0 };
+                let x2 = x1 + (lane(f.to) - x1) * part;
+                let flying = now < arrive;
+                html! { <g key={*i}>
+                    <line class={classes!("msg", f.delivered.is_none().then_some("lost"))} x1={fmt(x1)} y1={fmt(y1)} x2={fmt(x2)} y2={fmt(y2)} />
+                    if flying {
+                        <circle class="msg-dot" r="2.2" cx={fmt(x2)} cy={fmt(y2)} />
                     }
-                }) }
-                <line class="now" x1="14" x2="376" y1={format!("{:.1}", y(now))} y2={format!("{:.1}", y(now))} />
-            </svg>
-            <p class="legend">
-                <span class="op-ok">{ "■ ok" }</span><span class="op-stale">{ "■ stale" }</span><span class="op-unavailable">{ "■ unavailable" }</span>
-                <span>{ "— message, - - lost; horizontal rules: nemesis events" }</span>
-            </p>
-        </section>
+                </g> }
+            }) }</g>
+            { for run.history.iter().enumerate().filter(|(_, r)| r.request.at <= now).map(|(i, r)| {
+                let shown_end = r.completed.unwrap_or(r.request.at + p.timeout).min(now).max(r.request.at + 1);
+                let offending = blocked.as_ref().is_some_and(|(b, _)| *b == i);
+                let x = lane(r.request.node) + 3.0;
+                let outcome = if r.completed.is_some_and(|c| c <= now) { r.outcome } else { None };
+                html! {
+                    <g class={classes!("op", outcome_class(outcome), offending.then_some("offending"))}
+                        data-tip={format!("#{i} {} at {}: {}{}", describe(r, &run.conflicts[i]), node_name(p, r.request.node), outcome_name(outcome), if offending { "; the checker cannot place it" } else { "" })}>
+                        <rect x={fmt(x)} y={fmt(y(r.request.at))} width="5" height={fmt((y(shown_end) - y(r.request.at)).max(2.0))} />
+                        <text x={fmt(x + 8.0)} y={fmt(y(r.request.at) + 4.0)}>{ format!("#{i} {}{}{}", describe(r, &run.conflicts[i]), outcome_mark(outcome), if offending { " (not linearizable)" } else { "" }) }</text>
+                    </g>
+                }
+            }) }
+            <line class="now" x1="14" x2="376" y1={fmt(y(now))} y2={fmt(y(now))} />
+        </Chart>
     }
 }
 
