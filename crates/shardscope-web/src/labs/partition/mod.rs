@@ -443,12 +443,14 @@ fn diagram(p: &Params, run: &Report, now: Tick) -> Html {
                 let shown_end = r.completed.unwrap_or(r.request.at + p.timeout).min(now).max(r.request.at + 1);
                 let offending = blocked.as_ref().is_some_and(|(b, _)| *b == i);
                 let x = lane(r.request.node) + 3.0;
+                // Labels of the right half's lanes run leftwards, so they stay inside the picture.
+                let leftwards = lane(r.request.node) > 190.0;
                 let outcome = if r.completed.is_some_and(|c| c <= now) { r.outcome } else { None };
                 html! {
                     <g class={classes!("op", outcome_class(outcome), offending.then_some("offending"))}
                         data-tip={format!("#{i} {} at {}: {}{}", describe(r, &run.conflicts[i]), node_name(p, r.request.node), outcome_name(outcome), if offending { "; the checker cannot place it" } else { "" })}>
                         <rect x={fmt(x)} y={fmt(y(r.request.at))} width="5" height={fmt((y(shown_end) - y(r.request.at)).max(2.0))} />
-                        <text x={fmt(x + 8.0)} y={fmt(y(r.request.at) + 4.0)}>{ format!("#{i} {}{}{}", describe(r, &run.conflicts[i]), outcome_mark(outcome), if offending { " (not linearizable)" } else { "" }) }</text>
+                        <text x={fmt(if leftwards { x - 6.0 } else { x + 8.0 })} y={fmt(y(r.request.at) + 4.0)} text-anchor={if leftwards { "end" } else { "start" }}>{ format!("#{i} {}{}{}", describe(r, &run.conflicts[i]), outcome_mark(outcome), if offending { " (not linearizable)" } else { "" }) }</text>
                     </g>
                 }
             }) }
