@@ -7,6 +7,7 @@
 //! shardscope anti-entropy 'v=1&keys=100000&seed=42&depth=10&replicas=2&damage=drop&n=5&step=0&focus=1'
 //! shardscope proofs 'v=1&size=13&seed=42&leaf=6&tamper=none&at=0&old=7&ctamper=none'
 //! shardscope placement 'v=1&alg=modn,ring&nodes=8&keys=1000000&events=add&step=1'
+//! shardscope dht 'v=1&proto=chord,kademlia&nodes=10000&lookups=10000&fail=20&rounds=2'
 //! shardscope labs
 //! shardscope presets                  # every lab's presets: lab, name, lesson, query
 //! shardscope bench-placement 10000000   # native side of the browser-vs-native benchmark
@@ -20,10 +21,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use shardscope_core::labs::{anti_entropy, partition, placement, proofs};
+use shardscope_core::labs::{anti_entropy, dht, partition, placement, proofs};
 use shardscope_core::labs::{run_to_end, Computes, LabParams, CATALOG};
 
-const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs QUERY | shardscope labs | \
+const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs|dht QUERY | shardscope labs | \
      shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
      shardscope site pages DIR ROOT_FROM_DIR";
 
@@ -53,6 +54,7 @@ fn main() -> ExitCode {
             ("partition", partition::PRESETS),
             ("anti-entropy", anti_entropy::PRESETS),
             ("proofs", proofs::PRESETS),
+            ("dht", dht::PRESETS),
         ]
         .iter()
         .flat_map(|(lab, presets)| {
@@ -65,7 +67,14 @@ fn main() -> ExitCode {
         ["anti-entropy" | "antientropy", query] => anti_entropy_report(query),
         ["proofs", query] => log_proofs(query),
         ["partition", query] => partition_report(query),
-        ["placement", query] => match placement_report(query) {
+        ["dht", query] => match lab_report::<dht::Params>(query) {
+            Ok(value) => value,
+            Err(message) => {
+                eprintln!("shardscope: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+        ["placement", query] => match lab_report::<placement::Params>(query) {
             Ok(value) => value,
             Err(message) => {
                 eprintln!("shardscope: {message}");
@@ -137,10 +146,14 @@ fn log_proofs(query: &str) -> Value {
     })
 }
 
-/// The Placement lab's report for the step in the query, exactly as the page's worker computes
-/// it (the report's own serde form), with the canonical query and the link's problems.
-fn placement_report(query: &str) -> Result<Value, String> {
-    let (params, problems) = placement::Params::from_query(query);
+/// A lab's report for a permalink, exactly as the page's worker computes it (the report's own
+/// serde form), with the canonical query and the link's problems.
+fn lab_report<P>(query: &str) -> Result<Value, String>
+where
+    P: Computes,
+    <P::Run as shardscope_core::labs::Run>::Report: serde::Serialize,
+{
+    let (params, problems) = P::from_query_ignoring(query, &[]);
     let report = serde_json::to_value(run_to_end(params.start()?)).map_err(|e| e.to_string())?;
     Ok(json!({
         "query": params.to_query(),

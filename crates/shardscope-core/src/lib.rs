@@ -27,6 +27,7 @@
 //! - [`query`]: the parser for the permalink query strings that hold a lab's state.
 //! - [`labs`]: the models of the labs the web front end renders.
 
+pub mod dht;
 pub mod hash;
 pub mod labs;
 pub mod linearizability;

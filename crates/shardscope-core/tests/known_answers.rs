@@ -330,3 +330,37 @@ fn partition_history_is_pinned() {
 }
 
 const PIN_PARTITION: u64 = 0xe104_02ed_f800_32b6;
+
+/// The DHT lab gives the same routes, counts and loads on wasm32 as natively: three protocols,
+/// virtual identifiers, a failure and a maintenance round, folded into one number.
+#[test]
+fn dht_lab_report_is_pinned() {
+    use shardscope_core::labs::dht::Params;
+    use shardscope_core::labs::{run_to_end, Computes};
+    let (params, problems) = Params::from_query(
+        "v=1&proto=chord,kademlia,onehop&nodes=400&bits=40&vids=2&succ=4&k=8&alpha=3&lookups=1500&keys=20000&fail=25&rounds=1&seed=7&trace=3",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let r = run_to_end(params.start().unwrap());
+    let mut words: Vec<u64> = vec![r.slots, r.failed_nodes, r.trace_key];
+    for p in &r.protocols {
+        words.extend(p.histogram.iter().copied());
+        words.extend([p.misrouted, p.lost, p.unsuccessful, p.maintenance_messages]);
+        words.extend([
+            p.mean_messages.to_bits(),
+            p.mean_timeouts.to_bits(),
+            p.state_mean.to_bits(),
+        ]);
+        words.extend(
+            p.trace
+                .iter()
+                .flat_map(|s| s.queried.iter().chain(&s.timed_out).map(|&x| u64::from(x))),
+        );
+    }
+    words.extend(r.load.histogram.iter().copied());
+    words.extend([r.load.max, r.load.p99, r.load.empty]);
+    let folded = words.into_iter().fold(0x5eed, |acc, x| hash_pair(0, acc, x));
+    assert_eq!(folded, PIN_DHT_LAB, "{folded:#x}");
+}
+
+const PIN_DHT_LAB: u64 = 0x571b_e715_3900_386b;

@@ -381,12 +381,83 @@ mod placement_lab {
     }
 }
 
+mod dht_lab {
+    use proptest::prelude::*;
+    use shardscope_core::dht::Protocol;
+    use shardscope_core::labs::dht::{Command, Model, Params, MAX_NODES, PRESETS};
+    use shardscope_core::labs::{run_to_end, Computes, LabParams};
+    use shardscope_core::query::Choice;
+
+    #[test]
+    fn presets_open_cleanly() {
+        for preset in PRESETS {
+            let (p, problems) = Params::from_query(preset.query);
+            assert!(problems.is_empty(), "{}: {problems:?}", preset.name);
+            assert_eq!(Params::from_query(&p.to_query()).0, p, "{} round-trips", preset.name);
+        }
+    }
+
+    fn command(kind: u8, value: u32) -> Command {
+        match kind % 14 {
+            0 => Command::Toggle(Protocol::ALL[value as usize % 3]),
+            1 => Command::SetNodes(value % (2 * MAX_NODES)),
+            2 => Command::SetBits(value % 80),
+            3 => Command::SetVids(value % 30),
+            4 => Command::SetSuccessors(value % 40),
+            5 => Command::SetK(value % 80),
+            6 => Command::SetAlpha(value % 20),
+            7 => Command::SetLookups(value % 300),
+            8 => Command::SetKeys(value % 3_000),
+            9 => Command::SetFail(value % 120),
+            10 => Command::SetRounds(value % 12),
+            11 => Command::Trace(value % 400),
+            12 => Command::NextHop { steps: value % 20 },
+            _ => Command::BackHop,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Whatever a user does, the state stays valid (its computation starts and ends) and its
+        /// link reads back as the same state.
+        #[test]
+        fn any_commands_leave_a_valid_model(commands in proptest::collection::vec((any::<u8>(), any::<u32>()), 0..12)) {
+            let mut m = Model::new(Params { nodes: 300, lookups: 200, keys: 1_000, ..Params::default() });
+            for (kind, value) in commands {
+                m.apply(command(kind, value));
+                // Keep each run small: the property is about validity, not scale.
+                if m.params.nodes > 2_000 {
+                    m.apply(Command::SetNodes(2_000));
+                }
+            }
+            let p = m.params.clone();
+            prop_assert!(p.slots() <= p.space().capacity());
+            prop_assert!(p.trace < p.lookups);
+            let (back, problems) = Params::from_query(&p.to_query());
+            prop_assert_eq!(&back, &p);
+            prop_assert!(problems.is_empty(), "{:?}", problems);
+            let r = run_to_end(p.start().expect("a valid state starts"));
+            prop_assert_eq!(r.protocols.len(), p.protocols.len());
+            for x in &r.protocols {
+                prop_assert_eq!(x.histogram.iter().sum::<u64>(), u64::from(p.lookups));
+            }
+        }
+
+        #[test]
+        fn any_query_gives_valid_params(input in ".{0,160}") {
+            let (p, _) = Params::from_query(&input);
+            prop_assert!(p.slots() <= p.space().capacity() && !p.protocols.is_empty());
+        }
+    }
+}
+
 /// Hostile links: reading any link costs memory and time linear in its length, and the problems
 /// are a handful per field, whatever the link holds.
 mod hostile_links {
     use proptest::prelude::*;
     use shardscope_core::labs::placement::legacy::REBALANCE;
-    use shardscope_core::labs::{anti_entropy, partition, placement, proofs, LabParams};
+    use shardscope_core::labs::{anti_entropy, dht, partition, placement, proofs, LabParams};
     use shardscope_core::query::{Problem, MAX_PROBLEMS_PER_FIELD, MAX_QUERY_BYTES};
 
     /// Every lab's reading of `input` (and the Placement lab's reading of it as a Rebalance link).
@@ -397,6 +468,7 @@ mod hostile_links {
             partition::Params::from_query_ignoring(input, &[]).1,
             anti_entropy::Params::from_query_ignoring(input, &[]).1,
             proofs::Params::from_query_ignoring(input, &[]).1,
+            dht::Params::from_query_ignoring(input, &[]).1,
         ]
     }
 
@@ -408,6 +480,7 @@ mod hostile_links {
             2 => format!("v=1&alg={}", "nope,".repeat(entries)),
             3 => format!("v=1&{}", "nodes=3&".repeat(entries)),
             4 => format!("v=1&req={}&nem={}", "bad,".repeat(entries), "cut-9-9,".repeat(entries)),
+            5 => format!("v=1&proto={}", "pastry,chord,".repeat(entries / 2)),
             _ => format!("v=1&alg=ring,{}", "ring,".repeat(entries)),
         }
     }
@@ -416,7 +489,7 @@ mod hostile_links {
         #![proptest_config(ProptestConfig::with_cases(24))]
 
         #[test]
-        fn a_link_of_megabytes_is_refused_with_one_problem(kind in 0usize..6, megabytes in 1usize..=4) {
+        fn a_link_of_megabytes_is_refused_with_one_problem(kind in 0usize..7, megabytes in 1usize..=4) {
             let input = hostile(kind, megabytes * 1_000_000 / 2);
             prop_assert!(input.len() > MAX_QUERY_BYTES);
             for problems in problems_of_every_lab(&input) {
@@ -427,7 +500,7 @@ mod hostile_links {
         }
 
         #[test]
-        fn a_readable_link_has_a_handful_of_problems_per_field(kind in 0usize..6, entries in 0usize..3_000) {
+        fn a_readable_link_has_a_handful_of_problems_per_field(kind in 0usize..7, entries in 0usize..3_000) {
             let mut input = hostile(kind, entries);
             input.truncate(MAX_QUERY_BYTES);
             for problems in problems_of_every_lab(&input) {

@@ -9,6 +9,7 @@ use std::fmt;
 use crate::query::Problem;
 
 pub mod anti_entropy;
+pub mod dht;
 pub mod partition;
 pub mod placement;
 pub mod proofs;

@@ -1,0 +1,450 @@
+//! Kademlia (Maymounkov and Mazières, IPTPS 2002): the XOR metric, k-buckets, and the iterative
+//! node lookup with α queries in flight that converges on the k closest nodes.
+//!
+//! Bucket `i` of node `x` covers the nodes whose XOR distance to `x` is in `[2^i, 2^(i+1))`: in
+//! identifier order they are one contiguous run (the nodes that share `x`'s bits above `i` and
+//! differ at bit `i`), so a bucket is found by two binary searches. A converged node knows up to
+//! `k` nodes of each bucket: all of them when the run is that short, otherwise `k` drawn by a
+//! seeded stream of the node and the bucket (the paper keeps the longest-lived contacts; in a
+//! network built at once none has lived longer, so any `k` are as good). Tables are not stored:
+//! a bucket is drawn when it is read, which keeps 100,000 nodes' tables in no memory at all.
+//!
+//! After failures the tables still list failed nodes until a bucket refresh
+//! ([`Kademlia::refresh`]) redraws every bucket from the live nodes.
+
+use super::{Identifiers, Outcome, Overlay, Space, Step};
+use crate::hash::{hash_pair, Stream};
+
+/// The largest bucket size the lab allows.
+pub const MAX_K: u32 = 64;
+/// The most parallel queries the lab allows.
+pub const MAX_ALPHA: u32 = 16;
+
+/// A Kademlia network whose k-buckets are drawn on demand from the membership it last refreshed.
+#[derive(Clone, Debug)]
+pub struct Kademlia {
+    ids: Identifiers,
+    alive: Vec<bool>,
+    /// The membership the tables are drawn from: every slot until a refresh, then the live ones.
+    view_ids: Vec<u64>,
+    view_slots: Vec<u32>,
+    /// The live slots, sorted by identifier: the ground truth.
+    live_ids: Vec<u64>,
+    live_slots: Vec<u32>,
+    k: u32,
+    alpha: u32,
+    seed: u64,
+}
+
+/// Where the shortlist entry stands in a lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Unqueried,
+    Answered,
+    Failed,
+}
+
+impl Kademlia {
+    /// A converged network: every bucket holds up to `k` of its nodes. `k` and `alpha` are
+    /// clamped to `1..=MAX_K` and `1..=MAX_ALPHA`; `seed` draws the buckets.
+    ///
+    /// ```
+    /// use shardscope_core::dht::{kademlia::Kademlia, Identifiers, Overlay, Space};
+    /// let ids = Identifiers::draw(Space::new(32).unwrap(), 1, 500, 1).unwrap();
+    /// let net = Kademlia::converged(ids, 20, 3, 1);
+    /// let out = net.lookup(0, 0xdead_beef, None);
+    /// assert!(out.correct);
+    /// ```
+    #[must_use]
+    pub fn converged(ids: Identifiers, k: u32, alpha: u32, seed: u64) -> Self {
+        let n = ids.len();
+        Self {
+            view_ids: ids.ids.clone(),
+            view_slots: (0..n).collect(),
+            live_ids: ids.ids.clone(),
+            live_slots: (0..n).collect(),
+            alive: vec![true; n as usize],
+            ids,
+            k: k.clamp(1, MAX_K),
+            alpha: alpha.clamp(1, MAX_ALPHA),
+            seed,
+        }
+    }
+
+    /// The identifier space.
+    #[must_use]
+    pub fn space(&self) -> Space {
+        self.ids.space
+    }
+
+    /// Slot `slot`'s identifier.
+    #[must_use]
+    pub fn id(&self, slot: u32) -> u64 {
+        self.ids.ids[slot as usize]
+    }
+
+    /// Bucket refresh: every node redraws its buckets from the live membership, so no table
+    /// lists a failed node any more.
+    pub fn refresh(&mut self) {
+        self.view_ids.clone_from(&self.live_ids);
+        self.view_slots.clone_from(&self.live_slots);
+    }
+
+    /// The index range, in the view, of identifiers in `[lo, hi]`: a binary search for the start,
+    /// then a galloping one for the end, since most ranges a lookup reads are short.
+    fn range(&self, lo: u64, hi: u64) -> (usize, usize) {
+        let ids = &self.view_ids;
+        let a = ids.partition_point(|&x| x < lo);
+        let mut step = 1;
+        while a + step < ids.len() && ids[a + step - 1] <= hi {
+            step *= 2;
+        }
+        let from = a + step / 2;
+        let to = (a + step).min(ids.len());
+        (a, from + ids[from..to].partition_point(|&x| x <= hi))
+    }
+
+    /// The identifiers of bucket `i` of `x`: those sharing `x`'s bits above `i` and differing at
+    /// bit `i`.
+    fn bucket_bounds(x: u64, i: u32) -> (u64, u64) {
+        let low = low_mask(i);
+        let lo = (x ^ (1u64 << i)) & !low;
+        (lo, lo | low)
+    }
+
+    /// Appends the contacts slot `x` holds in bucket `i`, each with its distance to `target`: all
+    /// of the bucket when it has at most `k` nodes, otherwise `k` of them drawn by Floyd's
+    /// sampling with the node's stream.
+    fn bucket(&self, x: u64, i: u32, target: u64, out: &mut Vec<(u64, u32)>) {
+        let (lo, hi) = Self::bucket_bounds(x, i);
+        let (start, end) = self.range(lo, hi);
+        let size = end - start;
+        let k = self.k as usize;
+        let contact = |j: usize| (self.view_ids[j] ^ target, self.view_slots[j]);
+        if size <= k {
+            out.extend((start..end).map(contact));
+            return;
+        }
+        let mut rng = Stream::new(hash_pair(self.seed, x, u64::from(i)));
+        let mut picked: Vec<usize> = Vec::with_capacity(k);
+        for j in size - k..size {
+            let t = usize::try_from(rng.below(j as u64 + 1)).expect("below a usize bound");
+            picked.push(if picked.contains(&t) { j } else { t });
+        }
+        out.extend(picked.into_iter().map(|p| contact(start + p)));
+    }
+
+    /// `FIND_NODE` answered by `slot`: the (up to) `k` contacts in its table closest to `target`,
+    /// closest first.
+    #[must_use]
+    pub fn find_node(&self, slot: u32, target: u64) -> Vec<u32> {
+        let mut found = Vec::new();
+        self.closest_contacts(slot, target, &mut found);
+        found.into_iter().map(|(_, c)| c).collect()
+    }
+
+    /// [`find_node`](Self::find_node) with each contact's distance to the target, into `found`.
+    /// Buckets are read in distance order: the bucket of the highest bit in which the node and
+    /// the target differ, then every bucket below it, then the buckets above it one by one, so
+    /// only as many buckets are drawn as the answer needs.
+    fn closest_contacts(&self, slot: u32, target: u64, found: &mut Vec<(u64, u32)>) {
+        let here = self.id(slot);
+        let bits = self.space().bits();
+        let k = self.k as usize;
+        found.clear();
+        let top = (here != target).then(|| (here ^ target).ilog2());
+        let mut upper = match top {
+            Some(top) => {
+                self.bucket(here, top, target, found);
+                if found.len() < k && top > 0 {
+                    // The buckets below `b` together are the nodes sharing `x`'s bits from `b`
+                    // up: one run. When it has at most `k` nodes besides `x`, every bucket in it
+                    // is held whole, so the run is the answer's next part as it stands.
+                    let low = low_mask(top);
+                    let (start, end) = self.range(here & !low, here | low);
+                    if end - start <= k + 1 {
+                        found.extend((start..end).map(|j| (self.view_ids[j] ^ target, self.view_slots[j])));
+                    } else {
+                        for i in (0..top).rev() {
+                            // Below the point where only `x` is left in its own run, every
+                            // bucket is empty.
+                            let low = low_mask(i + 1);
+                            let (start, end) = self.range(here & !low, here | low);
+                            if end - start <= 1 {
+                                break;
+                            }
+                            self.bucket(here, i, target, found);
+                        }
+                    }
+                }
+                top + 1
+            }
+            None => 0,
+        };
+        while found.len() < k && upper < bits {
+            self.bucket(here, upper, target, found);
+            upper += 1;
+        }
+        found.retain(|&(_, c)| c != slot);
+        found.sort_unstable();
+        found.truncate(k);
+    }
+
+    /// The live slot whose identifier is XOR-closest to `key`.
+    fn xor_closest(&self, key: u64) -> Option<u32> {
+        xor_closest_in(&self.live_ids, self.space().bits(), key).map(|i| self.live_slots[i])
+    }
+
+    /// The k closest live nodes to `key`, by brute force over the membership (for tests and for
+    /// checking a lookup's whole answer).
+    #[must_use]
+    pub fn k_closest_brute_force(&self, key: u64) -> Vec<u32> {
+        let mut all = self.live_slots.clone();
+        all.sort_unstable_by_key(|&s| self.id(s) ^ key);
+        all.truncate(self.k as usize);
+        all
+    }
+
+    /// The iterative node lookup (§2.3): start from the querier's own k closest, send α
+    /// `FIND_NODE`s at a time to the closest not yet asked; when a round brings nothing closer,
+    /// ask every one of the k closest not yet asked; stop when the k closest known have all
+    /// answered. Failed nodes time out and leave the shortlist. Returns the k closest found,
+    /// closest first, with the outcome ([`Outcome::hops`] counts rounds).
+    #[must_use]
+    pub fn node_lookup(&self, from: u32, key: u64, mut trace: Option<&mut Vec<Step>>) -> (Vec<u32>, Outcome) {
+        let mut out = Outcome::default();
+        if !self.alive[from as usize] {
+            return (Vec::new(), out);
+        }
+        let k = self.k as usize;
+        // Everything seen, sorted by distance to the key.
+        let mut seen: Vec<(u64, u32, State)> = vec![(self.id(from) ^ key, from, State::Answered)];
+        let insert = |seen: &mut Vec<(u64, u32, State)>, c: u32| {
+            let d = self.id(c) ^ key;
+            if let Err(pos) = seen.binary_search_by_key(&(d, c), |e| (e.0, e.1)) {
+                seen.insert(pos, (d, c, State::Unqueried));
+            }
+        };
+        let mut answer = Vec::new();
+        self.closest_contacts(from, key, &mut answer);
+        for &(_, c) in &answer {
+            insert(&mut seen, c);
+        }
+        let mut exhaustive = false;
+        loop {
+            let closest_before = seen.iter().find(|e| e.2 != State::Failed).map(|e| e.0);
+            let wanted = if exhaustive { k } else { self.alpha as usize };
+            let ask: Vec<u32> = seen
+                .iter()
+                .filter(|e| e.2 != State::Failed)
+                .take(k)
+                .filter(|e| e.2 == State::Unqueried)
+                .take(wanted)
+                .map(|e| e.1)
+                .collect();
+            if ask.is_empty() {
+                break;
+            }
+            out.hops += 1;
+            let mut step = Step {
+                queried: ask.clone(),
+                timed_out: vec![],
+                learned: vec![],
+            };
+            for &c in &ask {
+                out.messages += 1;
+                let entry = seen
+                    .iter_mut()
+                    .find(|e| e.1 == c)
+                    .expect("asked nodes are in the shortlist");
+                if self.alive[c as usize] {
+                    entry.2 = State::Answered;
+                    self.closest_contacts(c, key, &mut answer);
+                    for &(_, r) in &answer {
+                        insert(&mut seen, r);
+                    }
+                } else {
+                    entry.2 = State::Failed;
+                    out.timeouts += 1;
+                    step.timed_out.push(c);
+                }
+            }
+            // Only the k closest are ever asked; a margin of 2k more stands in for the ones that
+            // fail, and the rest can never be reached again: drop it, so the shortlist stays
+            // short.
+            let mut live = 0;
+            if let Some(cut) = seen.iter().position(|e| {
+                live += usize::from(e.2 != State::Failed);
+                live > 3 * k
+            }) {
+                seen.truncate(cut);
+            }
+            let closest_after = seen.iter().find(|e| e.2 != State::Failed).map(|e| e.0);
+            exhaustive = closest_after >= closest_before;
+            if let Some(t) = trace.as_deref_mut() {
+                step.learned = seen
+                    .iter()
+                    .filter(|e| e.2 != State::Failed)
+                    .take(k)
+                    .map(|e| e.1)
+                    .collect();
+                t.push(step);
+            }
+        }
+        let result: Vec<u32> = seen
+            .iter()
+            .filter(|e| e.2 == State::Answered)
+            .take(k)
+            .map(|e| e.1)
+            .collect();
+        out.found = result.first().copied();
+        out.correct = out.found.is_some() && out.found == self.xor_closest(key);
+        (result, out)
+    }
+}
+
+/// The low `i` bits set: `2^i − 1`.
+fn low_mask(i: u32) -> u64 {
+    if i == 0 {
+        0
+    } else {
+        u64::MAX >> (64 - i)
+    }
+}
+
+/// The index of the identifier XOR-closest to `key` in sorted `ids` of `bits` bits, by walking
+/// them as a binary trie: at each bit, the side that agrees with the key if it has any identifier.
+#[must_use]
+pub fn xor_closest_in(ids: &[u64], bits: u32, key: u64) -> Option<usize> {
+    if ids.is_empty() {
+        return None;
+    }
+    let (mut a, mut b) = (0usize, ids.len());
+    for bit in (0..bits).rev() {
+        if b - a == 1 {
+            break;
+        }
+        // Inside [a, b) every identifier shares the bits above `bit`; those with `bit` clear come
+        // first.
+        let split = a + ids[a..b].partition_point(|&x| x & (1u64 << bit) == 0);
+        let (zeros, ones) = ((a, split), (split, b));
+        let (prefer, other) = if key & (1u64 << bit) != 0 {
+            (ones, zeros)
+        } else {
+            (zeros, ones)
+        };
+        (a, b) = if prefer.1 > prefer.0 { prefer } else { other };
+    }
+    Some(a)
+}
+
+impl Overlay for Kademlia {
+    fn lookup(&self, from: u32, key: u64, trace: Option<&mut Vec<Step>>) -> Outcome {
+        self.node_lookup(from, key, trace).1
+    }
+
+    fn routing_state(&self, slot: u32) -> u32 {
+        let x = self.id(slot);
+        let mut all = Vec::new();
+        for i in 0..self.space().bits() {
+            self.bucket(x, i, 0, &mut all);
+        }
+        u32::try_from(all.iter().filter(|&&(_, c)| c != slot).count()).expect("at most m·k contacts")
+    }
+
+    fn responsible(&self, key: u64) -> Option<u32> {
+        self.xor_closest(key)
+    }
+
+    fn fail(&mut self, slots: &[u32]) {
+        for &s in slots {
+            self.alive[s as usize] = false;
+        }
+        let (ids, live): (Vec<u64>, Vec<u32>) = (0..self.ids.len())
+            .filter(|&s| self.alive[s as usize])
+            .map(|s| (self.id(s), s))
+            .unzip();
+        self.live_ids = ids;
+        self.live_slots = live;
+    }
+
+    fn is_alive(&self, slot: u32) -> bool {
+        self.alive[slot as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(bits: u32, nodes: u32, k: u32) -> Kademlia {
+        Kademlia::converged(
+            Identifiers::draw(Space::new(bits).unwrap(), 11, nodes, 1).unwrap(),
+            k,
+            3,
+            5,
+        )
+    }
+
+    #[test]
+    fn buckets_partition_the_other_nodes_by_xor_distance() {
+        // 100 nodes: no bucket holds more than MAX_K of them, so every bucket is held whole.
+        let n = net(16, 100, MAX_K);
+        for slot in [0u32, 17, 99] {
+            let x = n.id(slot);
+            let mut seen = 0;
+            for i in 0..16 {
+                let mut b = Vec::new();
+                n.bucket(x, i, 0, &mut b);
+                for (_, c) in &b {
+                    let d = n.id(*c) ^ x;
+                    assert_eq!(d.ilog2(), i);
+                }
+                seen += b.len();
+            }
+            // With k larger than any bucket, the buckets hold every other node exactly once.
+            assert_eq!(seen, 99);
+        }
+    }
+
+    #[test]
+    fn find_node_returns_the_closest_contacts_in_the_table() {
+        let n = net(24, 3000, 8);
+        for (slot, target) in [(5u32, 77u64), (100, 1 << 20), (2999, 0xff_ffff)] {
+            let got = n.find_node(slot, target);
+            let mut table = Vec::new();
+            for i in 0..24 {
+                n.bucket(n.id(slot), i, target, &mut table);
+            }
+            table.retain(|&(_, c)| c != slot);
+            table.sort_unstable();
+            table.truncate(8);
+            assert_eq!(got, table.into_iter().map(|(_, c)| c).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn lookups_find_the_true_k_closest() {
+        let n = net(40, 2000, 20);
+        for q in 0..300u64 {
+            let key = crate::hash::hash_u64(9, q) >> 24;
+            let (found, out) = n.node_lookup((q * 13 % 2000) as u32, key, None);
+            assert_eq!(found, n.k_closest_brute_force(key), "key {key}");
+            assert!(out.correct);
+        }
+    }
+
+    #[test]
+    fn failed_contacts_time_out_and_refresh_removes_them() {
+        let mut n = net(32, 1000, 8);
+        let dead: Vec<u32> = (0..1000).filter(|s| s % 3 == 0).collect();
+        n.fail(&dead);
+        let key = 123_456_789;
+        let (_, before) = n.node_lookup(1, key, None);
+        n.refresh();
+        let (found, after) = n.node_lookup(1, key, None);
+        assert!(before.timeouts > 0);
+        assert_eq!(after.timeouts, 0);
+        assert_eq!(found, n.k_closest_brute_force(key));
+    }
+}

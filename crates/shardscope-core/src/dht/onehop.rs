@@ -1,0 +1,132 @@
+//! The one-hop baseline: every node holds the whole membership, as Dynamo's and Cassandra's
+//! gossip give them, so a lookup is one message to the key's owner on the consistent-hashing
+//! ring. Routing state grows as N instead of log N; that is the trade-off the lab draws.
+//!
+//! After failures the membership still lists failed nodes until gossip updates it
+//! ([`OneHop::refresh`]); a query to a failed owner times out and goes to the next node clockwise.
+
+use super::{successor_in, Identifiers, Outcome, Overlay, Step};
+
+/// A network in which every node knows every node it has heard of.
+#[derive(Clone, Debug)]
+pub struct OneHop {
+    ids: Identifiers,
+    alive: Vec<bool>,
+    view_ids: Vec<u64>,
+    view_slots: Vec<u32>,
+    live_ids: Vec<u64>,
+    live_slots: Vec<u32>,
+}
+
+impl OneHop {
+    /// A network with full, up-to-date membership.
+    ///
+    /// ```
+    /// use shardscope_core::dht::{onehop::OneHop, Identifiers, Overlay, Space};
+    /// let ids = Identifiers::draw(Space::new(32).unwrap(), 1, 100, 1).unwrap();
+    /// let net = OneHop::converged(ids);
+    /// let out = net.lookup(3, 42, None);
+    /// assert!(out.correct && out.hops <= 1);
+    /// ```
+    #[must_use]
+    pub fn converged(ids: Identifiers) -> Self {
+        let n = ids.len();
+        Self {
+            view_ids: ids.ids.clone(),
+            view_slots: (0..n).collect(),
+            live_ids: ids.ids.clone(),
+            live_slots: (0..n).collect(),
+            alive: vec![true; n as usize],
+            ids,
+        }
+    }
+
+    /// Gossip has caught up: the membership lists only live nodes.
+    pub fn refresh(&mut self) {
+        self.view_ids.clone_from(&self.live_ids);
+        self.view_slots.clone_from(&self.live_slots);
+    }
+}
+
+impl Overlay for OneHop {
+    fn lookup(&self, from: u32, key: u64, mut trace: Option<&mut Vec<Step>>) -> Outcome {
+        let mut out = Outcome::default();
+        if !self.alive[from as usize] {
+            return out;
+        }
+        let n = self.view_ids.len();
+        let mut i = successor_in(&self.view_ids, key) as usize;
+        let mut timed_out = Vec::new();
+        for _ in 0..n {
+            let slot = self.view_slots[i];
+            if slot == from {
+                out.found = Some(slot);
+                break;
+            }
+            out.messages += 1;
+            if self.alive[slot as usize] {
+                out.hops = 1;
+                out.found = Some(slot);
+                if let Some(t) = trace.as_deref_mut() {
+                    t.push(Step {
+                        queried: vec![slot],
+                        timed_out: std::mem::take(&mut timed_out),
+                        learned: vec![],
+                    });
+                }
+                break;
+            }
+            out.timeouts += 1;
+            timed_out.push(slot);
+            i = (i + 1) % n;
+        }
+        out.correct = out.found.is_some() && out.found == self.responsible(key);
+        out
+    }
+
+    fn routing_state(&self, slot: u32) -> u32 {
+        let len = u32::try_from(self.view_ids.len()).expect("at most MAX_SLOTS identifiers");
+        // Slots are numbered in identifier order, so the view's slots are sorted too.
+        len - u32::from(self.view_slots.binary_search(&slot).is_ok())
+    }
+
+    fn responsible(&self, key: u64) -> Option<u32> {
+        (!self.live_ids.is_empty()).then(|| self.live_slots[successor_in(&self.live_ids, key) as usize])
+    }
+
+    fn fail(&mut self, slots: &[u32]) {
+        for &s in slots {
+            self.alive[s as usize] = false;
+        }
+        let (ids, live): (Vec<u64>, Vec<u32>) = (0..self.ids.len())
+            .filter(|&s| self.alive[s as usize])
+            .map(|s| (self.ids.ids[s as usize], s))
+            .unzip();
+        self.live_ids = ids;
+        self.live_slots = live;
+    }
+
+    fn is_alive(&self, slot: u32) -> bool {
+        self.alive[slot as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dht::Space;
+
+    #[test]
+    fn a_failed_owner_costs_a_timeout_until_gossip_catches_up() {
+        let ids = Identifiers::draw(Space::new(32).unwrap(), 3, 50, 1).unwrap();
+        let mut net = OneHop::converged(ids);
+        let key = net.ids.ids[10] - 1; // owned by slot 10.
+        net.fail(&[10]);
+        let out = net.lookup(0, key, None);
+        assert_eq!((out.timeouts, out.hops, out.found, out.correct), (1, 1, Some(11), true));
+        assert_eq!(net.routing_state(0), 49);
+        net.refresh();
+        assert_eq!(net.lookup(0, key, None).timeouts, 0);
+        assert_eq!(net.routing_state(0), 48);
+    }
+}

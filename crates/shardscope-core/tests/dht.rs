@@ -1,0 +1,279 @@
+//! The DHT lab against the papers: Chord's path length (§6.3), load with virtual identifiers
+//! (§6.2) and failures after stabilization (§6.4); Kademlia's lookups against a brute-force XOR
+//! sort; every preset's lesson against what the lab computes; and bad links.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use proptest::prelude::*;
+use shardscope_core::dht::chord::Chord;
+use shardscope_core::dht::kademlia::Kademlia;
+use shardscope_core::dht::{Identifiers, Overlay, Protocol, Space};
+use shardscope_core::hash::hash_u64;
+use shardscope_core::labs::dht::{Params, Report, PRESETS};
+use shardscope_core::labs::{run_to_end, Computes};
+
+fn report(query: &str) -> Report {
+    let (params, problems) = Params::from_query(query);
+    assert!(problems.is_empty(), "{query}: {problems:?}");
+    run_to_end(params.start().expect("valid parameters start"))
+}
+
+fn protocol(r: &Report, p: Protocol) -> &shardscope_core::labs::dht::ProtocolReport {
+    r.protocols.iter().find(|x| x.protocol == p).expect("protocol shown")
+}
+
+fn preset(name: &str) -> Report {
+    report(
+        PRESETS
+            .iter()
+            .find(|p| p.name.starts_with(name))
+            .expect("preset exists")
+            .query,
+    )
+}
+
+#[test]
+fn chord_path_length_is_about_half_log2_n() {
+    // §6.3: mean path length ≈ ½·log2 N for N = 2^3 … 2^14; ours counts the nodes passed up to
+    // the key's predecessor and runs a little below it (the final hop would add one).
+    let mut previous = 0.0;
+    for e in 3..=14u32 {
+        let r = report(&format!(
+            "v=1&proto=chord&nodes={}&bits=64&succ=4&lookups=4000&keys=0",
+            1u32 << e
+        ));
+        let c = protocol(&r, Protocol::Chord);
+        let half = 0.5 * f64::from(e);
+        assert!(
+            (c.mean_hops - half).abs() < 0.75,
+            "N = 2^{e}: {} against {half}",
+            c.mean_hops
+        );
+        assert!(c.mean_hops > previous, "the mean grows with N");
+        assert_eq!(c.misrouted, 0);
+        previous = c.mean_hops;
+    }
+}
+
+#[test]
+fn virtual_identifiers_narrow_the_load_as_gamma_predicts() {
+    // §6.2: 10^4 nodes, 10^6 keys; the 99th percentile falls from about 4.8× to 1.6× the mean and
+    // the 1st rises from 0 to about 0.5× as r goes from 1 to 20.
+    for (r, p1, p99) in [
+        (1u32, (0.0, 0.05), (4.3, 4.9)),
+        (5, (0.15, 0.35), (2.1, 2.5)),
+        (20, (0.45, 0.6), (1.5, 1.75)),
+    ] {
+        let rep = report(&format!(
+            "v=1&proto=chord&nodes=10000&bits=64&vids={r}&lookups=1&keys=1000000"
+        ));
+        let l = &rep.load;
+        let (lo, hi) = (l.p1 as f64 / l.mean, l.p99 as f64 / l.mean);
+        assert!(p1.0 <= lo && lo <= p1.1, "r = {r}: p1 {lo}");
+        assert!(p99.0 <= hi && hi <= p99.1, "r = {r}: p99 {hi}");
+        // Gamma(r, 1/r) beside it, within sampling noise of 100 keys per node.
+        assert!((l.theory_p99 / l.mean - hi).abs() < 0.25, "r = {r}");
+        assert_eq!(l.histogram.iter().sum::<u64>(), 10_000);
+        let expected: f64 = l.theory_histogram.iter().sum();
+        assert!((expected - 10_000.0).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn after_stabilization_only_the_dead_nodes_keys_are_lost() {
+    // §6.4: fail a fraction p at once, let the ring stabilize: the failed lookups are ≈ p.
+    for fail in [10u32, 30, 50] {
+        let r = report(&format!(
+            "v=1&proto=chord,kademlia,onehop&nodes=2000&bits=32&succ=16&lookups=5000&keys=0&fail={fail}&rounds=2"
+        ));
+        for p in &r.protocols {
+            assert_eq!(p.misrouted, 0, "{:?} at {fail} %", p.protocol);
+            if p.protocol != Protocol::Chord {
+                assert!(
+                    p.mean_timeouts.abs() < f64::EPSILON,
+                    "{:?}: a refresh leaves no dead contact",
+                    p.protocol
+                );
+            }
+            let share = p.unsuccessful as f64 / p.lookups as f64;
+            assert!(
+                (share - f64::from(fail) / 100.0).abs() < 0.03,
+                "{:?} at {fail} %: {share}",
+                p.protocol
+            );
+        }
+    }
+}
+
+#[test]
+fn every_presets_lesson_is_what_the_lab_computes() {
+    let r = preset("Why ½ log2 N");
+    let c = protocol(&r, Protocol::Chord);
+    assert_eq!(format!("{:.1}", c.mean_hops), "4.5");
+    assert_eq!(format!("{:.1}", c.theory_hops), "5.0");
+    assert_eq!(r.sweep.len(), 15);
+    let last = r.sweep.last().unwrap();
+    assert_eq!((last.nodes, format!("{:.1}", last.hops[0])), (131_072, "8.1".into()));
+    assert_eq!(format!("{:.1}", last.state[2]), "131071.0");
+    for w in r.sweep.windows(2) {
+        assert!(w[1].hops[0] > w[0].hops[0] && w[1].hops[1] >= w[0].hops[1] - 0.05);
+    }
+
+    let r = preset("Load with virtual identifiers");
+    let l = &r.load;
+    assert_eq!(l.empty, 198);
+    assert_eq!(
+        format!("{:.1} {:.1}", l.max as f64 / l.mean, l.p99 as f64 / l.mean),
+        "9.9 4.6"
+    );
+
+    let r = preset("Fingers vs successor list");
+    let base = PRESETS.iter().find(|p| p.name.starts_with("Fingers vs")).unwrap().query;
+    for (succ, misrouted) in [(1, "86"), (4, "33"), (8, "0")] {
+        let rr = if succ == 1 {
+            r.clone()
+        } else {
+            report(&base.replace("succ=1", &format!("succ={succ}")))
+        };
+        let c = protocol(&rr, Protocol::Chord);
+        assert_eq!(
+            format!("{:.0}", 100.0 * c.misrouted as f64 / c.lookups as f64),
+            misrouted,
+            "r = {succ}"
+        );
+        assert!((5.5..7.5).contains(&c.mean_timeouts), "r = {succ}: {}", c.mean_timeouts);
+        assert_eq!(format!("{:.0}", 100.0 * c.lost as f64 / c.lookups as f64), "50");
+    }
+
+    let r = preset("After stabilization");
+    for p in &r.protocols {
+        assert_eq!(p.misrouted, 0);
+    }
+    for p in [Protocol::Chord, Protocol::OneHop] {
+        let x = protocol(&r, p);
+        assert_eq!(
+            format!("{:.1}", 100.0 * x.unsuccessful as f64 / x.lookups as f64),
+            "20.3"
+        );
+    }
+
+    let r = preset("BitTorrent's Kademlia");
+    let k = protocol(&r, Protocol::Kademlia);
+    assert_eq!(
+        format!(
+            "{:.0} {:.1} {:.1} {}",
+            k.state_mean, k.mean_messages, k.mean_hops, k.misrouted
+        ),
+        "89 12.9 3.9 0"
+    );
+    let k20 = report(
+        &PRESETS
+            .iter()
+            .find(|p| p.name.starts_with("BitTorrent"))
+            .unwrap()
+            .query
+            .replace("k=8", "k=20"),
+    );
+    let k20 = protocol(&k20, Protocol::Kademlia);
+    assert_eq!(
+        format!("{:.0} {:.1} {:.1}", k20.state_mean, k20.mean_messages, k20.mean_hops),
+        "197 22.9 3.4"
+    );
+}
+
+#[test]
+fn the_hundred_thousand_node_preset() {
+    let r = preset("One-hop vs multi-hop");
+    let (c, k, o) = (
+        protocol(&r, Protocol::Chord),
+        protocol(&r, Protocol::Kademlia),
+        protocol(&r, Protocol::OneHop),
+    );
+    assert_eq!(
+        format!("{:.1} {:.1} {:.0}", c.mean_hops, c.theory_hops, c.state_mean),
+        "7.6 8.3 21"
+    );
+    assert_eq!(
+        format!("{:.1} {:.1} {:.0}", k.mean_hops, k.mean_messages, k.state_mean),
+        "3.9 24.6 264"
+    );
+    assert_eq!((format!("{:.1}", o.state_mean), o.p99), ("99999.0".into(), 1));
+    assert!(r.protocols.iter().all(|p| p.misrouted == 0 && p.lookups == 100_000));
+    // Kademlia's rounds stay far under ⌈log2 N⌉.
+    assert!(k.max_hops <= 17);
+}
+
+#[test]
+fn bad_links_are_clamped_and_named() {
+    let (p, problems) =
+        Params::from_query("v=1&nodes=0&bits=200&lookups=999999999&proto=chord,pastry&fail=100&trace=5&hop=x");
+    assert_eq!((p.nodes, p.bits, p.lookups, p.fail), (1, 64, 100_000, 95));
+    let text = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+    for needle in ["nodes", "bits", "lookups", "pastry", "fail", "hop"] {
+        assert!(text.contains(needle), "{needle} not named in {text}");
+    }
+    // 100,000 nodes do not fit an 8-bit space: clamped to what does, and said.
+    let (p, problems) = Params::from_query("v=1&nodes=100000&bits=8");
+    assert_eq!(p.nodes, 128);
+    assert!(problems.iter().any(|x| x.to_string().contains("using 128 nodes")));
+    // A truncated link keeps what it has.
+    let (p, _) = Params::from_query("v=1&proto=kademlia&nodes=50&k=");
+    assert_eq!((p.protocols.clone(), p.nodes, p.k), (vec![Protocol::Kademlia], 50, 20));
+    // One node: every lookup ends at once, no panic.
+    let r = report("v=1&nodes=1&bits=1&lookups=10&keys=10");
+    assert!(r
+        .protocols
+        .iter()
+        .all(|p| p.misrouted == 0 && p.mean_hops.abs() < f64::EPSILON));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_report() {
+    let q = "v=1&proto=chord,kademlia,onehop&nodes=300&bits=24&vids=2&lookups=500&keys=5000&fail=30&rounds=1&seed=9&trace=7";
+    assert_eq!(report(q), report(q));
+    assert_ne!(report(q), report(&q.replace("seed=9", "seed=10")));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// After maintenance converges, every lookup reaches the key's true live successor and every
+    /// finger is exact.
+    #[test]
+    fn chord_converges_after_failures(seed in any::<u64>(), nodes in 2u32..400, dead_share in 0u32..60, bits in 12u32..=64) {
+        let ids = Identifiers::draw(Space::new(bits).unwrap(), seed, nodes, 1).unwrap();
+        let mut c = Chord::converged(ids, 8);
+        let dead: Vec<u32> = (0..nodes).filter(|&s| s != 0 && hash_u64(seed, u64::from(s)) % 100 < u64::from(dead_share)).collect();
+        c.fail(&dead);
+        let mut rounds = 0;
+        while !c.is_converged() {
+            c.maintenance_round();
+            rounds += 1;
+            // A list learns of a failure one node further back per round, and a node whose whole
+            // list died falls back on a finger and walks back a node per round: 54 rounds were
+            // seen for 357 nodes with 47 % failed (a run of 8 dead). Convergence is what is
+            // checked here, not its speed.
+            prop_assert!(rounds <= 300, "not converged after {} rounds", rounds);
+        }
+        for i in 0..200u64 {
+            let key = Space::new(bits).unwrap().id(hash_u64(seed ^ 1, i));
+            let out = c.lookup(0, key, None);
+            prop_assert!(out.correct);
+            prop_assert_eq!(out.timeouts, 0);
+        }
+    }
+
+    /// A Kademlia lookup returns exactly the k XOR-closest live nodes.
+    #[test]
+    fn kademlia_finds_the_k_closest(seed in any::<u64>(), nodes in 1u32..1500, k in 1u32..24, alpha in 1u32..5) {
+        let ids = Identifiers::draw(Space::new(48).unwrap(), seed, nodes, 1).unwrap();
+        let net = Kademlia::converged(ids, k, alpha, seed);
+        for i in 0..40u64 {
+            let key = hash_u64(seed ^ 2, i) >> 16;
+            let from = u32::try_from(hash_u64(seed ^ 3, i) % u64::from(nodes)).unwrap();
+            let (found, out) = net.node_lookup(from, key, None);
+            prop_assert_eq!(found, net.k_closest_brute_force(key));
+            prop_assert!(out.correct);
+        }
+    }
+}
