@@ -32,11 +32,11 @@ export default defineConfig({
     },
   },
   // Tests tagged @alone measure the page's main thread (long tasks), so they run after all the
-  // others, with the machine to themselves: a second browser busy on the other core would make
-  // them measure that browser instead.
+  // others, one at a time, with the machine to themselves: a second browser busy on the other
+  // core would make them measure that browser instead.
   projects: [
     { name: 'e2e', grepInvert: /@alone/ },
-    { name: 'alone', grep: /@alone/, dependencies: ['e2e'] },
+    { name: 'alone', grep: /@alone/, dependencies: ['e2e'], workers: 1 },
   ],
   webServer: {
     // scripts/test.sh copies dist/ to .e2e-root/docs/sub/shardscope/ first.

@@ -216,6 +216,10 @@ fn bad_links_are_clamped_and_named() {
     let (p, problems) = Params::from_query("v=1&nodes=100000&bits=8");
     assert_eq!(p.nodes, 128);
     assert!(problems.iter().any(|x| x.to_string().contains("using 128 nodes")));
+    // Even one node's identifiers must fit: a 1-bit space holds one identifier.
+    let (p, problems) = Params::from_query("v=1&bits=1&vids=2&nodes=5");
+    assert_eq!((p.bits, p.vids, p.nodes), (1, 1, 1));
+    assert_eq!(problems.len(), 2, "{problems:?}");
     // A truncated link keeps what it has.
     let (p, _) = Params::from_query("v=1&proto=kademlia&nodes=50&k=");
     assert_eq!((p.protocols.clone(), p.nodes, p.k), (vec![Protocol::Kademlia], 50, 20));

@@ -13,6 +13,7 @@ use shardscope_worker::{Input, LabWorker, Output, ReportOf};
 use yew::prelude::*;
 
 use crate::hooks::Progress;
+use crate::lab::progress_bar;
 
 /// A finished computation: the report and the measured speed of each timed part.
 #[derive(Debug, PartialEq)]
@@ -132,5 +133,32 @@ where
         cancel,
         restart,
         last,
+    }
+}
+
+/// A worker run's state as the figure's `data-state` (`done`, `running` or `failed`), and what
+/// the figure shows for it: a progress bar with Cancel while it runs, the failure with Run again,
+/// nothing once done. `what` says what the worker is doing.
+pub fn worker_status<R>(run: &WorkerRun<R>, what: &str) -> (&'static str, Html) {
+    match &run.progress {
+        Progress::Done(_) => ("done", Html::default()),
+        Progress::Running { .. } => (
+            "running",
+            html! {
+                <div class="running">
+                    { progress_bar(&run.progress, what) }
+                    <button type="button" id="cancel" onclick={run.cancel.clone()}>{ "Cancel" }</button>
+                </div>
+            },
+        ),
+        Progress::Failed(message) => (
+            "failed",
+            html! {
+                <div class="running">
+                    <p class="notice" role="alert">{ message }</p>
+                    <button type="button" id="run-again" onclick={run.restart.clone()}>{ "Run again" }</button>
+                </div>
+            },
+        ),
     }
 }

@@ -10,7 +10,7 @@
 //! key's predecessor, whose successor pointer names the owner; contacting the owner is one more
 //! message ([`Outcome::messages`] includes it), not a hop.
 
-use super::{successor_in, Identifiers, Outcome, Overlay, Space, Step, NONE};
+use super::{successor_in, Identifiers, Membership, Outcome, Overlay, Space, Step, NONE};
 
 /// The most successor-list entries a node keeps.
 pub const MAX_SUCCESSORS: u32 = 32;
@@ -19,12 +19,7 @@ pub const MAX_SUCCESSORS: u32 = 32;
 /// after failures until maintenance rounds repair them.
 #[derive(Clone, Debug)]
 pub struct Chord {
-    ids: Identifiers,
-    alive: Vec<bool>,
-    /// Sorted identifiers of the live slots, and which slot each is: the ground truth lookups are
-    /// checked against.
-    live_ids: Vec<u64>,
-    live_slots: Vec<u32>,
+    members: Membership,
     successors: u32,
     /// `successors` entries per slot; entry 0 is the successor.
     succ: Vec<u32>,
@@ -73,10 +68,7 @@ impl Chord {
             }
         }
         Self {
-            live_ids: ids.ids.clone(),
-            live_slots: (0..n).collect(),
-            alive: vec![true; n as usize],
-            ids,
+            members: Membership::new(ids),
             successors,
             succ,
             pred,
@@ -87,19 +79,19 @@ impl Chord {
     /// The identifier space.
     #[must_use]
     pub fn space(&self) -> Space {
-        self.ids.space
+        self.members.space()
     }
 
     /// The overlay's identifiers.
     #[must_use]
     pub fn identifiers(&self) -> &Identifiers {
-        &self.ids
+        self.members.identifiers()
     }
 
     /// Slot `slot`'s identifier.
     #[must_use]
     pub fn id(&self, slot: u32) -> u64 {
-        self.ids.ids[slot as usize]
+        self.members.id(slot)
     }
 
     /// Slot `slot`'s successor list.
@@ -125,7 +117,7 @@ impl Chord {
 
     /// The live slot responsible for identifier `key`, from the ground truth.
     fn true_successor(&self, key: u64) -> Option<u32> {
-        (!self.live_ids.is_empty()).then(|| self.live_slots[successor_in(&self.live_ids, key) as usize])
+        self.members.live_successor(key)
     }
 
     /// The first entry of `slot`'s successor list that is not in `excluded`.
@@ -158,7 +150,7 @@ impl Chord {
     /// Routes a lookup and returns its outcome (`trace`, if given, receives every contact).
     fn route(&self, from: u32, key: u64, mut trace: Option<&mut Vec<Step>>) -> Outcome {
         let mut out = Outcome::default();
-        if !self.alive[from as usize] {
+        if !self.members.is_alive(from) {
             return out;
         }
         let space = self.space();
@@ -183,7 +175,7 @@ impl Chord {
                 break;
             }
             out.messages += 1;
-            if !self.alive[next as usize] {
+            if !self.members.is_alive(next) {
                 out.timeouts += 1;
                 excluded.push(next);
                 timed_out.push(next);
@@ -212,7 +204,7 @@ impl Chord {
     /// them, then copying its successor's list), notify, and `fix_fingers` for all `m` fingers
     /// (each by a lookup from itself on the ring as it is). Returns the messages sent.
     pub fn maintenance_round(&mut self) -> u64 {
-        self.maintenance_slots(0..self.ids.len())
+        self.maintenance_slots(0..self.members.len())
     }
 
     /// The part of a [`maintenance_round`](Self::maintenance_round) that the slots in `slots`
@@ -223,14 +215,14 @@ impl Chord {
         let bits = space.bits();
         let list_len = self.successors as usize;
         for n in slots {
-            if !self.alive[n as usize] {
+            if !self.members.is_alive(n) {
                 continue;
             }
             // check_predecessor.
             let pred = self.pred[n as usize];
             if pred != NONE {
                 messages += 1;
-                if !self.alive[pred as usize] {
+                if !self.members.is_alive(pred) {
                     self.pred[n as usize] = NONE;
                 }
             }
@@ -243,7 +235,7 @@ impl Chord {
                     continue;
                 }
                 messages += 1;
-                if self.alive[c as usize] {
+                if self.members.is_alive(c) {
                     s = c;
                     break;
                 }
@@ -256,7 +248,7 @@ impl Chord {
             messages += 1;
             if x != NONE
                 && x != n
-                && self.alive[x as usize]
+                && self.members.is_alive(x)
                 && (alone || space.in_open(self.id(x), self.id(n), self.id(s)))
             {
                 s = x;
@@ -269,7 +261,7 @@ impl Chord {
                 // notify(s, n).
                 messages += 1;
                 let ps = self.pred[s as usize];
-                if ps == NONE || !self.alive[ps as usize] || space.in_open(self.id(n), self.id(ps), self.id(s)) {
+                if ps == NONE || !self.members.is_alive(ps) || space.in_open(self.id(n), self.id(ps), self.id(s)) {
                     self.pred[s as usize] = n;
                 }
             }
@@ -303,7 +295,7 @@ impl Chord {
     #[must_use]
     pub fn is_converged(&self) -> bool {
         let space = self.space();
-        (0..self.ids.len()).filter(|&n| self.alive[n as usize]).all(|n| {
+        (0..self.members.len()).filter(|&n| self.members.is_alive(n)).all(|n| {
             let here = self.id(n);
             // The successor list is the next r live identifiers (repeating when fewer are alive).
             let mut expected = Vec::with_capacity(self.successors as usize);
@@ -314,21 +306,11 @@ impl Chord {
                 at = self.id(next);
             }
             let succ_ok = self.successor_list(n) == expected.as_slice();
-            let pred_ok = self.predecessor(n) == self.true_predecessor(here);
+            let pred_ok = self.predecessor(n) == self.members.live_predecessor(here);
             let fingers_ok = (0..space.bits())
                 .all(|b| Some(self.fingers(n)[b as usize]) == self.true_successor(space.add(here, 1u64 << b)));
             succ_ok && pred_ok && fingers_ok
         })
-    }
-
-    /// The live slot just before identifier `id` (itself when it is alone).
-    fn true_predecessor(&self, id: u64) -> Option<u32> {
-        if self.live_ids.is_empty() {
-            return None;
-        }
-        let i = self.live_ids.partition_point(|&x| x < id);
-        let i = if i == 0 { self.live_ids.len() - 1 } else { i - 1 };
-        Some(self.live_slots[i])
     }
 }
 
@@ -355,19 +337,11 @@ impl Overlay for Chord {
     }
 
     fn fail(&mut self, slots: &[u32]) {
-        for &s in slots {
-            self.alive[s as usize] = false;
-        }
-        let (ids, live): (Vec<u64>, Vec<u32>) = (0..self.ids.len())
-            .filter(|&s| self.alive[s as usize])
-            .map(|s| (self.id(s), s))
-            .unzip();
-        self.live_ids = ids;
-        self.live_slots = live;
+        self.members.fail(slots);
     }
 
     fn is_alive(&self, slot: u32) -> bool {
-        self.alive[slot as usize]
+        self.members.is_alive(slot)
     }
 }
 

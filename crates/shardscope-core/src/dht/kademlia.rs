@@ -12,7 +12,7 @@
 //! After failures the tables still list failed nodes until a bucket refresh
 //! ([`Kademlia::refresh`]) redraws every bucket from the live nodes.
 
-use super::{Identifiers, Outcome, Overlay, Space, Step};
+use super::{Identifiers, Membership, Outcome, Overlay, Space, Step};
 use crate::hash::{hash_pair, Stream};
 
 /// The largest bucket size the lab allows.
@@ -23,14 +23,10 @@ pub const MAX_ALPHA: u32 = 16;
 /// A Kademlia network whose k-buckets are drawn on demand from the membership it last refreshed.
 #[derive(Clone, Debug)]
 pub struct Kademlia {
-    ids: Identifiers,
-    alive: Vec<bool>,
+    members: Membership,
     /// The membership the tables are drawn from: every slot until a refresh, then the live ones.
     view_ids: Vec<u64>,
     view_slots: Vec<u32>,
-    /// The live slots, sorted by identifier: the ground truth.
-    live_ids: Vec<u64>,
-    live_slots: Vec<u32>,
     k: u32,
     alpha: u32,
     seed: u64,
@@ -61,10 +57,7 @@ impl Kademlia {
         Self {
             view_ids: ids.ids.clone(),
             view_slots: (0..n).collect(),
-            live_ids: ids.ids.clone(),
-            live_slots: (0..n).collect(),
-            alive: vec![true; n as usize],
-            ids,
+            members: Membership::new(ids),
             k: k.clamp(1, MAX_K),
             alpha: alpha.clamp(1, MAX_ALPHA),
             seed,
@@ -74,20 +67,21 @@ impl Kademlia {
     /// The identifier space.
     #[must_use]
     pub fn space(&self) -> Space {
-        self.ids.space
+        self.members.space()
     }
 
     /// Slot `slot`'s identifier.
     #[must_use]
     pub fn id(&self, slot: u32) -> u64 {
-        self.ids.ids[slot as usize]
+        self.members.id(slot)
     }
 
     /// Bucket refresh: every node redraws its buckets from the live membership, so no table
     /// lists a failed node any more.
     pub fn refresh(&mut self) {
-        self.view_ids.clone_from(&self.live_ids);
-        self.view_slots.clone_from(&self.live_slots);
+        let (ids, slots) = self.members.live();
+        self.view_ids = ids.to_vec();
+        self.view_slots = slots.to_vec();
     }
 
     /// The index range, in the view, of identifiers in `[lo, hi]`: a binary search for the start,
@@ -192,14 +186,15 @@ impl Kademlia {
 
     /// The live slot whose identifier is XOR-closest to `key`.
     fn xor_closest(&self, key: u64) -> Option<u32> {
-        xor_closest_in(&self.live_ids, self.space().bits(), key).map(|i| self.live_slots[i])
+        let (ids, slots) = self.members.live();
+        xor_closest_in(ids, self.space().bits(), key).map(|i| slots[i])
     }
 
     /// The k closest live nodes to `key`, by brute force over the membership (for tests and for
     /// checking a lookup's whole answer).
     #[must_use]
     pub fn k_closest_brute_force(&self, key: u64) -> Vec<u32> {
-        let mut all = self.live_slots.clone();
+        let mut all = self.members.live().1.to_vec();
         all.sort_unstable_by_key(|&s| self.id(s) ^ key);
         all.truncate(self.k as usize);
         all
@@ -213,7 +208,7 @@ impl Kademlia {
     #[must_use]
     pub fn node_lookup(&self, from: u32, key: u64, mut trace: Option<&mut Vec<Step>>) -> (Vec<u32>, Outcome) {
         let mut out = Outcome::default();
-        if !self.alive[from as usize] {
+        if !self.members.is_alive(from) {
             return (Vec::new(), out);
         }
         let k = self.k as usize;
@@ -257,7 +252,7 @@ impl Kademlia {
                     .iter_mut()
                     .find(|e| e.1 == c)
                     .expect("asked nodes are in the shortlist");
-                if self.alive[c as usize] {
+                if self.members.is_alive(c) {
                     entry.2 = State::Answered;
                     self.closest_contacts(c, key, &mut answer);
                     for &(_, r) in &answer {
@@ -357,19 +352,11 @@ impl Overlay for Kademlia {
     }
 
     fn fail(&mut self, slots: &[u32]) {
-        for &s in slots {
-            self.alive[s as usize] = false;
-        }
-        let (ids, live): (Vec<u64>, Vec<u32>) = (0..self.ids.len())
-            .filter(|&s| self.alive[s as usize])
-            .map(|s| (self.id(s), s))
-            .unzip();
-        self.live_ids = ids;
-        self.live_slots = live;
+        self.members.fail(slots);
     }
 
     fn is_alive(&self, slot: u32) -> bool {
-        self.alive[slot as usize]
+        self.members.is_alive(slot)
     }
 }
 

@@ -225,6 +225,101 @@ impl Identifiers {
     }
 }
 
+/// Who is in an overlay and who is alive: its identifiers, and the live ones in identifier order,
+/// the ground truth every protocol's lookups are checked against.
+#[derive(Clone, Debug)]
+pub struct Membership {
+    ids: Identifiers,
+    alive: Vec<bool>,
+    live_ids: Vec<u64>,
+    live_slots: Vec<u32>,
+}
+
+impl Membership {
+    /// Every slot of `ids`, all alive.
+    #[must_use]
+    pub fn new(ids: Identifiers) -> Self {
+        Self {
+            alive: vec![true; ids.ids.len()],
+            live_ids: ids.ids.clone(),
+            live_slots: (0..ids.len()).collect(),
+            ids,
+        }
+    }
+
+    /// The identifiers.
+    #[must_use]
+    pub fn identifiers(&self) -> &Identifiers {
+        &self.ids
+    }
+
+    /// The identifier space.
+    #[must_use]
+    pub fn space(&self) -> Space {
+        self.ids.space
+    }
+
+    /// The number of slots, alive or not.
+    #[must_use]
+    pub fn len(&self) -> u32 {
+        self.ids.len()
+    }
+
+    /// Whether there are none (never, for drawn identifiers).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Slot `slot`'s identifier.
+    #[must_use]
+    pub fn id(&self, slot: u32) -> u64 {
+        self.ids.ids[slot as usize]
+    }
+
+    /// Whether a slot is alive.
+    #[must_use]
+    pub fn is_alive(&self, slot: u32) -> bool {
+        self.alive[slot as usize]
+    }
+
+    /// The live identifiers, sorted, and the slot of each.
+    #[must_use]
+    pub fn live(&self) -> (&[u64], &[u32]) {
+        (&self.live_ids, &self.live_slots)
+    }
+
+    /// Marks slots failed.
+    pub fn fail(&mut self, slots: &[u32]) {
+        for &s in slots {
+            self.alive[s as usize] = false;
+        }
+        let (ids, live): (Vec<u64>, Vec<u32>) = (0..self.len())
+            .filter(|&s| self.is_alive(s))
+            .map(|s| (self.id(s), s))
+            .unzip();
+        self.live_ids = ids;
+        self.live_slots = live;
+    }
+
+    /// The live slot responsible for `key`: the first live identifier at or after it.
+    #[must_use]
+    pub fn live_successor(&self, key: u64) -> Option<u32> {
+        (!self.live_ids.is_empty()).then(|| self.live_slots[successor_in(&self.live_ids, key) as usize])
+    }
+
+    /// The live slot just before identifier `id` (the slot itself when it is alone).
+    #[must_use]
+    pub fn live_predecessor(&self, id: u64) -> Option<u32> {
+        if self.live_ids.is_empty() {
+            return None;
+        }
+        let i = self.live_ids.partition_point(|&x| x < id);
+        let i = if i == 0 { self.live_ids.len() - 1 } else { i - 1 };
+        Some(self.live_slots[i])
+    }
+}
+
 /// The index of the first identifier at or after `key` in sorted `ids`, wrapping to 0.
 pub(crate) fn successor_in(ids: &[u64], key: u64) -> u32 {
     let i = ids.partition_point(|&x| x < key);

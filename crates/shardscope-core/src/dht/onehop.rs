@@ -5,17 +5,15 @@
 //! After failures the membership still lists failed nodes until gossip updates it
 //! ([`OneHop::refresh`]); a query to a failed owner times out and goes to the next node clockwise.
 
-use super::{successor_in, Identifiers, Outcome, Overlay, Step};
+use super::{successor_in, Identifiers, Membership, Outcome, Overlay, Step};
 
 /// A network in which every node knows every node it has heard of.
 #[derive(Clone, Debug)]
 pub struct OneHop {
-    ids: Identifiers,
-    alive: Vec<bool>,
+    members: Membership,
+    /// The membership every node knows: all slots until gossip catches up, then the live ones.
     view_ids: Vec<u64>,
     view_slots: Vec<u32>,
-    live_ids: Vec<u64>,
-    live_slots: Vec<u32>,
 }
 
 impl OneHop {
@@ -34,24 +32,22 @@ impl OneHop {
         Self {
             view_ids: ids.ids.clone(),
             view_slots: (0..n).collect(),
-            live_ids: ids.ids.clone(),
-            live_slots: (0..n).collect(),
-            alive: vec![true; n as usize],
-            ids,
+            members: Membership::new(ids),
         }
     }
 
     /// Gossip has caught up: the membership lists only live nodes.
     pub fn refresh(&mut self) {
-        self.view_ids.clone_from(&self.live_ids);
-        self.view_slots.clone_from(&self.live_slots);
+        let (ids, slots) = self.members.live();
+        self.view_ids = ids.to_vec();
+        self.view_slots = slots.to_vec();
     }
 }
 
 impl Overlay for OneHop {
     fn lookup(&self, from: u32, key: u64, mut trace: Option<&mut Vec<Step>>) -> Outcome {
         let mut out = Outcome::default();
-        if !self.alive[from as usize] {
+        if !self.members.is_alive(from) {
             return out;
         }
         let n = self.view_ids.len();
@@ -64,7 +60,7 @@ impl Overlay for OneHop {
                 break;
             }
             out.messages += 1;
-            if self.alive[slot as usize] {
+            if self.members.is_alive(slot) {
                 out.hops = 1;
                 out.found = Some(slot);
                 if let Some(t) = trace.as_deref_mut() {
@@ -91,23 +87,15 @@ impl Overlay for OneHop {
     }
 
     fn responsible(&self, key: u64) -> Option<u32> {
-        (!self.live_ids.is_empty()).then(|| self.live_slots[successor_in(&self.live_ids, key) as usize])
+        self.members.live_successor(key)
     }
 
     fn fail(&mut self, slots: &[u32]) {
-        for &s in slots {
-            self.alive[s as usize] = false;
-        }
-        let (ids, live): (Vec<u64>, Vec<u32>) = (0..self.ids.len())
-            .filter(|&s| self.alive[s as usize])
-            .map(|s| (self.ids.ids[s as usize], s))
-            .unzip();
-        self.live_ids = ids;
-        self.live_slots = live;
+        self.members.fail(slots);
     }
 
     fn is_alive(&self, slot: u32) -> bool {
-        self.alive[slot as usize]
+        self.members.is_alive(slot)
     }
 }
 
@@ -120,7 +108,7 @@ mod tests {
     fn a_failed_owner_costs_a_timeout_until_gossip_catches_up() {
         let ids = Identifiers::draw(Space::new(32).unwrap(), 3, 50, 1).unwrap();
         let mut net = OneHop::converged(ids);
-        let key = net.ids.ids[10] - 1; // owned by slot 10.
+        let key = net.members.id(10) - 1; // owned by slot 10.
         net.fail(&[10]);
         let out = net.lookup(0, key, None);
         assert_eq!((out.timeouts, out.hops, out.found, out.correct), (1, 1, Some(11), true));

@@ -217,6 +217,13 @@ pub const CATALOG: &[LabInfo] = &[
         worker: false,
     },
     LabInfo {
+        slug: "dht",
+        title: "DHT",
+        summary: "Chord, Kademlia and a one-hop table route the same lookups on up to 100,000 nodes: hops, routing state, key load and failures beside the papers' numbers.",
+        aliases: &[],
+        worker: true,
+    },
+    LabInfo {
         slug: "proofs",
         title: "Tamper-evident log",
         summary: "Prove a record is in an append-only log and that the log only grew (RFC 6962); flip a byte and watch it fail.",

@@ -95,6 +95,8 @@ pub struct ProtocolReport {
     pub trace: Vec<Step>,
     /// The traced lookup's outcome.
     pub trace_outcome: Outcome,
+    /// log2 of the distance from the traced lookup's first node to its key.
+    pub start_bits: f64,
     /// The traced lookup on the circle, one point per step.
     pub route: Vec<RoutePoint>,
 }
@@ -334,6 +336,7 @@ impl Job {
             maintenance_messages: 0,
             trace: Vec::new(),
             trace_outcome: Outcome::default(),
+            start_bits: 0.0,
             route: Vec::new(),
         }
     }
@@ -352,7 +355,7 @@ impl Job {
                 .overlay()
                 .lookup(from, key, traced.then_some(&mut steps));
             if traced {
-                rep.route = self.route_points(protocol, from, key, &steps);
+                (rep.start_bits, rep.route) = self.route_points(protocol, from, key, &steps);
                 rep.trace = steps;
                 rep.trace_outcome = out;
             }
@@ -376,8 +379,8 @@ impl Job {
         self.reports[index] = rep;
     }
 
-    /// The traced lookup's steps as points on the circle.
-    fn route_points(&self, protocol: Protocol, from: u32, key: u64, steps: &[Step]) -> Vec<RoutePoint> {
+    /// The traced lookup's steps as points on the circle, after the distance it starts from.
+    fn route_points(&self, protocol: Protocol, from: u32, key: u64, steps: &[Step]) -> (f64, Vec<RoutePoint>) {
         let space = self.ids.space;
         let id = |s: u32| self.ids.ids[s as usize];
         let remaining = |s: u32| match protocol {
@@ -386,7 +389,8 @@ impl Job {
         };
         let bits = |d: u64| libm::log2(d as f64 + 1.0);
         let mut best = remaining(from);
-        steps
+        let start = bits(best);
+        let points = steps
             .iter()
             .map(|s| {
                 for &q in s.queried.iter().filter(|q| !s.timed_out.contains(q)) {
@@ -403,7 +407,8 @@ impl Job {
                     remaining_bits: bits(best),
                 }
             })
-            .collect()
+            .collect();
+        (start, points)
     }
 
     /// Counts routing entries per physical node over all nodes or a seeded sample.

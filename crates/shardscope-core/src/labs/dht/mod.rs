@@ -19,7 +19,10 @@ use crate::query::{echo, to_query, Capped, Choice, Problem, Query};
 mod job;
 pub mod theory;
 
-pub use job::{Job, LoadReport, ProtocolReport, Report, RoutePoint, SweepPoint, SWEEP_LOOKUPS};
+pub use job::{
+    Job, LoadReport, ProtocolReport, Report, RoutePoint, SweepPoint, LOAD_BIN, LOAD_BINS, RING_BINS, RING_POINTS,
+    STATE_SAMPLE, SWEEP_LOOKUPS,
+};
 
 /// The permalink format version.
 pub const VERSION: u32 = 1;
@@ -162,6 +165,15 @@ impl Params {
     /// Brings fields that depend on each other back in range, saying what changed.
     fn repair(&mut self) -> Vec<String> {
         let mut notes = Vec::new();
+        // Even one node's identifiers must fit: a 1-bit space holds one.
+        let capacity = Space::new(self.bits).map_or(1, Space::capacity);
+        if u64::from(self.vids) > capacity {
+            notes.push(format!(
+                "{} identifiers per node do not fit a {}-bit space; using {capacity}",
+                self.vids, self.bits
+            ));
+            self.vids = u32::try_from(capacity).expect("below MAX_VIDS");
+        }
         if self.nodes > self.max_nodes() {
             let max = self.max_nodes().max(1);
             notes.push(format!(

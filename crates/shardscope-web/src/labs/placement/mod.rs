@@ -15,9 +15,9 @@ use yew::prelude::*;
 use crate::chart::{fmt, nice_ticks, series, x_axis, y_axis, Chart, DataTable, LegendItem};
 use crate::frame::{Headline, LabFrame};
 use crate::hooks::{use_autoplay, Progress};
-use crate::lab::{group_digits, group_float, number_field, percent, progress_bar, use_lab};
+use crate::lab::{group_digits, group_float, number_field, percent, use_lab};
 use crate::widgets::TextField;
-use crate::worker::{use_worker, Computed};
+use crate::worker::{use_worker, worker_status, Computed};
 
 /// How long "Play" shows each step once its numbers are in.
 const PLAY_STEP_MS: u32 = 1_200;
@@ -220,27 +220,7 @@ pub fn PlacementLab() -> Html {
             <button type="button" id="clear-events" disabled={len == 0} onclick={lab.on(|_: MouseEvent| Command::ClearEvents)}>{ "Clear events" }</button>
         </section>
     </> };
-    let (state, status) = match &run.progress {
-        Progress::Done(_) => ("done", Html::default()),
-        Progress::Running { .. } => (
-            "running",
-            html! {
-                <div class="running">
-                    { progress_bar(&run.progress, "Placing keys in a background worker") }
-                    <button type="button" id="cancel" onclick={run.cancel.clone()}>{ "Cancel" }</button>
-                </div>
-            },
-        ),
-        Progress::Failed(message) => (
-            "failed",
-            html! {
-                <div class="running">
-                    <p class="notice" role="alert">{ message }</p>
-                    <button type="button" id="run-again" onclick={run.restart.clone()}>{ "Run again" }</button>
-                </div>
-            },
-        ),
-    };
+    let (state, status) = worker_status(&run, "Placing keys in a background worker");
     let done = state == "done";
     let figure = html! {
         <section class="results" data-state={state} aria-busy={(!done).then_some("true")}

@@ -1,0 +1,325 @@
+//! The DHT lab's component: maps controls to `dht::Command`s and the model and its report to the
+//! identifier circle with the stepped lookup, the headline numbers and the charts. All
+//! computation is in `shardscope_core::labs::dht`, run in the lab's Web Worker.
+
+mod charts;
+
+use shardscope_core::dht::chord::MAX_SUCCESSORS;
+use shardscope_core::dht::kademlia::{MAX_ALPHA, MAX_K};
+use shardscope_core::dht::Protocol;
+use shardscope_core::labs::dht::{
+    Command, Model, Params, ProtocolReport, Report, MAX_FAIL, MAX_KEYS, MAX_LOOKUPS, MAX_ROUNDS, MAX_VIDS, PRESETS,
+    SWEEP_LOOKUPS,
+};
+use shardscope_core::query::Choice;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::frame::{Headline, LabFrame};
+use crate::hooks::{use_autoplay, Progress};
+use crate::lab::{group_digits, number_field, percent, use_lab, LabHandle};
+use crate::widgets::TextField;
+use crate::worker::{use_worker, worker_status};
+
+/// How long "Play" shows each step of the traced lookup.
+const PLAY_STEP_MS: u32 = 900;
+/// The headline numbers' ids and labels, in order.
+const HEADLINES: [(&str, &str); 4] = [
+    ("headline-hops", "Mean hops per lookup"),
+    ("headline-state", "Routing entries per node"),
+    ("headline-messages", "Messages per lookup"),
+    ("headline-failed", "Lookups that fail"),
+];
+
+/// The steps of the traced lookup: the longest over the protocols shown.
+fn trace_steps(r: &Report) -> u32 {
+    r.protocols
+        .iter()
+        .map(|p| u32::try_from(p.trace.len()).unwrap_or(u32::MAX))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The DHT lab.
+#[function_component]
+pub fn DhtLab() -> Html {
+    let lab = use_lab::<Params>();
+    let note = use_state(|| None::<String>);
+    let p = lab.model().params.clone();
+    // Stepping through the traced lookup changes only what is shown, not what is computed.
+    let computed = Params { hop: 0, ..p.clone() };
+    let run = use_worker(&computed);
+    let playing = use_state(|| false);
+    let steps = match &run.progress {
+        Progress::Done(c) => trace_steps(&c.report),
+        _ => 0,
+    };
+    {
+        let state = lab.state.clone();
+        let advance = Callback::from(move |()| state.dispatch(Command::NextHop { steps }));
+        let ready = matches!(run.progress, Progress::Done(_));
+        use_autoplay(&playing, p.hop, p.hop >= steps, ready, PLAY_STEP_MS, advance);
+    }
+    let on_play = {
+        let playing = playing.clone();
+        let state = lab.state.clone();
+        let at_end = p.hop >= steps;
+        Callback::from(move |_: MouseEvent| {
+            if !*playing && at_end {
+                state.dispatch(Command::FirstHop);
+            }
+            playing.set(!*playing);
+        })
+    };
+
+    let status = if steps == 0 {
+        "Routing…".to_owned()
+    } else if p.hop == 0 {
+        format!("Lookup {} from its first node: {} steps to go.", p.trace, steps)
+    } else {
+        format!("Lookup {}: step {} of {}.", p.trace, p.hop.min(steps), steps)
+    };
+    let toolbar = html! { <>
+        { lab.preset_menu(PRESETS) }
+        <div class="event-buttons">
+            <button type="button" id="back" data-shortcut="back" onclick={lab.on(|_: MouseEvent| Command::BackHop)} disabled={p.hop == 0}>{ "◀ Back" }</button>
+            <button type="button" id="next" data-shortcut="forward" onclick={lab.on(move |_: MouseEvent| Command::NextHop { steps })}
+                disabled={steps == 0 || p.hop >= steps}>{ "Next hop ▶" }</button>
+            <button type="button" id="play" data-shortcut="play" aria-pressed={(*playing).to_string()} onclick={on_play} disabled={steps == 0}>
+                { if *playing { "Pause" } else if steps > 0 && p.hop >= steps { "Replay" } else { "Play" } }
+            </button>
+        </div>
+        <p id="walk-status" class="event-now">{ status }</p>
+        <p class="keys-hint" id="keys-hint">{ "Keys: Space plays or pauses; ← and → step through the lookup." }</p>
+        { lab.notice(note.as_deref()) }
+    </> };
+
+    let (state, status_html) = worker_status(&run, "Building the overlays and routing lookups in a background worker");
+    let done = state == "done";
+    let shown = match &run.progress {
+        Progress::Done(c) => Some(c.clone()),
+        _ => run.last.clone(),
+    };
+    let figure = html! {
+        <section class="results" data-state={state} aria-busy={(!done).then_some("true")}
+            data-query={done.then(|| lab.canonical.clone())} data-steps={done.then(|| steps.to_string())}>
+            { status_html }
+            { shown.as_ref().map(|c| charts::circle(&p, &c.report, done)).unwrap_or_default() }
+        </section>
+    };
+    let headline = shown.as_ref().map_or_else(
+        || {
+            HEADLINES
+                .iter()
+                .map(|(id, label)| Headline::new(id, *label, "…"))
+                .collect()
+        },
+        |c| headline(&p, &c.report),
+    );
+    let details = match &run.progress {
+        Progress::Done(c) => html! { <>
+            { charts::distance_chart(&p, &c.report) }
+            { charts::hops_chart(&c.report) }
+            { numbers_table(&c.report) }
+            { charts::sweep_chart(&c.report) }
+            { charts::load_chart(&p, &c.report) }
+        </> },
+        _ => Html::default(),
+    };
+
+    html! {
+        <LabFrame title={Model::info().title} class="dht" banner={lab.problems_banner()} {figure} {headline} {toolbar}
+            controls={controls(&lab, &note)}
+            lede={html! { <>
+                { "A distributed hash table finds the node responsible for a key without anyone knowing every node. " }
+                { "Chord halves the distance around the circle with each finger; Kademlia narrows the XOR distance with α queries in flight; a one-hop table (Dynamo, Cassandra) knows everyone and pays for it in state. The same seeded lookups run on all three." }
+            </> }}>
+            { details }
+            <section class="note">
+                <h2>{ "What a hop is here" }</h2>
+                <p>{ "Chord: the nodes a lookup passes through until it reaches the key's predecessor, whose successor pointer names the owner; the paper's ½·log2 N counts those, and contacting the owner is one more message, counted under messages. Kademlia: rounds of up to α parallel queries, ending when the k closest nodes seen have all answered. One-hop: the one message to the owner (none when the querier owns the key)." }</p>
+                <p>{ "A lookup fails when it ends at a node that is not the key's live owner (misrouted), or when the key lived on a node that failed (lost): routing cannot bring back data that died with its node." }</p>
+                <p>{ "Kademlia's buckets here hold k nodes drawn at random from each XOR range, as a network built at once would: the paper's preference for long-lived contacts, its eviction and its bucket refresh over time are not modelled; after a failure, \"maintenance\" redraws every bucket from the live nodes at once. Neither churn over time nor link latency is modelled yet." }</p>
+            </section>
+            { lab.share() }
+        </LabFrame>
+    }
+}
+
+/// One line per protocol: its label and a value.
+fn per_protocol(r: &Report, value: impl Fn(&ProtocolReport) -> String) -> Vec<String> {
+    r.protocols
+        .iter()
+        .map(|x| format!("{}: {}", x.protocol.label(), value(x)))
+        .collect()
+}
+
+fn headline(p: &Params, r: &Report) -> Vec<Headline> {
+    let [hops, state, messages, failed] = HEADLINES;
+    let theory_hops = r
+        .protocols
+        .iter()
+        .map(|x| match x.protocol {
+            Protocol::Chord => format!("Chord ½·log2 N = {:.2}", x.theory_hops),
+            Protocol::Kademlia => format!("Kademlia ≤ ⌈log2 N⌉ = {:.0}", x.theory_hops),
+            Protocol::OneHop => format!("one-hop 1 − 1/N = {:.3}", x.theory_hops),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    // After repair only the failed nodes' keys are lost: the failed share itself (Chord §6.4).
+    let fail_theory = (p.fail > 0).then(|| format!("≈ {} % after repair: the keys the failed nodes held", p.fail));
+    vec![
+        Headline {
+            id: hops.0,
+            label: hops.1.into(),
+            values: per_protocol(r, |x| format!("{:.2}", x.mean_hops)),
+            theory: Some(theory_hops),
+            detail: Some(format!(
+                "99th percentile: {}",
+                r.protocols
+                    .iter()
+                    .map(|x| x.p99.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
+        Headline {
+            id: state.0,
+            label: state.1.into(),
+            values: per_protocol(r, |x| format!("{:.0}", x.state_mean)),
+            theory: None,
+            detail: Some(format!(
+                "on {} nodes{}",
+                group_digits(r.protocols.first().map_or(0, |x| x.state_nodes).into()),
+                if p.nodes > r.protocols.first().map_or(0, |x| x.state_nodes) {
+                    " sampled"
+                } else {
+                    ""
+                }
+            )),
+        },
+        Headline {
+            id: messages.0,
+            label: messages.1.into(),
+            values: per_protocol(r, |x| format!("{:.1}", x.mean_messages)),
+            theory: None,
+            detail: Some(format!(
+                "timeouts per lookup: {}",
+                per_protocol(r, |x| format!("{:.2}", x.mean_timeouts)).join(", ")
+            )),
+        },
+        Headline {
+            id: failed.0,
+            label: failed.1.into(),
+            values: per_protocol(r, |x| percent(x.unsuccessful as f64, x.lookups as f64)),
+            theory: fail_theory,
+            detail: Some(format!(
+                "of {} lookups each{}",
+                group_digits(p.lookups.into()),
+                if p.fail == 0 { "; no node failed" } else { "" }
+            )),
+        },
+    ]
+}
+
+/// Every number of every protocol, measured beside theory.
+fn numbers_table(r: &Report) -> Html {
+    let row = |label: &str, id: &str, cell: &dyn Fn(&ProtocolReport) -> String| {
+        html! {
+            <tr id={id.to_owned()}>
+                <th scope="row">{ label }</th>
+                { for r.protocols.iter().map(|x| html! { <td data-protocol={x.protocol.slug()}>{ cell(x) }</td> }) }
+            </tr>
+        }
+    };
+    html! {
+        <section class="numbers" aria-label="Numbers">
+            <h2>{ "Every number" }</h2>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Every number of every protocol">
+                <table class="loads" id="numbers">
+                    <thead><tr><th scope="col">{ "Number" }</th>{ for r.protocols.iter().map(|x| html! { <th scope="col">{ x.protocol.label() }</th> }) }</tr></thead>
+                    <tbody>
+                        { row("Lookups", "row-lookups", &|x| group_digits(x.lookups)) }
+                        { row("Mean hops", "row-mean", &|x| format!("{:.3}", x.mean_hops)) }
+                        { row("Theory", "row-theory", &|x| match x.protocol {
+                            Protocol::Chord => format!("½·log2 N = {:.3}", x.theory_hops),
+                            Protocol::Kademlia => format!("≤ ⌈log2 N⌉ = {:.0}", x.theory_hops),
+                            Protocol::OneHop => format!("1 − 1/N = {:.4}", x.theory_hops),
+                        }) }
+                        { row("Median / 99th percentile / most hops", "row-percentiles", &|x| format!("{} / {} / {}", x.p50, x.p99, x.max_hops)) }
+                        { row("Messages per lookup", "row-messages", &|x| format!("{:.2}", x.mean_messages)) }
+                        { row("Timeouts per lookup", "row-timeouts", &|x| format!("{:.3}", x.mean_timeouts)) }
+                        { row("Misrouted lookups", "row-misrouted", &|x| group_digits(x.misrouted)) }
+                        { row("Lookups for lost keys", "row-lost", &|x| group_digits(x.lost)) }
+                        { row("Routing entries per node: mean (min–max)", "row-state", &|x| format!("{:.1} ({}–{})", x.state_mean, x.state_min, x.state_max)) }
+                        { row("Maintenance messages", "row-maintenance", &|x| group_digits(x.maintenance_messages)) }
+                    </tbody>
+                </table>
+            </div>
+            <p>{ format!("{} identifiers; {} nodes failed.", group_digits(r.slots), group_digits(r.failed_nodes)) }</p>
+        </section>
+    }
+}
+
+fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>) -> Html {
+    let p = lab.model().params.clone();
+    let field = |what, make| number_field(lab, field_note, what, make);
+    let on_nodes = field("Nodes", |v| u32::try_from(v).ok().map(Command::SetNodes));
+    let on_bits = field("Identifier bits", |v| u32::try_from(v).ok().map(Command::SetBits));
+    let on_vids = field("Virtual identifiers", |v| u32::try_from(v).ok().map(Command::SetVids));
+    let on_succ = field("Successor list", |v| u32::try_from(v).ok().map(Command::SetSuccessors));
+    let on_k = field("k", |v| u32::try_from(v).ok().map(Command::SetK));
+    let on_alpha = field("α", |v| u32::try_from(v).ok().map(Command::SetAlpha));
+    let on_lookups = field("Lookups", |v| u32::try_from(v).ok().map(Command::SetLookups));
+    let on_keys = field("Keys", |v| u32::try_from(v).ok().map(Command::SetKeys));
+    let on_fail = field("Failed share", |v| u32::try_from(v).ok().map(Command::SetFail));
+    let on_rounds = field("Maintenance rounds", |v| u32::try_from(v).ok().map(Command::SetRounds));
+    let on_seed = field("Seed", |v| Some(Command::SetSeed(v)));
+    let on_trace = field("Lookup to step through", |v| u32::try_from(v).ok().map(Command::Trace));
+    let on_protocol = lab.on(|e: Event| {
+        let slug = e.target_unchecked_into::<HtmlInputElement>().value();
+        Command::Toggle(Protocol::from_slug(&slug).unwrap_or(Protocol::Chord))
+    });
+    let on_sweep = lab.on(|e: Event| Command::SetSweep(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let uses = |x: Protocol| p.protocols.contains(&x);
+    html! { <>
+        <fieldset class="algorithms">
+            <legend>{ "Protocols (side by side on the same lookups)" }</legend>
+            { for Protocol::ALL.iter().map(|&x| html! {
+                <label class="inline">
+                    <input type="checkbox" id={format!("proto-{}", x.slug())} value={x.slug()} checked={uses(x)}
+                        disabled={uses(x) && p.protocols.len() == 1} onchange={on_protocol.clone()} />
+                    <span>{ x.label() }</span>
+                </label>
+            }) }
+        </fieldset>
+        <form class="controls" aria-label="Lab settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            <TextField id="nodes" label={format!("Nodes (1–{})", group_digits(p.max_nodes().into()))} value={p.nodes.to_string()}
+                min="1" max={p.max_nodes().to_string()} on_commit={on_nodes} />
+            <TextField id="bits" label="Identifier bits m (1–64)" value={p.bits.to_string()} min="1" max="64" on_commit={on_bits} />
+            <TextField id="vids" label={format!("Virtual identifiers per node (1–{MAX_VIDS})")} value={p.vids.to_string()}
+                min="1" max={MAX_VIDS.to_string()} on_commit={on_vids} />
+            <TextField id="lookups" label={format!("Lookups per protocol (1–{})", group_digits(MAX_LOOKUPS.into()))} value={p.lookups.to_string()}
+                min="1" max={MAX_LOOKUPS.to_string()} on_commit={on_lookups} />
+            <TextField id="keys" label={format!("Keys for the load figures (0–{})", group_digits(MAX_KEYS.into()))} value={p.keys.to_string()}
+                min="0" max={MAX_KEYS.to_string()} on_commit={on_keys} />
+            <TextField id="succ" label={format!("Chord successor list r (1–{MAX_SUCCESSORS})")} value={p.successors.to_string()}
+                min="1" max={MAX_SUCCESSORS.to_string()} disabled={!uses(Protocol::Chord)} on_commit={on_succ} />
+            <TextField id="k" label={format!("Kademlia bucket size k (1–{MAX_K})")} value={p.k.to_string()} min="1" max={MAX_K.to_string()}
+                disabled={!uses(Protocol::Kademlia)} on_commit={on_k} />
+            <TextField id="alpha" label={format!("Kademlia parallel queries α (1–{MAX_ALPHA})")} value={p.alpha.to_string()} min="1"
+                max={MAX_ALPHA.to_string()} disabled={!uses(Protocol::Kademlia)} on_commit={on_alpha} />
+            <TextField id="fail" label={format!("Nodes that fail at once (%, 0–{MAX_FAIL})")} value={p.fail.to_string()} min="0"
+                max={MAX_FAIL.to_string()} on_commit={on_fail} />
+            <TextField id="rounds" label={format!("Maintenance rounds after the failure (0–{MAX_ROUNDS})")} value={p.rounds.to_string()}
+                min="0" max={MAX_ROUNDS.to_string()} disabled={p.fail == 0} on_commit={on_rounds} />
+            <TextField id="trace" label="Lookup to step through (its number)" value={p.trace.to_string()} min="0"
+                max={(p.lookups - 1).to_string()} on_commit={on_trace} />
+            <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={on_seed} />
+            <label class="inline">
+                <input type="checkbox" id="sweep" checked={p.sweep} onchange={on_sweep} />
+                <span>{ format!("Chart hops across N = 8 … 131,072 ({} lookups each)", group_digits(SWEEP_LOOKUPS.into())) }</span>
+            </label>
+        </form>
+    </> }
+}
