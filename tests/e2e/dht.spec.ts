@@ -17,6 +17,7 @@ type Protocol = {
   unsuccessful: number;
   state_mean: number;
   trace: { queried: number[]; timed_out: number[] }[];
+  eclipse: { lookups: number; chosen: number; bound: number; theory_bound: number } | null;
 };
 type Numbers = { query: string; problems: string[]; report: { slots: number; protocols: Protocol[]; sweep: unknown[] } };
 
@@ -36,6 +37,10 @@ async function expectCoreNumbers(page: Page, query: string) {
     await expect(cell('row-messages')).toHaveText(p.mean_messages.toFixed(2));
     await expect(cell('row-misrouted')).toHaveText(grouped(p.misrouted));
     await expect(cell('row-lost')).toHaveText(grouped(p.lost));
+    if (p.eclipse) {
+      await expect(cell('row-eclipse-chosen')).toHaveText(`${grouped(p.eclipse.chosen)} of ${grouped(p.eclipse.lookups)}`);
+      await expect(cell('row-eclipse-bound')).toHaveText(`${grouped(p.eclipse.bound)} of ${grouped(p.eclipse.lookups)}`);
+    }
   }
   return expected;
 }

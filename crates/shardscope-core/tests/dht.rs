@@ -182,6 +182,45 @@ fn every_presets_lesson_is_what_the_lab_computes() {
 }
 
 #[test]
+fn an_attacker_next_to_a_key_eclipses_it_and_bound_identifiers_take_that_away() {
+    let r = preset("Eclipse a key");
+    for p in &r.protocols {
+        let e = p.eclipse.as_ref().expect("the preset has an attacker");
+        assert_eq!(
+            (e.lookups, e.chosen),
+            (2_000, 2_000),
+            "{:?}: every lookup of the chosen key",
+            p.protocol
+        );
+    }
+    let share = |p: Protocol| {
+        let e = protocol(&r, p).eclipse.clone().unwrap();
+        (e.bound as f64 / e.lookups as f64, e.theory_bound)
+    };
+    let (chord, theory) = share(Protocol::Chord);
+    let (kademlia, _) = share(Protocol::Kademlia);
+    let (onehop, _) = share(Protocol::OneHop);
+    assert_eq!(
+        format!(
+            "{:.0} {:.0} {:.1} {:.0}",
+            100.0 * onehop,
+            100.0 * kademlia,
+            100.0 * theory,
+            100.0 * chord
+        ),
+        "11 9 9.1 46"
+    );
+    // With bound identifiers the attacker owns about its share of the circle; a single Chord
+    // path through any of its nodes is captured, so Chord loses several times more.
+    for x in [onehop, kademlia] {
+        assert!((x - theory).abs() < 0.04, "{x} against {theory}");
+    }
+    assert!(chord > 3.0 * theory);
+    // No attacker, no eclipse figures.
+    assert!(preset("Why ½ log2 N").protocols.iter().all(|p| p.eclipse.is_none()));
+}
+
+#[test]
 fn the_hundred_thousand_node_preset() {
     let r = preset("One-hop vs multi-hop");
     let (c, k, o) = (

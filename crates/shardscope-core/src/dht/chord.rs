@@ -188,8 +188,10 @@ impl Chord {
                     learned: vec![],
                 });
             }
-            if finishing {
+            // The attacker's node claims the key whatever it is: the lookup ends there.
+            if finishing || self.members.is_sybil(next) {
                 out.found = Some(next);
+                out.hops += u32::from(!finishing);
                 break;
             }
             out.hops += 1;
@@ -336,12 +338,12 @@ impl Overlay for Chord {
         self.true_successor(key)
     }
 
-    fn fail(&mut self, slots: &[u32]) {
-        self.members.fail(slots);
+    fn members(&self) -> &Membership {
+        &self.members
     }
 
-    fn is_alive(&self, slot: u32) -> bool {
-        self.members.is_alive(slot)
+    fn members_mut(&mut self) -> &mut Membership {
+        &mut self.members
     }
 }
 

@@ -184,6 +184,15 @@ impl Kademlia {
         found.truncate(k);
     }
 
+    /// What the attacker's nodes answer to `FIND_NODE`: the k of their own closest to the target,
+    /// so that an honest lookup that asks one learns only of the attacker.
+    fn sybil_contacts(&self, target: u64, found: &mut Vec<(u64, u32)>) {
+        found.clear();
+        found.extend(self.members.sybils().iter().map(|&s| (self.id(s) ^ target, s)));
+        found.sort_unstable();
+        found.truncate(self.k as usize);
+    }
+
     /// The live slot whose identifier is XOR-closest to `key`.
     fn xor_closest(&self, key: u64) -> Option<u32> {
         let (ids, slots) = self.members.live();
@@ -254,7 +263,11 @@ impl Kademlia {
                     .expect("asked nodes are in the shortlist");
                 if self.members.is_alive(c) {
                     entry.2 = State::Answered;
-                    self.closest_contacts(c, key, &mut answer);
+                    if self.members.is_sybil(c) {
+                        self.sybil_contacts(key, &mut answer);
+                    } else {
+                        self.closest_contacts(c, key, &mut answer);
+                    }
                     for &(_, r) in &answer {
                         insert(&mut seen, r);
                     }
@@ -351,12 +364,12 @@ impl Overlay for Kademlia {
         self.xor_closest(key)
     }
 
-    fn fail(&mut self, slots: &[u32]) {
-        self.members.fail(slots);
+    fn members(&self) -> &Membership {
+        &self.members
     }
 
-    fn is_alive(&self, slot: u32) -> bool {
-        self.members.is_alive(slot)
+    fn members_mut(&mut self) -> &mut Membership {
+        &mut self.members
     }
 }
 

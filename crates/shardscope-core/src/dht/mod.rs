@@ -211,6 +211,32 @@ impl Identifiers {
         u32::try_from(self.ids.len()).expect("at most MAX_SLOTS identifiers")
     }
 
+    /// These identifiers with `extra` ones added for new nodes `first_owner`, `first_owner + 1`,
+    /// …, and the slots the new ones got. An extra identifier already taken is left out (a node
+    /// cannot join with an identifier in use).
+    #[must_use]
+    pub fn with_extra(&self, extra: &[u64], first_owner: u32) -> (Self, Vec<u32>) {
+        let mut all: Vec<(u64, u32, bool)> = self
+            .ids
+            .iter()
+            .zip(&self.owner)
+            .map(|(&id, &o)| (id, o, false))
+            .collect();
+        for (owner, &id) in (first_owner..).zip(extra) {
+            all.push((id, owner, true));
+        }
+        // Existing identifiers sort before a new copy of themselves, which is then dropped.
+        all.sort_unstable_by_key(|&(id, _, new)| (id, new));
+        all.dedup_by_key(|e| e.0);
+        let slots = (0u32..).zip(&all).filter(|(_, e)| e.2).map(|(s, _)| s).collect();
+        let ids = Self {
+            space: self.space,
+            ids: all.iter().map(|e| e.0).collect(),
+            owner: all.iter().map(|e| e.1).collect(),
+        };
+        (ids, slots)
+    }
+
     /// Whether there are none (never, for a drawn set).
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -233,6 +259,9 @@ pub struct Membership {
     alive: Vec<bool>,
     live_ids: Vec<u64>,
     live_slots: Vec<u32>,
+    /// Slots an attacker runs (see [`Membership::mark_sybils`]), in slot order.
+    sybils: Vec<u32>,
+    sybil: Vec<bool>,
 }
 
 impl Membership {
@@ -243,8 +272,31 @@ impl Membership {
             alive: vec![true; ids.ids.len()],
             live_ids: ids.ids.clone(),
             live_slots: (0..ids.len()).collect(),
+            sybils: Vec::new(),
+            sybil: vec![false; ids.ids.len()],
             ids,
         }
+    }
+
+    /// Marks slots as the attacker's: a Chord node of the attacker claims every key it is asked
+    /// about, a Kademlia one answers `FIND_NODE` with the attacker's own nodes only.
+    pub fn mark_sybils(&mut self, slots: &[u32]) {
+        for &s in slots {
+            self.sybil[s as usize] = true;
+        }
+        self.sybils = (0..self.len()).filter(|&s| self.sybil[s as usize]).collect();
+    }
+
+    /// Whether the attacker runs slot `slot`.
+    #[must_use]
+    pub fn is_sybil(&self, slot: u32) -> bool {
+        self.sybil[slot as usize]
+    }
+
+    /// The attacker's slots.
+    #[must_use]
+    pub fn sybils(&self) -> &[u32] {
+        &self.sybils
     }
 
     /// The identifiers.
@@ -385,6 +437,24 @@ impl crate::query::Choice for Protocol {
     }
 }
 
+/// The identifiers an attacker's `count` nodes take to eclipse `key`: with `chosen`, the ones
+/// XOR-closest to it (`key ^ j` for `j < count`), which include `key` itself, so that the key's
+/// successor on the circle and its XOR-closest node are both the attacker's; otherwise the
+/// identifiers a hash of each node's address gives (S/Kademlia's defence: an identifier is bound
+/// to an address the attacker does not choose), drawn from `seed`.
+#[must_use]
+pub fn sybil_identifiers(space: Space, key: u64, count: u32, chosen: bool, seed: u64) -> Vec<u64> {
+    (0..u64::from(count))
+        .map(|j| {
+            if chosen {
+                (key ^ j) & space.mask()
+            } else {
+                space.id(hash_pair(seed, 0x5b11, j))
+            }
+        })
+        .collect()
+}
+
 /// The operations the lab asks of every protocol.
 pub trait Overlay {
     /// Routes one lookup for `key` from slot `from`; with `trace`, records every step.
@@ -393,10 +463,18 @@ pub trait Overlay {
     fn routing_state(&self, slot: u32) -> u32;
     /// The live slot truly responsible for `key`, by brute force over the membership.
     fn responsible(&self, key: u64) -> Option<u32>;
+    /// Who is in the overlay.
+    fn members(&self) -> &Membership;
+    /// The same, to change.
+    fn members_mut(&mut self) -> &mut Membership;
     /// Marks slots failed at once (no protocol has noticed yet).
-    fn fail(&mut self, slots: &[u32]);
+    fn fail(&mut self, slots: &[u32]) {
+        self.members_mut().fail(slots);
+    }
     /// Whether a slot is alive.
-    fn is_alive(&self, slot: u32) -> bool;
+    fn is_alive(&self, slot: u32) -> bool {
+        self.members().is_alive(slot)
+    }
 }
 
 #[cfg(test)]
@@ -417,6 +495,29 @@ mod tests {
         let full = Space::new(64).unwrap();
         assert_eq!(full.mask(), u64::MAX);
         assert_eq!(full.add(u64::MAX, 2), 1);
+    }
+
+    #[test]
+    fn extra_identifiers_join_in_order_and_taken_ones_are_refused() {
+        let space = Space::new(8).unwrap();
+        let ids = Identifiers {
+            space,
+            ids: vec![10, 20, 30],
+            owner: vec![0, 1, 2],
+        };
+        let (all, new) = ids.with_extra(&[25, 20, 5, 25], 3);
+        assert_eq!(all.ids, vec![5, 10, 20, 25, 30]);
+        assert_eq!(all.owner, vec![5, 0, 1, 3, 2]);
+        assert_eq!(new, vec![0, 3]);
+        // Chosen identifiers sit next to the key; bound ones anywhere.
+        assert_eq!(
+            sybil_identifiers(space, 0b1010_0000, 3, true, 1),
+            vec![0b1010_0000, 0b1010_0001, 0b1010_0010]
+        );
+        assert_ne!(
+            sybil_identifiers(space, 0b1010_0000, 3, false, 1),
+            sybil_identifiers(space, 0b1010_0000, 3, true, 1)
+        );
     }
 
     #[test]

@@ -90,12 +90,12 @@ impl Overlay for OneHop {
         self.members.live_successor(key)
     }
 
-    fn fail(&mut self, slots: &[u32]) {
-        self.members.fail(slots);
+    fn members(&self) -> &Membership {
+        &self.members
     }
 
-    fn is_alive(&self, slot: u32) -> bool {
-        self.members.is_alive(slot)
+    fn members_mut(&mut self) -> &mut Membership {
+        &mut self.members
     }
 }
 

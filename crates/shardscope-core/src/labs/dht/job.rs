@@ -12,6 +12,9 @@ use crate::dht::{Identifiers, Outcome, Overlay, Protocol, Space, Step};
 use crate::hash::{hash_u64, Stream};
 use crate::labs::Run;
 
+/// Lookups for the attacked key in the eclipse experiment, per protocol and placement of the
+/// attacker's identifiers.
+pub const ATTACK_LOOKUPS: u32 = 2_000;
 /// Lookups routed per network size in the sweep across N.
 pub const SWEEP_LOOKUPS: u32 = 1_000;
 /// The sweep's sizes: N = 2^3 … 2^17.
@@ -39,6 +42,8 @@ const LOOKUP_FROM: u64 = 0x6672_6f6d;
 const FAILURES: u64 = 0x6661_696c;
 const LOAD_KEYS: u64 = 0x6c6f_6164;
 const BUCKETS: u64 = 0x6275_636b;
+const ATTACK: u64 = 0x6174_7461;
+const ATTACK_FROM: u64 = 0x6174_6672;
 
 /// One step of the traced lookup, placed on the circle.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,6 +104,8 @@ pub struct ProtocolReport {
     pub start_bits: f64,
     /// The traced lookup on the circle, one point per step.
     pub route: Vec<RoutePoint>,
+    /// The eclipse attack on the traced lookup's key, if there is an attacker.
+    pub eclipse: Option<Eclipse>,
 }
 
 /// How the keys spread over the physical nodes (Chord's successor rule, §6.2).
@@ -128,6 +135,22 @@ pub struct LoadReport {
     pub theory_p99: f64,
     /// Its (1 − 1/N) quantile, times the mean: about where the largest of N loads falls.
     pub theory_max: f64,
+}
+
+/// What an attacker's nodes did to the lookups for one key (an eclipse attack).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Eclipse {
+    /// Lookups for the attacked key, from honest nodes, per placement.
+    pub lookups: u64,
+    /// Of those, the ones that ended at an attacker's node when the attacker chose its
+    /// identifiers next to the key.
+    pub chosen: u64,
+    /// When identifiers are bound to a hash of each node's address, the attacker cannot aim at a
+    /// key: of as many lookups for random keys, the ones that ended at an attacker's node.
+    pub bound: u64,
+    /// With bound identifiers, the chance that the key's owner is one of the attacker's:
+    /// `s / (slots + s)`; routes through the attacker's nodes add to it.
+    pub theory_bound: f64,
 }
 
 /// One network size of the sweep.
@@ -212,6 +235,7 @@ enum Stage {
     State(usize),
     Load { next: u32 },
     Sweep { exponent: u32 },
+    Attack(usize),
     Done,
 }
 
@@ -338,6 +362,7 @@ impl Job {
             trace_outcome: Outcome::default(),
             start_bits: 0.0,
             route: Vec::new(),
+            eclipse: None,
         }
     }
 
@@ -589,6 +614,39 @@ impl Job {
         Stage::Load { next: end }
     }
 
+    /// The eclipse experiment for one protocol: the attacker's nodes join a converged overlay
+    /// with identifiers chosen next to the traced lookup's key, and honest nodes look that key
+    /// up; then with identifiers bound to their addresses, and honest nodes look up random keys
+    /// (the lab's own lookup keys), since the attacker can no longer aim at one.
+    fn eclipse(&self, protocol: Protocol) -> Eclipse {
+        let p = &self.params;
+        let space = p.space();
+        let (key, _) = self.lookup_at(p.trace);
+        let lookups = ATTACK_LOOKUPS.min(p.lookups);
+        let mut counts = [0u64; 2];
+        for (count, chosen) in counts.iter_mut().zip([true, false]) {
+            let extra = crate::dht::sybil_identifiers(space, key, p.sybils, chosen, hash_u64(p.seed, ATTACK));
+            let (ids, sybils) = self.ids.with_extra(&extra, p.nodes);
+            let honest: Vec<u32> = (0..ids.len()).filter(|&s| ids.owner[s as usize] < p.nodes).collect();
+            let mut net = Net::build(protocol, ids, p);
+            net.overlay_mut().members_mut().mark_sybils(&sybils);
+            let overlay = net.overlay();
+            for i in 0..lookups {
+                let from = honest[pick(hash_u64(p.seed ^ ATTACK_FROM, u64::from(i)), honest.len())];
+                let target = if chosen { key } else { self.lookup_at(i).0 };
+                let found = overlay.lookup(from, target, None).found;
+                *count += u64::from(found.is_some_and(|s| overlay.members().is_sybil(s)));
+            }
+        }
+        let s = f64::from(p.sybils);
+        Eclipse {
+            lookups: lookups.into(),
+            chosen: counts[0],
+            bound: counts[1],
+            theory_bound: s / (f64::from(self.ids.len()) + s),
+        }
+    }
+
     fn total_units(&self) -> u64 {
         let p = &self.params;
         let protocols = p.protocols.len() as u64;
@@ -598,7 +656,8 @@ impl Job {
         } else {
             0
         };
-        protocols * (1_000 + u64::from(p.lookups) + 1_000) + maintenance + u64::from(p.keys) / 64 + sweep
+        let attack = if p.sybils > 0 { protocols * 1_000 } else { 0 };
+        protocols * (1_000 + u64::from(p.lookups) + 1_000) + maintenance + u64::from(p.keys) / 64 + sweep + attack
     }
 }
 
@@ -647,12 +706,13 @@ impl Run for Job {
             }
             Stage::Load { next } if next < p.keys => self.stage = self.place_keys(next),
             Stage::Load { .. } => {
-                self.stage = if p.sweep {
-                    Stage::Sweep {
-                        exponent: *SWEEP_EXPONENTS.start(),
-                    }
-                } else {
-                    Stage::Done
+                // Without the sweep, the stage past its last size moves straight on.
+                self.stage = Stage::Sweep {
+                    exponent: if p.sweep {
+                        *SWEEP_EXPONENTS.start()
+                    } else {
+                        SWEEP_EXPONENTS.end() + 1
+                    },
                 };
             }
             Stage::Sweep { exponent } if SWEEP_EXPONENTS.contains(&exponent) => {
@@ -662,7 +722,13 @@ impl Run for Job {
                 self.done_units += p.protocols.len() as u64 * 1_000;
                 self.stage = Stage::Sweep { exponent: exponent + 1 };
             }
-            Stage::Sweep { .. } => self.stage = Stage::Done,
+            Stage::Sweep { .. } => self.stage = if p.sybils > 0 { Stage::Attack(0) } else { Stage::Done },
+            Stage::Attack(i) if i < p.protocols.len() => {
+                self.reports[i].eclipse = Some(self.eclipse(p.protocols[i]));
+                self.done_units += 1_000;
+                self.stage = Stage::Attack(i + 1);
+            }
+            Stage::Attack(_) => self.stage = Stage::Done,
             Stage::Done => return true,
         }
         false

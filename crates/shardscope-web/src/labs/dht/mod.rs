@@ -8,8 +8,8 @@ use shardscope_core::dht::chord::MAX_SUCCESSORS;
 use shardscope_core::dht::kademlia::{MAX_ALPHA, MAX_K};
 use shardscope_core::dht::Protocol;
 use shardscope_core::labs::dht::{
-    Command, Model, Params, ProtocolReport, Report, MAX_FAIL, MAX_KEYS, MAX_LOOKUPS, MAX_ROUNDS, MAX_VIDS, PRESETS,
-    SWEEP_LOOKUPS,
+    Command, Model, Params, ProtocolReport, Report, MAX_FAIL, MAX_KEYS, MAX_LOOKUPS, MAX_ROUNDS, MAX_SYBILS, MAX_VIDS,
+    PRESETS, SWEEP_LOOKUPS,
 };
 use shardscope_core::query::Choice;
 use web_sys::HtmlInputElement;
@@ -139,6 +139,7 @@ pub fn DhtLab() -> Html {
                 <h2>{ "What a hop is here" }</h2>
                 <p>{ "Chord: the nodes a lookup passes through until it reaches the key's predecessor, whose successor pointer names the owner; the paper's ½·log2 N counts those, and contacting the owner is one more message, counted under messages. Kademlia: rounds of up to α parallel queries, ending when the k closest nodes seen have all answered. One-hop: the one message to the owner (none when the querier owns the key)." }</p>
                 <p>{ "A lookup fails when it ends at a node that is not the key's live owner (misrouted), or when the key lived on a node that failed (lost): routing cannot bring back data that died with its node." }</p>
+                <p>{ "The eclipse attack: the attacker's nodes join a converged overlay. A Chord node of the attacker that a lookup reaches claims the key; a Kademlia one answers FIND_NODE with the attacker's nodes only. With identifiers chosen next to a key the attacker owns it in every protocol; with identifiers bound to a hash of each node's address (S/Kademlia) it can only land at random, and the share of lookups it captures is measured on random keys. S/Kademlia's other defence, lookups over disjoint paths, is not modelled." }</p>
                 <p>{ "Kademlia's buckets here hold k nodes drawn at random from each XOR range, as a network built at once would: the paper's preference for long-lived contacts, its eviction and its bucket refresh over time are not modelled; after a failure, \"maintenance\" redraws every bucket from the live nodes at once. Neither churn over time nor link latency is modelled yet." }</p>
             </section>
             { lab.share() }
@@ -156,6 +157,29 @@ fn per_protocol(r: &Report, value: impl Fn(&ProtocolReport) -> String) -> Vec<St
 
 fn headline(p: &Params, r: &Report) -> Vec<Headline> {
     let [hops, state, messages, failed] = HEADLINES;
+    let eclipse = |x: &ProtocolReport| {
+        x.eclipse.as_ref().map_or_else(String::new, |e| {
+            format!(
+                "{} chosen, {} bound",
+                percent(e.chosen as f64, e.lookups as f64),
+                percent(e.bound as f64, e.lookups as f64)
+            )
+        })
+    };
+    let attack = r.protocols.iter().find_map(|x| x.eclipse.as_ref()).map(|e| Headline {
+        id: "headline-eclipse",
+        label: format!(
+            "Lookups that end at the attacker's {} nodes",
+            group_digits(p.sybils.into())
+        ),
+        values: per_protocol(r, eclipse),
+        theory: Some(format!("bound identifiers: s/(N+s) = {}", percent(e.theory_bound, 1.0))),
+        detail: Some(format!(
+            "chosen: {} lookups of lookup {}'s key; bound: of random keys",
+            group_digits(e.lookups),
+            p.trace
+        )),
+    });
     let theory_hops = r
         .protocols
         .iter()
@@ -220,6 +244,9 @@ fn headline(p: &Params, r: &Report) -> Vec<Headline> {
             )),
         },
     ]
+    .into_iter()
+    .chain(attack)
+    .collect()
 }
 
 /// Every number of every protocol, measured beside theory.
@@ -253,6 +280,12 @@ fn numbers_table(r: &Report) -> Html {
                         { row("Lookups for lost keys", "row-lost", &|x| group_digits(x.lost)) }
                         { row("Routing entries per node: mean (min–max)", "row-state", &|x| format!("{:.1} ({}–{})", x.state_mean, x.state_min, x.state_max)) }
                         { row("Maintenance messages", "row-maintenance", &|x| group_digits(x.maintenance_messages)) }
+                        if r.protocols.iter().any(|x| x.eclipse.is_some()) {
+                            { row("Eclipse, identifiers chosen next to the key: lookups ending at the attacker", "row-eclipse-chosen",
+                                &|x| x.eclipse.as_ref().map_or_else(String::new, |e| format!("{} of {}", group_digits(e.chosen), group_digits(e.lookups)))) }
+                            { row("Eclipse, identifiers bound to addresses (random keys)", "row-eclipse-bound",
+                                &|x| x.eclipse.as_ref().map_or_else(String::new, |e| format!("{} of {}", group_digits(e.bound), group_digits(e.lookups)))) }
+                        }
                     </tbody>
                 </table>
             </div>
@@ -276,6 +309,7 @@ fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>
     let on_rounds = field("Maintenance rounds", |v| u32::try_from(v).ok().map(Command::SetRounds));
     let on_seed = field("Seed", |v| Some(Command::SetSeed(v)));
     let on_trace = field("Lookup to step through", |v| u32::try_from(v).ok().map(Command::Trace));
+    let on_sybils = field("Attacker's nodes", |v| u32::try_from(v).ok().map(Command::SetSybils));
     let on_protocol = lab.on(|e: Event| {
         let slug = e.target_unchecked_into::<HtmlInputElement>().value();
         Command::Toggle(Protocol::from_slug(&slug).unwrap_or(Protocol::Chord))
@@ -315,6 +349,8 @@ fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>
                 min="0" max={MAX_ROUNDS.to_string()} disabled={p.fail == 0} on_commit={on_rounds} />
             <TextField id="trace" label="Lookup to step through (its number)" value={p.trace.to_string()} min="0"
                 max={(p.lookups - 1).to_string()} on_commit={on_trace} />
+            <TextField id="sybils" label={format!("Attacker's nodes eclipsing the stepped lookup's key (0–{})", group_digits(MAX_SYBILS.into()))}
+                value={p.sybils.to_string()} min="0" max={MAX_SYBILS.to_string()} on_commit={on_sybils} />
             <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={on_seed} />
             <label class="inline">
                 <input type="checkbox" id="sweep" checked={p.sweep} onchange={on_sweep} />
