@@ -18,6 +18,7 @@ type Protocol = {
   state_mean: number;
   trace: { queried: number[]; timed_out: number[] }[];
   eclipse: { lookups: number; chosen: number; bound: number; theory_bound: number } | null;
+  churn: { misrouted: number }[];
 };
 type Numbers = { query: string; problems: string[]; report: { slots: number; protocols: Protocol[]; sweep: unknown[] } };
 
@@ -37,6 +38,10 @@ async function expectCoreNumbers(page: Page, query: string) {
     await expect(cell('row-messages')).toHaveText(p.mean_messages.toFixed(2));
     await expect(cell('row-misrouted')).toHaveText(grouped(p.misrouted));
     await expect(cell('row-lost')).toHaveText(grouped(p.lost));
+    if (p.churn.length > 0) {
+      const missed = p.churn.reduce((n, t) => n + t.misrouted, 0);
+      await expect(cell('row-churn')).toHaveText(`${grouped(missed)} of ${grouped(p.churn.length * 200)}`);
+    }
     if (p.eclipse) {
       await expect(cell('row-eclipse-chosen')).toHaveText(`${grouped(p.eclipse.chosen)} of ${grouped(p.eclipse.lookups)}`);
       await expect(cell('row-eclipse-bound')).toHaveText(`${grouped(p.eclipse.bound)} of ${grouped(p.eclipse.lookups)}`);
@@ -96,6 +101,7 @@ test('every preset opens with the core’s numbers', async ({ page }) => {
     await expectCoreNumbers(page, p.query);
     await expect(page.locator('#preset')).not.toHaveValue('');
     if (p.query.includes('sweep=1')) await expect(page.locator('#sweep-chart')).toBeVisible();
+    if (/churn=[1-9]/.test(p.query)) await expect(page.locator('#churn-chart')).toBeVisible();
     if (!p.query.includes('keys=0')) await expect(page.locator('#load-chart')).toBeVisible();
   }
 });

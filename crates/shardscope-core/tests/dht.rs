@@ -221,6 +221,62 @@ fn an_attacker_next_to_a_key_eclipses_it_and_bound_identifiers_take_that_away() 
 }
 
 #[test]
+fn churn_with_and_without_stabilization() {
+    let missed = |r: &Report, p: Protocol, ticks: std::ops::Range<usize>| {
+        let c = &protocol(r, p).churn;
+        let n = ticks.len() as f64 * f64::from(shardscope_core::labs::dht::CHURN_LOOKUPS);
+        100.0 * c[ticks].iter().map(|t| f64::from(t.misrouted)).sum::<f64>() / n
+    };
+    let r = preset("Churn with stabilization");
+    let chord = protocol(&r, Protocol::Chord);
+    assert_eq!(chord.churn.len(), 60);
+    assert!(
+        chord.churn.iter().all(|t| t.live == 500),
+        "one fails and one joins each tick"
+    );
+    assert_eq!(chord.churn.iter().filter(|t| t.maintained).count(), 20);
+    assert_eq!(
+        format!(
+            "{:.1} {:.1}",
+            missed(&r, Protocol::Chord, 0..60),
+            100.0 * chord.churn_theory.unwrap()
+        ),
+        "1.1 2.5"
+    );
+    let kademlia = protocol(&r, Protocol::Kademlia);
+    assert!(missed(&r, Protocol::Kademlia, 0..60).abs() < f64::EPSILON);
+    let timeouts = kademlia.churn.iter().map(|t| t.mean_timeouts).sum::<f64>() / 60.0;
+    assert_eq!(format!("{timeouts:.2}"), "0.08");
+
+    let r = preset("Churn without stabilization");
+    assert_eq!(
+        format!(
+            "{:.1} {:.1}",
+            missed(&r, Protocol::Chord, 0..20),
+            missed(&r, Protocol::Chord, 40..60)
+        ),
+        "2.5 9.2"
+    );
+    assert!(protocol(&r, Protocol::Chord).churn_theory.is_none());
+    assert!(missed(&r, Protocol::Kademlia, 0..60).abs() < f64::EPSILON);
+    let timeouts = protocol(&r, Protocol::Kademlia)
+        .churn
+        .iter()
+        .map(|t| t.mean_timeouts)
+        .sum::<f64>()
+        / 60.0;
+    assert_eq!(format!("{timeouts:.1}"), "1.2");
+    // Churn above what the network can bear, or on too large a network, is refused and said.
+    let (p, problems) = Params::from_query("v=1&nodes=50&churn=40");
+    assert_eq!(p.churn, 5);
+    assert!(problems
+        .iter()
+        .any(|x| x.to_string().contains("would empty the network")));
+    let (p, _) = Params::from_query("v=1&nodes=20000&churn=5");
+    assert_eq!(p.churn, 0);
+}
+
+#[test]
 fn the_hundred_thousand_node_preset() {
     let r = preset("One-hop vs multi-hop");
     let (c, k, o) = (

@@ -398,7 +398,7 @@ mod dht_lab {
     }
 
     fn command(kind: u8, value: u32) -> Command {
-        match kind % 14 {
+        match kind % 16 {
             0 => Command::Toggle(Protocol::ALL[value as usize % 3]),
             1 => Command::SetNodes(value % (2 * MAX_NODES)),
             2 => Command::SetBits(value % 80),
@@ -412,6 +412,8 @@ mod dht_lab {
             10 => Command::SetRounds(value % 12),
             11 => Command::Trace(value % 400),
             12 => Command::NextHop { steps: value % 20 },
+            13 => Command::SetChurn(value % 30),
+            14 => Command::SetPeriod(value % 60),
             _ => Command::BackHop,
         }
     }

@@ -82,12 +82,6 @@ impl Chord {
         self.members.space()
     }
 
-    /// The overlay's identifiers.
-    #[must_use]
-    pub fn identifiers(&self) -> &Identifiers {
-        self.members.identifiers()
-    }
-
     /// Slot `slot`'s identifier.
     #[must_use]
     pub fn id(&self, slot: u32) -> u64 {
@@ -336,6 +330,23 @@ impl Overlay for Chord {
 
     fn responsible(&self, key: u64) -> Option<u32> {
         self.true_successor(key)
+    }
+
+    fn join(&mut self, id: u64, owner: u32, bootstrap: u32) -> Option<u32> {
+        // join (§4.4, Figure 6): ask any node for the new identifier's successor; predecessor and
+        // fingers wait for stabilize and fix_fingers.
+        let successor = self.route(bootstrap, id, None).found?;
+        let slot = self.members.join(id, owner)?;
+        self.succ
+            .extend(std::iter::repeat_n(successor, self.successors as usize));
+        self.pred.push(NONE);
+        self.fingers
+            .extend(std::iter::repeat_n(successor, self.space().bits() as usize));
+        Some(slot)
+    }
+
+    fn maintain(&mut self) -> u64 {
+        self.maintenance_round()
     }
 
     fn members(&self) -> &Membership {

@@ -364,6 +364,19 @@ impl Overlay for Kademlia {
         self.xor_closest(key)
     }
 
+    fn join(&mut self, id: u64, owner: u32, _bootstrap: u32) -> Option<u32> {
+        let slot = self.members.join(id, owner)?;
+        let at = self.view_ids.partition_point(|&x| x < id);
+        self.view_ids.insert(at, id);
+        self.view_slots.insert(at, slot);
+        Some(slot)
+    }
+
+    fn maintain(&mut self) -> u64 {
+        self.refresh();
+        0
+    }
+
     fn members(&self) -> &Membership {
         &self.members
     }

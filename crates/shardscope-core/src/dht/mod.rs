@@ -255,7 +255,13 @@ impl Identifiers {
 /// the ground truth every protocol's lookups are checked against.
 #[derive(Clone, Debug)]
 pub struct Membership {
-    ids: Identifiers,
+    space: Space,
+    /// Slot `i`'s identifier and physical node. The slots of the identifiers an overlay starts
+    /// with are in identifier order; a slot that joins later comes after them.
+    ids: Vec<u64>,
+    owner: Vec<u32>,
+    /// Every identifier ever in the overlay, sorted: a joining node may not reuse one.
+    taken: Vec<u64>,
     alive: Vec<bool>,
     live_ids: Vec<u64>,
     live_slots: Vec<u32>,
@@ -274,8 +280,33 @@ impl Membership {
             live_slots: (0..ids.len()).collect(),
             sybils: Vec::new(),
             sybil: vec![false; ids.ids.len()],
-            ids,
+            space: ids.space,
+            taken: ids.ids.clone(),
+            ids: ids.ids,
+            owner: ids.owner,
         }
+    }
+
+    /// A new slot with identifier `id` for physical node `owner`, alive; `None` if the identifier
+    /// is or was in use.
+    pub fn join(&mut self, id: u64, owner: u32) -> Option<u32> {
+        let at = self.taken.binary_search(&id).err()?;
+        self.taken.insert(at, id);
+        let slot = self.len();
+        self.ids.push(id);
+        self.owner.push(owner);
+        self.alive.push(true);
+        self.sybil.push(false);
+        let at = self.live_ids.partition_point(|&x| x < id);
+        self.live_ids.insert(at, id);
+        self.live_slots.insert(at, slot);
+        Some(slot)
+    }
+
+    /// The physical node slot `slot` belongs to.
+    #[must_use]
+    pub fn owner(&self, slot: u32) -> u32 {
+        self.owner[slot as usize]
     }
 
     /// Marks slots as the attacker's: a Chord node of the attacker claims every key it is asked
@@ -299,22 +330,16 @@ impl Membership {
         &self.sybils
     }
 
-    /// The identifiers.
-    #[must_use]
-    pub fn identifiers(&self) -> &Identifiers {
-        &self.ids
-    }
-
     /// The identifier space.
     #[must_use]
     pub fn space(&self) -> Space {
-        self.ids.space
+        self.space
     }
 
     /// The number of slots, alive or not.
     #[must_use]
     pub fn len(&self) -> u32 {
-        self.ids.len()
+        u32::try_from(self.ids.len()).expect("slots are counted in u32")
     }
 
     /// Whether there are none (never, for drawn identifiers).
@@ -326,7 +351,7 @@ impl Membership {
     /// Slot `slot`'s identifier.
     #[must_use]
     pub fn id(&self, slot: u32) -> u64 {
-        self.ids.ids[slot as usize]
+        self.ids[slot as usize]
     }
 
     /// Whether a slot is alive.
@@ -346,12 +371,14 @@ impl Membership {
         for &s in slots {
             self.alive[s as usize] = false;
         }
-        let (ids, live): (Vec<u64>, Vec<u32>) = (0..self.len())
+        // Slots that joined later come after the first ones whatever their identifiers: the live
+        // list is kept in identifier order, not slot order.
+        let mut live: Vec<(u64, u32)> = (0..self.len())
             .filter(|&s| self.is_alive(s))
             .map(|s| (self.id(s), s))
-            .unzip();
-        self.live_ids = ids;
-        self.live_slots = live;
+            .collect();
+        live.sort_unstable();
+        (self.live_ids, self.live_slots) = live.into_iter().unzip();
     }
 
     /// The live slot responsible for `key`: the first live identifier at or after it.
@@ -467,6 +494,14 @@ pub trait Overlay {
     fn members(&self) -> &Membership;
     /// The same, to change.
     fn members_mut(&mut self) -> &mut Membership;
+    /// A node with identifier `id` joins through `bootstrap`, as the protocol joins (Chord: its
+    /// successor found by a lookup, everything else left to maintenance; Kademlia and one-hop:
+    /// known to the others at once, as a joining node's own lookup announces it). `None` if the
+    /// identifier is or was in use.
+    fn join(&mut self, id: u64, owner: u32, bootstrap: u32) -> Option<u32>;
+    /// One round of maintenance (Chord: stabilize, notify, `fix_fingers`, `check_predecessor` at
+    /// every node; Kademlia: bucket refresh; one-hop: gossip): the messages it sent, where counted.
+    fn maintain(&mut self) -> u64;
     /// Marks slots failed at once (no protocol has noticed yet).
     fn fail(&mut self, slots: &[u32]) {
         self.members_mut().fail(slots);
@@ -518,6 +553,24 @@ mod tests {
             sybil_identifiers(space, 0b1010_0000, 3, false, 1),
             sybil_identifiers(space, 0b1010_0000, 3, true, 1)
         );
+    }
+
+    #[test]
+    fn joined_slots_keep_the_live_list_in_identifier_order() {
+        let space = Space::new(8).unwrap();
+        let mut m = Membership::new(Identifiers {
+            space,
+            ids: vec![10, 20, 30],
+            owner: vec![0, 1, 2],
+        });
+        assert_eq!(m.join(15, 3), Some(3));
+        assert_eq!(m.join(20, 4), None, "a taken identifier");
+        assert_eq!(m.join(5, 5), Some(4));
+        m.fail(&[1]);
+        assert_eq!(m.live(), (&[5, 10, 15, 30][..], &[4, 0, 3, 2][..]));
+        assert_eq!(m.live_successor(16), Some(2));
+        assert_eq!(m.live_predecessor(10), Some(4));
+        assert_eq!(m.join(20, 6), None, "a failed node's identifier is not reused");
     }
 
     #[test]

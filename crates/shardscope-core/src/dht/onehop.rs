@@ -82,12 +82,24 @@ impl Overlay for OneHop {
 
     fn routing_state(&self, slot: u32) -> u32 {
         let len = u32::try_from(self.view_ids.len()).expect("at most MAX_SLOTS identifiers");
-        // Slots are numbered in identifier order, so the view's slots are sorted too.
-        len - u32::from(self.view_slots.binary_search(&slot).is_ok())
+        len - u32::from(self.view_ids.binary_search(&self.members.id(slot)).is_ok())
     }
 
     fn responsible(&self, key: u64) -> Option<u32> {
         self.members.live_successor(key)
+    }
+
+    fn join(&mut self, id: u64, owner: u32, _bootstrap: u32) -> Option<u32> {
+        let slot = self.members.join(id, owner)?;
+        let at = self.view_ids.partition_point(|&x| x < id);
+        self.view_ids.insert(at, id);
+        self.view_slots.insert(at, slot);
+        Some(slot)
+    }
+
+    fn maintain(&mut self) -> u64 {
+        self.refresh();
+        0
     }
 
     fn members(&self) -> &Membership {

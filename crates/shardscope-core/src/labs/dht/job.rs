@@ -9,12 +9,16 @@ use crate::dht::chord::Chord;
 use crate::dht::kademlia::{xor_closest_in, Kademlia};
 use crate::dht::onehop::OneHop;
 use crate::dht::{Identifiers, Outcome, Overlay, Protocol, Space, Step};
-use crate::hash::{hash_u64, Stream};
+use crate::hash::{hash_pair, hash_u64, Stream};
 use crate::labs::Run;
 
 /// Lookups for the attacked key in the eclipse experiment, per protocol and placement of the
 /// attacker's identifiers.
 pub const ATTACK_LOOKUPS: u32 = 2_000;
+/// Ticks of the churn experiment.
+pub const CHURN_TICKS: u32 = 60;
+/// Lookups per tick of the churn experiment, per protocol.
+pub const CHURN_LOOKUPS: u32 = 200;
 /// Lookups routed per network size in the sweep across N.
 pub const SWEEP_LOOKUPS: u32 = 1_000;
 /// The sweep's sizes: N = 2^3 … 2^17.
@@ -44,6 +48,7 @@ const LOAD_KEYS: u64 = 0x6c6f_6164;
 const BUCKETS: u64 = 0x6275_636b;
 const ATTACK: u64 = 0x6174_7461;
 const ATTACK_FROM: u64 = 0x6174_6672;
+const CHURN: u64 = 0x6368_7572;
 
 /// One step of the traced lookup, placed on the circle.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,6 +111,11 @@ pub struct ProtocolReport {
     pub route: Vec<RoutePoint>,
     /// The eclipse attack on the traced lookup's key, if there is an attacker.
     pub eclipse: Option<Eclipse>,
+    /// The churn experiment, tick by tick (empty without churn).
+    pub churn: Vec<ChurnTick>,
+    /// Under churn with maintenance, the failed share the Chord paper's estimate gives (§6.5):
+    /// mean hops × failures per maintenance period / N.
+    pub churn_theory: Option<f64>,
 }
 
 /// How the keys spread over the physical nodes (Chord's successor rule, §6.2).
@@ -151,6 +161,22 @@ pub struct Eclipse {
     /// With bound identifiers, the chance that the key's owner is one of the attacker's:
     /// `s / (slots + s)`; routes through the attacker's nodes add to it.
     pub theory_bound: f64,
+}
+
+/// One tick of the churn experiment: nodes failed and joined, lookups routed, maybe a
+/// maintenance round.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChurnTick {
+    /// Live nodes after the tick's failures and joins.
+    pub live: u32,
+    /// Lookups that did not end at the key's live owner.
+    pub misrouted: u32,
+    /// Mean hops of the tick's lookups.
+    pub mean_hops: f64,
+    /// Mean timeouts of the tick's lookups.
+    pub mean_timeouts: f64,
+    /// Whether a maintenance round ran at the end of the tick.
+    pub maintained: bool,
 }
 
 /// One network size of the sweep.
@@ -236,6 +262,7 @@ enum Stage {
     Load { next: u32 },
     Sweep { exponent: u32 },
     Attack(usize),
+    Churn { protocol: usize, tick: u32 },
     Done,
 }
 
@@ -251,6 +278,8 @@ pub struct Job {
     loads: Vec<u64>,
     node_alive: Vec<bool>,
     sweep: Vec<SweepPoint>,
+    /// The overlay the churn experiment is running on.
+    churn_net: Option<Net>,
     failed_nodes: u64,
     done_units: u64,
 }
@@ -304,6 +333,7 @@ impl Job {
             reports: Vec::new(),
             loads: Vec::new(),
             sweep: Vec::new(),
+            churn_net: None,
             failed_nodes: 0,
             done_units: 0,
         })
@@ -363,6 +393,8 @@ impl Job {
             start_bits: 0.0,
             route: Vec::new(),
             eclipse: None,
+            churn: Vec::new(),
+            churn_theory: None,
         }
     }
 
@@ -647,6 +679,55 @@ impl Job {
         }
     }
 
+    /// One tick of churn on the protocol's own overlay: `churn` live nodes fail, as many new ones
+    /// join through random live nodes, `CHURN_LOOKUPS` lookups run, and every `period` ticks a
+    /// maintenance round repairs what it can.
+    fn churn_tick(&mut self, index: usize, tick: u32) -> ChurnTick {
+        let p = &self.params;
+        let space = p.space();
+        let seed = p.seed ^ CHURN;
+        let draw = |what: u64, i: u32| hash_pair(seed, u64::from(tick), (what << 32) | u64::from(i));
+        let net = self.churn_net.as_mut().expect("the churn overlay is built at tick 0");
+        let live: Vec<u32> = net.overlay().members().live().1.to_vec();
+        let len = u32::try_from(live.len()).expect("slots are u32");
+        let mut rng = Stream::new(draw(0, 0));
+        let dead: Vec<u32> = rng
+            .distinct(p.churn.min(len - 1), len)
+            .into_iter()
+            .map(|i| live[i as usize])
+            .collect();
+        net.overlay_mut().fail(&dead);
+        for j in 0..p.churn {
+            let live = net.overlay().members().live().1;
+            let bootstrap = live[pick(draw(1, j), live.len())];
+            let owner = p.nodes + tick * p.churn + j;
+            // An identifier that is or was taken is drawn again by the next tick's joins.
+            let _ = net.overlay_mut().join(space.id(draw(2, j)), owner, bootstrap);
+        }
+        let overlay = net.overlay();
+        let live = overlay.members().live().1;
+        let (mut misrouted, mut hops, mut timeouts) = (0u32, 0u64, 0u64);
+        for i in 0..CHURN_LOOKUPS {
+            let key = space.id(draw(3, i));
+            let out = overlay.lookup(live[pick(draw(4, i), live.len())], key, None);
+            misrouted += u32::from(!out.correct);
+            hops += u64::from(out.hops);
+            timeouts += u64::from(out.timeouts);
+        }
+        let live_count = u32::try_from(live.len()).expect("slots are u32");
+        let maintained = p.period > 0 && (tick + 1).is_multiple_of(p.period);
+        if maintained {
+            self.reports[index].maintenance_messages += net.overlay_mut().maintain();
+        }
+        ChurnTick {
+            live: live_count,
+            misrouted,
+            mean_hops: hops as f64 / f64::from(CHURN_LOOKUPS),
+            mean_timeouts: timeouts as f64 / f64::from(CHURN_LOOKUPS),
+            maintained,
+        }
+    }
+
     fn total_units(&self) -> u64 {
         let p = &self.params;
         let protocols = p.protocols.len() as u64;
@@ -657,7 +738,17 @@ impl Job {
             0
         };
         let attack = if p.sybils > 0 { protocols * 1_000 } else { 0 };
-        protocols * (1_000 + u64::from(p.lookups) + 1_000) + maintenance + u64::from(p.keys) / 64 + sweep + attack
+        let churn = if p.churn > 0 {
+            protocols * u64::from(CHURN_TICKS * CHURN_LOOKUPS)
+        } else {
+            0
+        };
+        protocols * (1_000 + u64::from(p.lookups) + 1_000)
+            + maintenance
+            + u64::from(p.keys) / 64
+            + sweep
+            + attack
+            + churn
     }
 }
 
@@ -722,13 +813,44 @@ impl Run for Job {
                 self.done_units += p.protocols.len() as u64 * 1_000;
                 self.stage = Stage::Sweep { exponent: exponent + 1 };
             }
-            Stage::Sweep { .. } => self.stage = if p.sybils > 0 { Stage::Attack(0) } else { Stage::Done },
-            Stage::Attack(i) if i < p.protocols.len() => {
+            Stage::Sweep { .. } => self.stage = Stage::Attack(0),
+            Stage::Attack(i) if i < p.protocols.len() && p.sybils > 0 => {
                 self.reports[i].eclipse = Some(self.eclipse(p.protocols[i]));
                 self.done_units += 1_000;
                 self.stage = Stage::Attack(i + 1);
             }
-            Stage::Attack(_) => self.stage = Stage::Done,
+            Stage::Attack(_) => {
+                self.stage = if p.churn > 0 {
+                    Stage::Churn { protocol: 0, tick: 0 }
+                } else {
+                    Stage::Done
+                };
+            }
+            Stage::Churn { protocol, tick } if protocol < p.protocols.len() => {
+                if tick == 0 {
+                    self.churn_net = Some(Net::build(p.protocols[protocol], self.ids.clone(), &p));
+                }
+                let t = self.churn_tick(protocol, tick);
+                self.reports[protocol].churn.push(t);
+                self.done_units += u64::from(CHURN_LOOKUPS);
+                self.stage = if tick + 1 == CHURN_TICKS {
+                    let rep = &mut self.reports[protocol];
+                    let hops = rep.churn.iter().map(|t| t.mean_hops).sum::<f64>() / f64::from(CHURN_TICKS);
+                    rep.churn_theory =
+                        (p.period > 0).then(|| hops * f64::from(p.churn * p.period) / f64::from(p.nodes));
+                    self.churn_net = None;
+                    Stage::Churn {
+                        protocol: protocol + 1,
+                        tick: 0,
+                    }
+                } else {
+                    Stage::Churn {
+                        protocol,
+                        tick: tick + 1,
+                    }
+                };
+            }
+            Stage::Churn { .. } => self.stage = Stage::Done,
             Stage::Done => return true,
         }
         false

@@ -20,8 +20,8 @@ mod job;
 pub mod theory;
 
 pub use job::{
-    Eclipse, Job, LoadReport, ProtocolReport, Report, RoutePoint, SweepPoint, ATTACK_LOOKUPS, LOAD_BIN, LOAD_BINS,
-    RING_BINS, RING_POINTS, STATE_SAMPLE, SWEEP_LOOKUPS,
+    ChurnTick, Eclipse, Job, LoadReport, ProtocolReport, Report, RoutePoint, SweepPoint, ATTACK_LOOKUPS, CHURN_LOOKUPS,
+    CHURN_TICKS, LOAD_BIN, LOAD_BINS, RING_BINS, RING_POINTS, STATE_SAMPLE, SWEEP_LOOKUPS,
 };
 
 /// The permalink format version.
@@ -34,6 +34,13 @@ pub const MAX_VIDS: u32 = 20;
 pub const MAX_LOOKUPS: u32 = 100_000;
 /// The most keys whose placement gives the load figures.
 pub const MAX_KEYS: u32 = 1_000_000;
+/// The most nodes that fail (and as many that join) per tick of the churn experiment.
+pub const MAX_CHURN: u32 = 100;
+/// The most ticks between two maintenance rounds under churn.
+pub const MAX_PERIOD: u32 = 50;
+/// The largest network the churn experiment runs on: each maintenance round makes every node
+/// fix its fingers by lookups, about 30 ms per 1,000 nodes natively.
+pub const MAX_CHURN_NODES: u32 = 10_000;
 /// The most nodes an attacker adds to eclipse a key.
 pub const MAX_SYBILS: u32 = 1_000;
 /// The highest failed share, in percent.
@@ -41,9 +48,9 @@ pub const MAX_FAIL: u32 = 95;
 /// The most maintenance rounds after a failure.
 pub const MAX_ROUNDS: u32 = 8;
 /// The permalink parameters, in the order they are written.
-pub const PARAMS: [&str; 17] = [
+pub const PARAMS: [&str; 19] = [
     "v", "proto", "nodes", "bits", "vids", "succ", "k", "alpha", "lookups", "keys", "fail", "rounds", "seed", "sweep",
-    "sybils", "trace", "hop",
+    "sybils", "churn", "period", "trace", "hop",
 ];
 
 /// The lab's whole state.
@@ -78,6 +85,11 @@ pub struct Params {
     pub sweep: bool,
     /// Nodes an attacker adds to eclipse the traced lookup's key (0: no attack), `0..=MAX_SYBILS`.
     pub sybils: u32,
+    /// Nodes that fail, and as many that join, per tick of the churn experiment (0: none),
+    /// `0..=MAX_CHURN`.
+    pub churn: u32,
+    /// Ticks between maintenance rounds under churn (0: never), `0..=MAX_PERIOD`.
+    pub period: u32,
     /// Which lookup is stepped through (its index).
     pub trace: u32,
     /// How many of its steps are shown.
@@ -101,6 +113,8 @@ impl Default for Params {
             seed: 42,
             sweep: false,
             sybils: 0,
+            churn: 0,
+            period: 10,
             trace: 0,
             hop: 0,
         }
@@ -133,6 +147,16 @@ pub const PRESETS: &[Preset] = &[
         name: "BitTorrent's Kademlia (k = 8)",
         lesson: "BitTorrent's DHT (BEP 5) uses buckets of k = 8 with α = 3. On 10,000 nodes that is 89 contacts per node and 12.9 messages in 3.9 rounds per lookup, against 197 contacts and 22.9 messages in 3.4 rounds with k = 20; every lookup still ends at the XOR-closest node.",
         query: "v=1&proto=kademlia&nodes=10000&bits=64&vids=1&succ=4&k=8&alpha=3&lookups=10000&keys=100000&fail=0&rounds=0&seed=42&sweep=0&trace=0&hop=4",
+    },
+    Preset {
+        name: "Churn with stabilization (Chord §6.5)",
+        lesson: "500 nodes; every tick one fails and one joins, and every 3 ticks each node runs stabilize and fix_fingers. 1.1 % of Chord's lookups miss the key's live owner, mostly keys of nodes that joined since the last round, against the paper's estimate of mean hops × failures per period / N = 2.5 %. Kademlia's lookups all find the owner, waiting out 0.08 dead contacts each.",
+        query: "v=1&proto=chord,kademlia&nodes=500&bits=32&vids=1&succ=4&k=20&alpha=3&lookups=10000&keys=100000&fail=0&rounds=0&seed=42&sweep=0&sybils=0&churn=1&period=3&trace=0&hop=0",
+    },
+    Preset {
+        name: "Churn without stabilization",
+        lesson: "The same churn with no maintenance at all: Chord's missed lookups grow from 2.5 % in the first 20 ticks to 9.2 % in the last 20, as joined nodes stay unknown and dead successors pile up. Kademlia's parallel lookups still find the owner, at 1.2 timeouts per lookup.",
+        query: "v=1&proto=chord,kademlia&nodes=500&bits=32&vids=1&succ=4&k=20&alpha=3&lookups=10000&keys=100000&fail=0&rounds=0&seed=42&sweep=0&sybils=0&churn=1&period=0&trace=0&hop=0",
     },
     Preset {
         name: "Eclipse a key",
@@ -197,6 +221,21 @@ impl Params {
             ));
             self.nodes = max;
         }
+        if self.churn > 0 && self.nodes > MAX_CHURN_NODES {
+            notes.push(format!(
+                "the churn experiment runs on at most {MAX_CHURN_NODES} nodes, not {}; no churn",
+                self.nodes
+            ));
+            self.churn = 0;
+        }
+        if self.churn > 0 && self.churn > self.nodes / 10 {
+            let most = self.nodes / 10;
+            notes.push(format!(
+                "{} of {} nodes failing each tick would empty the network; using {most}",
+                self.churn, self.nodes
+            ));
+            self.churn = most;
+        }
         if self.trace >= self.lookups {
             notes.push(format!(
                 "lookup {} is not among the {} routed; showing lookup 0",
@@ -256,6 +295,12 @@ fn number(command: &Command) -> Option<(&'static str, u32, std::ops::RangeInclus
         Command::SetFail(v) => ("failed share (%)", v, 0..=MAX_FAIL, |p, v| p.fail = v),
         Command::SetRounds(v) => ("maintenance rounds", v, 0..=MAX_ROUNDS, |p, v| p.rounds = v),
         Command::SetSybils(v) => ("attacker's nodes", v, 0..=MAX_SYBILS, |p, v| p.sybils = v),
+        Command::SetChurn(v) => ("nodes failing and joining per tick", v, 0..=MAX_CHURN, |p, v| {
+            p.churn = v;
+        }),
+        Command::SetPeriod(v) => ("ticks between maintenance rounds", v, 0..=MAX_PERIOD, |p, v| {
+            p.period = v;
+        }),
         _ => return None,
     })
 }
@@ -287,6 +332,10 @@ pub enum Command {
     SetRounds(u32),
     /// Set the attacker's nodes.
     SetSybils(u32),
+    /// Set the nodes failing and joining per tick of churn.
+    SetChurn(u32),
+    /// Set the ticks between maintenance rounds under churn.
+    SetPeriod(u32),
     /// Set the seed.
     SetSeed(u64),
     /// Chart the sweep across N, or not.
@@ -340,6 +389,8 @@ impl LabParams for Params {
             ("seed", self.seed.to_string()),
             ("sweep", u32::from(self.sweep).to_string()),
             ("sybils", self.sybils.to_string()),
+            ("churn", self.churn.to_string()),
+            ("period", self.period.to_string()),
             ("trace", self.trace.to_string()),
             ("hop", self.hop.to_string()),
         ])
@@ -371,6 +422,8 @@ impl LabParams for Params {
             seed: q.int_in("seed", 0..=u64::MAX, d.seed, p),
             sweep: q.int_clamped("sweep", 0..=1, 0, p) == 1,
             sybils: q.int_clamped("sybils", 0..=MAX_SYBILS, 0, p),
+            churn: q.int_clamped("churn", 0..=MAX_CHURN, 0, p),
+            period: q.int_clamped("period", 0..=MAX_PERIOD, d.period, p),
             trace: q.int_clamped("trace", 0..=MAX_LOOKUPS - 1, 0, p),
             hop: q.int_clamped("hop", 0..=u32::from(u8::MAX), 0, p),
         };

@@ -5,7 +5,9 @@
 use std::f64::consts::TAU;
 
 use shardscope_core::dht::Protocol;
-use shardscope_core::labs::dht::{theory, Params, ProtocolReport, Report, LOAD_BIN, LOAD_BINS};
+use shardscope_core::labs::dht::{
+    theory, Params, ProtocolReport, Report, CHURN_LOOKUPS, CHURN_TICKS, LOAD_BIN, LOAD_BINS,
+};
 use shardscope_core::query::Choice;
 use yew::prelude::*;
 
@@ -418,6 +420,100 @@ pub fn load_chart(p: &Params, r: &Report) -> Html {
             { x_axis(y1, (x0, x1), &xt, sx, |v| format!("{v:.0}×")) }
             <g class="bars">{ for bars }</g>
             <polyline class="theory-line" points={curve.join(" ")} />
+        </Chart>
+    }
+}
+
+/// The churn experiment: the share of each tick's lookups that missed the key's live owner, per
+/// protocol, with the maintenance rounds marked and Chord's §6.5 estimate.
+pub fn churn_chart(p: &Params, r: &Report) -> Html {
+    if r.protocols.iter().all(|x| x.churn.is_empty()) {
+        return Html::default();
+    }
+    let (x0, x1, y0, y1) = PLOT;
+    let ticks = f64::from(CHURN_TICKS);
+    let sx = |t: f64| x0 + (x1 - x0) * t / ticks;
+    let share = |m: u32| f64::from(m) / f64::from(CHURN_LOOKUPS);
+    let theory = r.protocols.iter().find_map(|x| x.churn_theory);
+    let top = r
+        .protocols
+        .iter()
+        .flat_map(|x| x.churn.iter().map(|t| share(t.misrouted)))
+        .chain(theory)
+        .fold(0.01, f64::max);
+    let yticks = nice_ticks(top * 100.0, 4);
+    let ymax = yticks.last().copied().unwrap_or(1.0) / 100.0;
+    let sy = |v: f64| y1 - (y1 - y0) * v / ymax;
+    let lines = r.protocols.iter().enumerate().filter(|(_, x)| !x.churn.is_empty()).map(|(i, x)| {
+        let points: Vec<String> = x.churn.iter().enumerate().map(|(t, c)| format!("{},{}", fmt(sx(t as f64 + 0.5)), fmt(sy(share(c.misrouted))))).collect();
+        html! { <g class={class_of(i)}>
+            <polyline class="series-line" points={points.join(" ")} />
+            { for x.churn.iter().enumerate().map(|(t, c)| mark(x.protocol, sx(t as f64 + 0.5), sy(share(c.misrouted)), 2.5, "point".into(),
+                format!("{}, tick {}: {} of {} lookups missed the live owner; {:.2} timeouts each{}", x.protocol.label(), t + 1, c.misrouted, CHURN_LOOKUPS, c.mean_timeouts,
+                    if c.maintained { "; a maintenance round ran after it" } else { "" }))) }
+        </g> }
+    }).collect::<Vec<_>>();
+    let rounds = r
+        .protocols
+        .iter()
+        .find(|x| !x.churn.is_empty())
+        .map(|x| {
+            x.churn
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.maintained)
+                .map(|(t, _)| {
+                    let x = sx(t as f64 + 1.0);
+                    html! { <line class="round-mark" x1={fmt(x)} x2={fmt(x)} y1={fmt(y1)} y2={fmt(y1 - 6.0)} /> }
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let theory_line = theory.map(|t| html! { <line class="theory-line" x1={fmt(x0)} x2={fmt(x1)} y1={fmt(sy(t))} y2={fmt(sy(t))}
+        data-tip={format!("Chord §6.5's estimate: mean hops × failures per period / N = {}", crate::lab::percent(t, 1.0))} /> });
+    // Without maintenance there is neither a round to mark nor the estimate, which needs a period.
+    let more: &[(&str, &'static str, &str)] = if p.period == 0 {
+        &[]
+    } else {
+        &[
+            ("", "┄", "Chord §6.5: hops × failures per period / N"),
+            ("", "╵", "a maintenance round"),
+        ]
+    };
+    let items = legend(r, more);
+    let xt: Vec<f64> = (0..=CHURN_TICKS).step_by(10).map(f64::from).collect();
+    let head = std::iter::once("Tick".to_owned())
+        .chain(r.protocols.iter().filter(|x| !x.churn.is_empty()).flat_map(|x| {
+            [
+                format!("{} missed", x.protocol.label()),
+                format!("{} timeouts per lookup", x.protocol.label()),
+            ]
+        }))
+        .collect();
+    let rows = (0..CHURN_TICKS as usize)
+        .map(|t| {
+            std::iter::once((t + 1).to_string())
+                .chain(
+                    r.protocols
+                        .iter()
+                        .filter_map(|x| x.churn.get(t))
+                        .flat_map(|c| [c.misrouted.to_string(), format!("{:.2}", c.mean_timeouts)]),
+                )
+                .collect()
+        })
+        .collect();
+    html! {
+        <Chart id="churn-chart" class="dht-chart" view={(400.0, 200.0)}
+            label={format!("Share of each tick's lookups that missed the live owner under churn: {} nodes fail and {} join per tick, maintenance every {} ticks", p.churn, p.churn, p.period)}
+            legend={items}
+            caption={html! { { format!("Churn: {} of {} nodes fail and as many join each tick; {}. Each point is one tick's {} lookups.",
+                p.churn, group_digits(p.nodes.into()), if p.period == 0 { "no maintenance ever runs".to_owned() } else { format!("a maintenance round every {} ticks", p.period) }, CHURN_LOOKUPS) } }}
+            table={DataTable { caption: "Lookups that missed the live owner, and timeouts, per tick of churn".into(), head, rows }}>
+            { y_axis(x0, (y1, y0), &yticks, |v| sy(v / 100.0), |v| format!("{v:.0}%")) }
+            { x_axis(y1, (x0, x1), &xt, sx, |t| format!("{t:.0}")) }
+            { for rounds }
+            { for theory_line }
+            { for lines }
         </Chart>
     }
 }

@@ -8,12 +8,14 @@ use shardscope_core::dht::chord::MAX_SUCCESSORS;
 use shardscope_core::dht::kademlia::{MAX_ALPHA, MAX_K};
 use shardscope_core::dht::Protocol;
 use shardscope_core::labs::dht::{
-    Command, Model, Params, ProtocolReport, Report, MAX_FAIL, MAX_KEYS, MAX_LOOKUPS, MAX_ROUNDS, MAX_SYBILS, MAX_VIDS,
-    PRESETS, SWEEP_LOOKUPS,
+    Command, Model, Params, ProtocolReport, Report, MAX_CHURN, MAX_CHURN_NODES, MAX_FAIL, MAX_KEYS, MAX_LOOKUPS,
+    MAX_PERIOD, MAX_ROUNDS, MAX_SYBILS, MAX_VIDS, PRESETS, SWEEP_LOOKUPS,
 };
 use shardscope_core::query::Choice;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+use shardscope_core::labs::dht::CHURN_LOOKUPS;
 
 use crate::frame::{Headline, LabFrame};
 use crate::hooks::{use_autoplay, Progress};
@@ -122,6 +124,7 @@ pub fn DhtLab() -> Html {
             { charts::hops_chart(&c.report) }
             { numbers_table(&c.report) }
             { charts::sweep_chart(&c.report) }
+            { charts::churn_chart(&p, &c.report) }
             { charts::load_chart(&p, &c.report) }
         </> },
         _ => Html::default(),
@@ -139,6 +142,7 @@ pub fn DhtLab() -> Html {
                 <h2>{ "What a hop is here" }</h2>
                 <p>{ "Chord: the nodes a lookup passes through until it reaches the key's predecessor, whose successor pointer names the owner; the paper's ½·log2 N counts those, and contacting the owner is one more message, counted under messages. Kademlia: rounds of up to α parallel queries, ending when the k closest nodes seen have all answered. One-hop: the one message to the owner (none when the querier owns the key)." }</p>
                 <p>{ "A lookup fails when it ends at a node that is not the key's live owner (misrouted), or when the key lived on a node that failed (lost): routing cannot bring back data that died with its node." }</p>
+                <p>{ "Churn: each protocol runs on an overlay of its own, built converged, for 60 ticks; each tick some live nodes fail, as many new ones join through a random live node, 200 lookups run, and every so many ticks one maintenance round runs. A Chord node joins as the paper says (a lookup finds its successor; its predecessor and the fingers that should point at it wait for stabilize and fix_fingers). Kademlia and one-hop learn of a joining node at once, as its own lookup would announce it to the nodes near it, and of a failure only at the next refresh: an optimistic model of them, so their misses come from failures alone." }</p>
                 <p>{ "The eclipse attack: the attacker's nodes join a converged overlay. A Chord node of the attacker that a lookup reaches claims the key; a Kademlia one answers FIND_NODE with the attacker's nodes only. With identifiers chosen next to a key the attacker owns it in every protocol; with identifiers bound to a hash of each node's address (S/Kademlia) it can only land at random, and the share of lookups it captures is measured on random keys. S/Kademlia's other defence, lookups over disjoint paths, is not modelled." }</p>
                 <p>{ "Kademlia's buckets here hold k nodes drawn at random from each XOR range, as a network built at once would: the paper's preference for long-lived contacts, its eviction and its bucket refresh over time are not modelled; after a failure, \"maintenance\" redraws every bucket from the live nodes at once. Neither churn over time nor link latency is modelled yet." }</p>
             </section>
@@ -280,6 +284,13 @@ fn numbers_table(r: &Report) -> Html {
                         { row("Lookups for lost keys", "row-lost", &|x| group_digits(x.lost)) }
                         { row("Routing entries per node: mean (min–max)", "row-state", &|x| format!("{:.1} ({}–{})", x.state_mean, x.state_min, x.state_max)) }
                         { row("Maintenance messages", "row-maintenance", &|x| group_digits(x.maintenance_messages)) }
+                        if r.protocols.iter().any(|x| !x.churn.is_empty()) {
+                            { row("Churn: lookups that missed the live owner", "row-churn",
+                                &|x| format!("{} of {}", group_digits(x.churn.iter().map(|t| u64::from(t.misrouted)).sum()),
+                                    group_digits(x.churn.len() as u64 * u64::from(CHURN_LOOKUPS)))) }
+                            { row("Churn: the Chord paper's estimate (§6.5)", "row-churn-theory",
+                                &|x| x.churn_theory.map_or_else(|| "no maintenance".into(), |t| percent(t, 1.0))) }
+                        }
                         if r.protocols.iter().any(|x| x.eclipse.is_some()) {
                             { row("Eclipse, identifiers chosen next to the key: lookups ending at the attacker", "row-eclipse-chosen",
                                 &|x| x.eclipse.as_ref().map_or_else(String::new, |e| format!("{} of {}", group_digits(e.chosen), group_digits(e.lookups)))) }
@@ -310,6 +321,8 @@ fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>
     let on_seed = field("Seed", |v| Some(Command::SetSeed(v)));
     let on_trace = field("Lookup to step through", |v| u32::try_from(v).ok().map(Command::Trace));
     let on_sybils = field("Attacker's nodes", |v| u32::try_from(v).ok().map(Command::SetSybils));
+    let on_churn = field("Churn", |v| u32::try_from(v).ok().map(Command::SetChurn));
+    let on_period = field("Maintenance period", |v| u32::try_from(v).ok().map(Command::SetPeriod));
     let on_protocol = lab.on(|e: Event| {
         let slug = e.target_unchecked_into::<HtmlInputElement>().value();
         Command::Toggle(Protocol::from_slug(&slug).unwrap_or(Protocol::Chord))
@@ -351,6 +364,10 @@ fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>
                 max={(p.lookups - 1).to_string()} on_commit={on_trace} />
             <TextField id="sybils" label={format!("Attacker's nodes eclipsing the stepped lookup's key (0–{})", group_digits(MAX_SYBILS.into()))}
                 value={p.sybils.to_string()} min="0" max={MAX_SYBILS.to_string()} on_commit={on_sybils} />
+            <TextField id="churn" label={format!("Churn: nodes failing, and joining, per tick (0–{MAX_CHURN}; up to {} nodes)", group_digits(MAX_CHURN_NODES.into()))}
+                value={p.churn.to_string()} min="0" max={MAX_CHURN.to_string()} on_commit={on_churn} />
+            <TextField id="period" label={format!("Churn: ticks between maintenance rounds (0 = never, up to {MAX_PERIOD})")} value={p.period.to_string()}
+                min="0" max={MAX_PERIOD.to_string()} disabled={p.churn == 0} on_commit={on_period} />
             <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={on_seed} />
             <label class="inline">
                 <input type="checkbox" id="sweep" checked={p.sweep} onchange={on_sweep} />
