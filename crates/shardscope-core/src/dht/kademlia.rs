@@ -12,7 +12,7 @@
 //! After failures the tables still list failed nodes until a bucket refresh
 //! ([`Kademlia::refresh`]) redraws every bucket from the live nodes.
 
-use super::{Identifiers, Membership, Outcome, Overlay, Space, Step};
+use super::{Identifiers, Membership, Outcome, Overlay, Space, Step, View};
 use crate::hash::{hash_pair, Stream};
 
 /// The largest bucket size the lab allows.
@@ -24,9 +24,8 @@ pub const MAX_ALPHA: u32 = 16;
 #[derive(Clone, Debug)]
 pub struct Kademlia {
     members: Membership,
-    /// The membership the tables are drawn from: every slot until a refresh, then the live ones.
-    view_ids: Vec<u64>,
-    view_slots: Vec<u32>,
+    /// The membership the tables are drawn from.
+    view: View,
     k: u32,
     alpha: u32,
     seed: u64,
@@ -53,11 +52,10 @@ impl Kademlia {
     /// ```
     #[must_use]
     pub fn converged(ids: Identifiers, k: u32, alpha: u32, seed: u64) -> Self {
-        let n = ids.len();
+        let members = Membership::new(ids);
         Self {
-            view_ids: ids.ids.clone(),
-            view_slots: (0..n).collect(),
-            members: Membership::new(ids),
+            view: View::of(&members),
+            members,
             k: k.clamp(1, MAX_K),
             alpha: alpha.clamp(1, MAX_ALPHA),
             seed,
@@ -79,15 +77,13 @@ impl Kademlia {
     /// Bucket refresh: every node redraws its buckets from the live membership, so no table
     /// lists a failed node any more.
     pub fn refresh(&mut self) {
-        let (ids, slots) = self.members.live();
-        self.view_ids = ids.to_vec();
-        self.view_slots = slots.to_vec();
+        self.view.refresh(&self.members);
     }
 
     /// The index range, in the view, of identifiers in `[lo, hi]`: a binary search for the start,
     /// then a galloping one for the end, since most ranges a lookup reads are short.
     fn range(&self, lo: u64, hi: u64) -> (usize, usize) {
-        let ids = &self.view_ids;
+        let ids = &self.view.ids;
         let a = ids.partition_point(|&x| x < lo);
         let mut step = 1;
         while a + step < ids.len() && ids[a + step - 1] <= hi {
@@ -114,7 +110,7 @@ impl Kademlia {
         let (start, end) = self.range(lo, hi);
         let size = end - start;
         let k = self.k as usize;
-        let contact = |j: usize| (self.view_ids[j] ^ target, self.view_slots[j]);
+        let contact = |j: usize| (self.view.ids[j] ^ target, self.view.slots[j]);
         if size <= k {
             out.extend((start..end).map(contact));
             return;
@@ -157,7 +153,7 @@ impl Kademlia {
                     let low = low_mask(top);
                     let (start, end) = self.range(here & !low, here | low);
                     if end - start <= k + 1 {
-                        found.extend((start..end).map(|j| (self.view_ids[j] ^ target, self.view_slots[j])));
+                        found.extend((start..end).map(|j| (self.view.ids[j] ^ target, self.view.slots[j])));
                     } else {
                         for i in (0..top).rev() {
                             // Below the point where only `x` is left in its own run, every
@@ -366,9 +362,7 @@ impl Overlay for Kademlia {
 
     fn join(&mut self, id: u64, owner: u32, _bootstrap: u32) -> Option<u32> {
         let slot = self.members.join(id, owner)?;
-        let at = self.view_ids.partition_point(|&x| x < id);
-        self.view_ids.insert(at, id);
-        self.view_slots.insert(at, slot);
+        self.view.insert(id, slot);
         Some(slot)
     }
 

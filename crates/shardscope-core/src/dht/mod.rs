@@ -399,6 +399,39 @@ impl Membership {
     }
 }
 
+/// What an overlay's nodes believe the membership is, in identifier order: Kademlia draws its
+/// buckets from it and one-hop's table is it. Joins reach it as they happen; failures only when a
+/// refresh (bucket refresh, gossip) catches up with the [`Membership`].
+#[derive(Clone, Debug)]
+pub struct View {
+    ids: Vec<u64>,
+    slots: Vec<u32>,
+}
+
+impl View {
+    /// The live membership as it is now.
+    #[must_use]
+    pub fn of(members: &Membership) -> Self {
+        let (ids, slots) = members.live();
+        Self {
+            ids: ids.to_vec(),
+            slots: slots.to_vec(),
+        }
+    }
+
+    /// Catches up with the membership: failed slots leave the view.
+    pub fn refresh(&mut self, members: &Membership) {
+        *self = Self::of(members);
+    }
+
+    /// A slot that joined with identifier `id`.
+    pub fn insert(&mut self, id: u64, slot: u32) {
+        let at = self.ids.partition_point(|&x| x < id);
+        self.ids.insert(at, id);
+        self.slots.insert(at, slot);
+    }
+}
+
 /// The index of the first identifier at or after `key` in sorted `ids`, wrapping to 0.
 pub(crate) fn successor_in(ids: &[u64], key: u64) -> u32 {
     let i = ids.partition_point(|&x| x < key);

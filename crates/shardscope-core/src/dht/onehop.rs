@@ -5,15 +5,14 @@
 //! After failures the membership still lists failed nodes until gossip updates it
 //! ([`OneHop::refresh`]); a query to a failed owner times out and goes to the next node clockwise.
 
-use super::{successor_in, Identifiers, Membership, Outcome, Overlay, Step};
+use super::{successor_in, Identifiers, Membership, Outcome, Overlay, Step, View};
 
 /// A network in which every node knows every node it has heard of.
 #[derive(Clone, Debug)]
 pub struct OneHop {
     members: Membership,
-    /// The membership every node knows: all slots until gossip catches up, then the live ones.
-    view_ids: Vec<u64>,
-    view_slots: Vec<u32>,
+    /// The membership every node knows.
+    view: View,
 }
 
 impl OneHop {
@@ -28,19 +27,16 @@ impl OneHop {
     /// ```
     #[must_use]
     pub fn converged(ids: Identifiers) -> Self {
-        let n = ids.len();
+        let members = Membership::new(ids);
         Self {
-            view_ids: ids.ids.clone(),
-            view_slots: (0..n).collect(),
-            members: Membership::new(ids),
+            view: View::of(&members),
+            members,
         }
     }
 
     /// Gossip has caught up: the membership lists only live nodes.
     pub fn refresh(&mut self) {
-        let (ids, slots) = self.members.live();
-        self.view_ids = ids.to_vec();
-        self.view_slots = slots.to_vec();
+        self.view.refresh(&self.members);
     }
 }
 
@@ -50,11 +46,11 @@ impl Overlay for OneHop {
         if !self.members.is_alive(from) {
             return out;
         }
-        let n = self.view_ids.len();
-        let mut i = successor_in(&self.view_ids, key) as usize;
+        let n = self.view.ids.len();
+        let mut i = successor_in(&self.view.ids, key) as usize;
         let mut timed_out = Vec::new();
         for _ in 0..n {
-            let slot = self.view_slots[i];
+            let slot = self.view.slots[i];
             if slot == from {
                 out.found = Some(slot);
                 break;
@@ -81,8 +77,8 @@ impl Overlay for OneHop {
     }
 
     fn routing_state(&self, slot: u32) -> u32 {
-        let len = u32::try_from(self.view_ids.len()).expect("at most MAX_SLOTS identifiers");
-        len - u32::from(self.view_ids.binary_search(&self.members.id(slot)).is_ok())
+        let len = u32::try_from(self.view.ids.len()).expect("at most MAX_SLOTS identifiers");
+        len - u32::from(self.view.ids.binary_search(&self.members.id(slot)).is_ok())
     }
 
     fn responsible(&self, key: u64) -> Option<u32> {
@@ -91,9 +87,7 @@ impl Overlay for OneHop {
 
     fn join(&mut self, id: u64, owner: u32, _bootstrap: u32) -> Option<u32> {
         let slot = self.members.join(id, owner)?;
-        let at = self.view_ids.partition_point(|&x| x < id);
-        self.view_ids.insert(at, id);
-        self.view_slots.insert(at, slot);
+        self.view.insert(id, slot);
         Some(slot)
     }
 
