@@ -325,6 +325,7 @@ fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>
     let on_period = field("Maintenance period", |v| u32::try_from(v).ok().map(Command::SetPeriod));
     let on_protocol = lab.on(|e: Event| {
         let slug = e.target_unchecked_into::<HtmlInputElement>().value();
+        // The boxes carry only the protocols' own slugs, so the lookup always succeeds.
         Command::Toggle(Protocol::from_slug(&slug).unwrap_or(Protocol::Chord))
     });
     let on_sweep = lab.on(|e: Event| Command::SetSweep(e.target_unchecked_into::<HtmlInputElement>().checked()));
