@@ -92,8 +92,9 @@ pub fn network_topology(
     picked
 }
 
-/// Whether a replica set is spread as widely as the cluster allows: over `min(len, racks)`
-/// distinct racks and `min(len, datacenters)` distinct datacenters.
+/// Whether a replica set is spread as widely as the cluster allows when any node may hold any
+/// replica (`SimpleStrategy`): over `min(len, racks)` distinct racks and `min(len, datacenters)`
+/// distinct datacenters.
 ///
 /// ```
 /// use shardscope_core::topology::{well_spread, Location};
@@ -116,4 +117,47 @@ pub fn well_spread(replicas: &[NodeId], locate: impl Fn(NodeId) -> Location, rac
     }
     let len = count_u32(replicas.len());
     count_u32(seen_racks.len()) >= len.min(racks) && count_u32(seen_dcs.len()) >= len.min(dcs)
+}
+
+/// Whether a `NetworkTopologyStrategy` set is spread as widely as its datacenters allow. The
+/// strategy fixes how many replicas each datacenter holds, so racks are judged inside each one:
+/// a datacenter holding `c` replicas on `racks_in(dc)` racks must use `min(c, racks_in(dc))`
+/// distinct racks. (Counting racks over the whole cluster, as [`well_spread`] does, would call a
+/// set badly spread because one datacenter has a single rack for its two replicas, which no
+/// placement could avoid.)
+///
+/// ```
+/// use shardscope_core::topology::{well_spread_per_dc, Location};
+/// // Datacenter 0 has one rack (nodes 0 and 2); datacenter 1 has two (nodes 1 and 3).
+/// let at = |n: u32| Location { dc: n % 2, rack: if n % 2 == 0 { 0 } else { n / 2 } };
+/// let racks_in = |dc: u32| if dc == 0 { 1 } else { 2 };
+/// assert!(well_spread_per_dc(&[0, 2, 1, 3], at, racks_in));
+/// // Two replicas in datacenter 1 on one rack, though it has two.
+/// let same_rack = |n: u32| Location { dc: n % 2, rack: 0 };
+/// assert!(!well_spread_per_dc(&[0, 2, 1, 3], same_rack, racks_in));
+/// ```
+#[must_use]
+pub fn well_spread_per_dc(
+    replicas: &[NodeId],
+    locate: impl Fn(NodeId) -> Location,
+    racks_in: impl Fn(u32) -> u32,
+) -> bool {
+    // Per datacenter: replicas held and distinct racks used, in the order the datacenters appear.
+    let mut dcs: Vec<(u32, u32, Vec<u32>)> = Vec::new();
+    for &node in replicas {
+        let at = locate(node);
+        let i = if let Some(i) = dcs.iter().position(|(d, _, _)| *d == at.dc) {
+            i
+        } else {
+            dcs.push((at.dc, 0, Vec::new()));
+            dcs.len() - 1
+        };
+        let (_, held, racks) = &mut dcs[i];
+        *held += 1;
+        if !racks.contains(&at.rack) {
+            racks.push(at.rack);
+        }
+    }
+    dcs.iter()
+        .all(|(dc, held, racks)| count_u32(racks.len()) >= (*held).min(racks_in(*dc)))
 }

@@ -8,7 +8,7 @@ use super::{location, Params};
 use crate::hash::KeySet;
 use crate::placement::bounded::BoundedAssigner;
 use crate::placement::{NodeId, PlacementError};
-use crate::topology::well_spread;
+use crate::topology::{well_spread, well_spread_per_dc};
 
 /// Keys moved per (from, to) pair, keyed by the pair packed in a `u64`. A hash map, for speed on the hot
 /// path of ten million keys: its order never escapes, since the report sorts the flows by a total
@@ -230,7 +230,12 @@ impl Job {
                     tally.under_replicated += u64::from(down > 0);
                     tally.unavailable += u64::from(down == set.len());
                     let locate = |n: NodeId| location(&self.params, n);
-                    tally.badly_spread += u64::from(!well_spread(&set, locate, racks, dcs));
+                    let spread = if self.params.topology {
+                        well_spread_per_dc(&set, locate, |dc| self.cluster.racks_in(dc))
+                    } else {
+                        well_spread(&set, locate, racks, dcs)
+                    };
+                    tally.badly_spread += u64::from(!spread);
                 }
             }
         }
