@@ -27,6 +27,9 @@ step "cargo test (unit, property, doc)"
 # Every failure found is kept in the tests' `.proptest-regressions` files and replayed first.
 PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261201}" cargo test --locked --workspace
 
+step "the core's documentation, links checked (cargo doc)"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked -p shardscope-core --no-deps
+
 step "known-answer tests on wasm32 (wasm-bindgen-test-runner in Node)"
 cargo test --locked -p shardscope-core --target "$WASM" --test known_answers
 

@@ -1,6 +1,7 @@
 // The DHT lab: its numbers against the native core, a lookup stepped hop by hop, every preset,
 // the permalink, bad links, and 100,000 nodes in the worker without a long task on the page.
 import { readdirSync, readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, core, corePresets, grouped, longTasks, watchLongTasks, waitForResults } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -20,7 +21,12 @@ type Protocol = {
   eclipse: { lookups: number; chosen: number; bound: number; theory_bound: number } | null;
   churn: { misrouted: number }[];
 };
-type Numbers = { query: string; problems: string[]; report: { slots: number; protocols: Protocol[]; sweep: unknown[] } };
+type FailureCurve = { successors: number; points: { fail: number; misrouted: number; lost: number }[] };
+type Numbers = {
+  query: string;
+  problems: string[];
+  report: { slots: number; protocols: Protocol[]; sweep: unknown[]; failure_sweep: FailureCurve[] };
+};
 
 const dht = (q: string) => core<Numbers>('dht', q);
 const SLUG = { Chord: 'chord', Kademlia: 'kademlia', OneHop: 'onehop' } as const;
@@ -100,7 +106,21 @@ test('every preset opens with the core’s numbers', async ({ page }) => {
     await expect(results).toHaveAttribute('data-query', dht(p.query).query, { timeout: 120_000 });
     await expectCoreNumbers(page, p.query);
     await expect(page.locator('#preset')).not.toHaveValue('');
-    if (p.query.includes('sweep=1')) await expect(page.locator('#sweep-chart')).toBeVisible();
+    if (/(^|&)sweep=1/.test(p.query)) await expect(page.locator('#sweep-chart')).toBeVisible();
+    const failures = dht(p.query).report.failure_sweep;
+    if (p.query.includes('fsweep=1')) {
+      // The failure chart's table holds, row by failed share, each r's missed share as the core counts it.
+      expect(failures.length).toBe(5);
+      const rows = page.locator('#failure-chart details.chart-data tbody tr');
+      await expect(rows).toHaveCount(failures[0].points.length);
+      const last = failures[0].points.length - 1;
+      const cells = failures.map((c) => `${((100 * c.points[last].misrouted) / 1000).toFixed(1)}%`);
+      for (const cell of cells) await expect(rows.nth(last)).toContainText(cell);
+      await expect(page.locator('#failure-chart .line-label')).toHaveText(failures.map((c) => `r = ${c.successors}`));
+    } else {
+      expect(failures).toEqual([]);
+      await expect(page.locator('#failure-chart')).toHaveCount(0);
+    }
     if (/churn=[1-9]/.test(p.query)) await expect(page.locator('#churn-chart')).toBeVisible();
     if (!p.query.includes('keys=0')) await expect(page.locator('#load-chart')).toBeVisible();
   }
@@ -181,4 +201,25 @@ test('100,000 nodes and a million keys in the worker: progress, Cancel, and no m
   console.log(`DHT, 100,000 nodes, 3 × 100,000 lookups, 10^6 keys: ${seconds.toFixed(1)} s in the worker; renderer memory peak ${peak.toFixed(0)} MiB; long tasks: ${JSON.stringify(tasks)}`);
   expect(tasks, 'main-thread tasks over 50 ms while the overlays were built and routed').toEqual([]);
   expect(peak, 'the tab and its worker stay under 1 GiB').toBeLessThan(1024);
+});
+
+test('with every chart on, axe finds no violation in light and dark, wide and narrow', async ({ page }) => {
+  test.setTimeout(180_000);
+  // Failure, maintenance, the sweeps, the attack and churn at once, on a network small enough to be quick.
+  const q = 'v=1&nodes=300&lookups=1000&keys=10000&fail=20&rounds=1&sweep=1&fsweep=1&sybils=30&churn=1&period=3';
+  const expected = dht(q);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    for (const width of [1280, 360]) {
+      await page.emulateMedia({ colorScheme });
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto(`./dht/#/lab/dht?${q}`);
+      await waitForResults(page, expected.query);
+      for (const chart of ['#sweep-chart', '#failure-chart', '#churn-chart', '#load-chart']) {
+        await expect(page.locator(chart)).toBeVisible();
+      }
+      const results = await new AxeBuilder({ page }).analyze();
+      const found = results.violations.map((v) => `${colorScheme} ${width}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+      expect(found, found.join('\n')).toEqual([]);
+    }
+  }
 });

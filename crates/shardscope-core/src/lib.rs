@@ -15,10 +15,10 @@
 //! The modules:
 //!
 //! - [`hash`]: seeded key hashing and the synthetic key sets labs place.
-//! - [`placement`]: the [`Placement`](placement::Placement) trait every algorithm implements, the
+//! - [`placement`]: the [`placement::Placement`] trait every algorithm implements, the
 //!   algorithms themselves (`placement::ring`, `placement::jump`, …), the one enumeration of them
 //!   with its builder ([`Algorithm`](placement::Algorithm)), and
-//!   [`movement`](placement::movement), which counts what an event moved.
+//!   [`movement`](mod@placement::movement), which counts what an event moved.
 //! - [`topology`]: racks, datacenters and topology-aware replica choice.
 //! - [`merkle`]: RFC 6962 Merkle tree hashes, inclusion and consistency proofs.
 //! - [`linearizability`]: the Wing–Gong/Lowe checker for register histories.

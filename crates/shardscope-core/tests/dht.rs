@@ -105,6 +105,52 @@ fn after_stabilization_only_the_dead_nodes_keys_are_lost() {
     }
 }
 
+/// The failure sweep, averaged over ten seeds: longer successor lists never strand more lookups
+/// at the same failures, the keys lost with their nodes are the failed share, and the misrouted
+/// share follows the stranded-key bound from above: within 0.9 to 1.8 times it wherever the bound
+/// is at least 1 % (the lower margin is sampling, ten failure sets of 1,000 lookups each; above it
+/// are the lookups that stall before they reach the predecessor, more of them as `p` grows).
+#[test]
+fn failures_before_repair_strand_the_keys_behind_r_dead_successors() {
+    let runs: Vec<Report> = (1..=10)
+        .map(|seed| {
+            report(&format!(
+                "v=1&proto=chord&nodes=1000&bits=32&lookups=1&keys=0&seed={seed}&fsweep=1"
+            ))
+        })
+        .collect();
+    for run in &runs {
+        for pair in run.failure_sweep.windows(2) {
+            for (a, b) in pair[0].points.iter().zip(&pair[1].points) {
+                assert!(b.misrouted <= a.misrouted, "r = {} at {} %", pair[1].successors, b.fail);
+            }
+        }
+    }
+    let curves = runs[0].failure_sweep.len();
+    for c in 0..curves {
+        for (i, point) in runs[0].failure_sweep[c].points.iter().enumerate() {
+            let mean = |f: &dyn Fn(&shardscope_core::labs::dht::FailurePoint) -> u32| {
+                runs.iter()
+                    .map(|r| f64::from(f(&r.failure_sweep[c].points[i])))
+                    .sum::<f64>()
+                    / 10_000.0
+            };
+            let p = f64::from(point.fail) / 100.0;
+            assert!((mean(&|x| x.lost) - p).abs() < 0.02, "lost at {} %", point.fail);
+            let bound = point.theory_misrouted;
+            if bound >= 0.01 {
+                let measured = mean(&|x| x.misrouted);
+                let r = runs[0].failure_sweep[c].successors;
+                assert!(
+                    measured >= 0.9 * bound && measured <= 1.8 * bound,
+                    "r = {r} at {} %: {measured} against {bound}",
+                    point.fail
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn every_presets_lesson_is_what_the_lab_computes() {
     let r = preset("Why ½ log2 N");
@@ -144,6 +190,25 @@ fn every_presets_lesson_is_what_the_lab_computes() {
         assert!((5.5..7.5).contains(&c.mean_timeouts), "r = {succ}: {}", c.mean_timeouts);
         assert_eq!(format!("{:.0}", 100.0 * c.lost as f64 / c.lookups as f64), "50");
     }
+
+    // The same preset charts the failure sweep: every successor-list length, the same failures.
+    assert_eq!(r.failure_sweep.len(), 5);
+    let at_half = |succ: u32| {
+        let c = r.failure_sweep.iter().find(|c| c.successors == succ).unwrap();
+        let last = c.points.last().unwrap();
+        assert_eq!(last.fail, 50);
+        f64::from(last.misrouted) / 10.0
+    };
+    assert_eq!(
+        format!(
+            "{:.0} {:.0} {:.0} {:.0}",
+            at_half(1),
+            at_half(2),
+            at_half(4),
+            at_half(16)
+        ),
+        "86 64 28 0"
+    );
 
     let r = preset("After stabilization");
     for p in &r.protocols {

@@ -194,7 +194,7 @@ impl fmt::Debug for Job {
 }
 
 impl Job {
-    /// A job for these parameters (which a [`Model`] keeps valid).
+    /// A job for these parameters (which a [`Model`](super::Model) keeps valid).
     #[must_use]
     pub fn new(params: Params) -> Self {
         Self {

@@ -1,16 +1,21 @@
 //! The DHT lab's computation in bounded steps: draw the identifiers, build each overlay, fail a
 //! share of the nodes, run maintenance rounds, route the lookups, measure routing state and key
-//! load, and sweep N; and the `Report` of what it found.
-
-use serde::{Deserialize, Serialize};
+//! load, and run the experiments (`experiments`); `report` holds what they found.
 
 use super::{theory, Params};
 use crate::dht::chord::Chord;
 use crate::dht::kademlia::{xor_closest_in, Kademlia};
 use crate::dht::onehop::OneHop;
 use crate::dht::{Identifiers, Outcome, Overlay, Protocol, Space, Step};
-use crate::hash::{hash_pair, hash_u64, Stream};
+use crate::hash::{hash_u64, Stream};
 use crate::labs::Run;
+
+mod experiments;
+mod report;
+
+pub use report::{
+    ChurnTick, Eclipse, FailureCurve, FailurePoint, LoadReport, ProtocolReport, Report, RoutePoint, SweepPoint,
+};
 
 /// Lookups for the attacked key in the eclipse experiment, per protocol and placement of the
 /// attacker's identifiers.
@@ -23,6 +28,12 @@ pub const CHURN_LOOKUPS: u32 = 200;
 pub const SWEEP_LOOKUPS: u32 = 1_000;
 /// The sweep's sizes: N = 2^3 … 2^17.
 const SWEEP_EXPONENTS: std::ops::RangeInclusive<u32> = 3..=17;
+/// Lookups routed per point of the failure sweep.
+pub const FAILURE_LOOKUPS: u32 = 1_000;
+/// The failure sweep's failed shares, in percent: the Chord paper's range, up to half the nodes.
+pub const FAILURE_SHARES: [u32; 10] = [5, 10, 15, 20, 25, 30, 35, 40, 45, 50];
+/// The failure sweep's successor-list lengths: from none to spare up to the paper's 2·log2 N.
+pub const FAILURE_SUCCESSORS: [u32; 5] = [1, 2, 4, 8, 16];
 /// Routing state is counted on at most this many nodes (a seeded sample beyond it): Kademlia's
 /// tables are drawn when read, and drawing every bucket of 100,000 nodes would cost seconds for
 /// a mean that a sample pins down to well under one entry.
@@ -49,173 +60,7 @@ const BUCKETS: u64 = 0x6275_636b;
 const ATTACK: u64 = 0x6174_7461;
 const ATTACK_FROM: u64 = 0x6174_6672;
 const CHURN: u64 = 0x6368_7572;
-
-/// One step of the traced lookup, placed on the circle.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RoutePoint {
-    /// Positions (fractions of the circle, 0 at the top, clockwise) of the nodes that answered.
-    pub at: Vec<f64>,
-    /// Positions of the nodes that timed out.
-    pub timed_out_at: Vec<f64>,
-    /// log2 of the distance still to go after the step (clockwise for Chord and one-hop, XOR for
-    /// Kademlia), from the nearest node reached.
-    pub remaining_bits: f64,
-}
-
-/// What one protocol did with the lab's lookups.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ProtocolReport {
-    /// Which protocol.
-    pub protocol: Protocol,
-    /// Lookups routed.
-    pub lookups: u64,
-    /// Lookups by hop count (index = hops).
-    pub histogram: Vec<u64>,
-    /// Mean hops.
-    pub mean_hops: f64,
-    /// Median hops.
-    pub p50: u32,
-    /// 99th-percentile hops.
-    pub p99: u32,
-    /// Most hops.
-    pub max_hops: u32,
-    /// The paper's mean (Chord, one-hop) or bound (Kademlia).
-    pub theory_hops: f64,
-    /// Mean messages per lookup (every query, the contact of the owner included).
-    pub mean_messages: f64,
-    /// Mean timeouts per lookup.
-    pub mean_timeouts: f64,
-    /// Lookups that ended nowhere or at a node that is not the key's live owner.
-    pub misrouted: u64,
-    /// Lookups whose key lived on a node that failed: the data is gone whatever the routing does.
-    pub lost: u64,
-    /// Lookups that did not return the key's data: misrouted or lost.
-    pub unsuccessful: u64,
-    /// Mean routing entries per physical node (over [`ProtocolReport::state_nodes`] nodes).
-    pub state_mean: f64,
-    /// Fewest routing entries on one of those nodes.
-    pub state_min: u32,
-    /// Most routing entries on one of those nodes.
-    pub state_max: u32,
-    /// Nodes whose routing state was counted (all, or a seeded sample of [`STATE_SAMPLE`]).
-    pub state_nodes: u32,
-    /// Messages the maintenance rounds sent (Chord only; the other two refresh by fiat).
-    pub maintenance_messages: u64,
-    /// The traced lookup's steps.
-    pub trace: Vec<Step>,
-    /// The traced lookup's outcome.
-    pub trace_outcome: Outcome,
-    /// log2 of the distance from the traced lookup's first node to its key.
-    pub start_bits: f64,
-    /// The traced lookup on the circle, one point per step.
-    pub route: Vec<RoutePoint>,
-    /// The eclipse attack on the traced lookup's key, if there is an attacker.
-    pub eclipse: Option<Eclipse>,
-    /// The churn experiment, tick by tick (empty without churn).
-    pub churn: Vec<ChurnTick>,
-    /// Under churn with maintenance, the failed share the Chord paper's estimate gives (§6.5):
-    /// mean hops × failures per maintenance period / N.
-    pub churn_theory: Option<f64>,
-}
-
-/// How the keys spread over the physical nodes (Chord's successor rule, §6.2).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct LoadReport {
-    /// Keys placed.
-    pub keys: u64,
-    /// Mean keys per live node.
-    pub mean: f64,
-    /// Fewest keys on a node.
-    pub min: u64,
-    /// 1st percentile.
-    pub p1: u64,
-    /// 99th percentile.
-    pub p99: u64,
-    /// Most keys on a node.
-    pub max: u64,
-    /// Nodes holding no key.
-    pub empty: u64,
-    /// Nodes by load / mean, in bins of [`LOAD_BIN`]; the last bin holds everything above.
-    pub histogram: Vec<u64>,
-    /// The nodes Gamma(r, 1/r) expects in each bin.
-    pub theory_histogram: Vec<f64>,
-    /// Gamma(r, 1/r)'s 1st percentile, times the mean.
-    pub theory_p1: f64,
-    /// Its 99th percentile, times the mean.
-    pub theory_p99: f64,
-    /// Its (1 − 1/N) quantile, times the mean: about where the largest of N loads falls.
-    pub theory_max: f64,
-}
-
-/// What an attacker's nodes did to the lookups for one key (an eclipse attack).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Eclipse {
-    /// Lookups for the attacked key, from honest nodes, per placement.
-    pub lookups: u64,
-    /// Of those, the ones that ended at an attacker's node when the attacker chose its
-    /// identifiers next to the key.
-    pub chosen: u64,
-    /// When identifiers are bound to a hash of each node's address, the attacker cannot aim at a
-    /// key: of as many lookups for random keys, the ones that ended at an attacker's node.
-    pub bound: u64,
-    /// With bound identifiers, the chance that the key's owner is one of the attacker's:
-    /// `s / (slots + s)`; routes through the attacker's nodes add to it.
-    pub theory_bound: f64,
-}
-
-/// One tick of the churn experiment: nodes failed and joined, lookups routed, maybe a
-/// maintenance round.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ChurnTick {
-    /// Live nodes after the tick's failures and joins.
-    pub live: u32,
-    /// Lookups that did not end at the key's live owner.
-    pub misrouted: u32,
-    /// Mean hops of the tick's lookups.
-    pub mean_hops: f64,
-    /// Mean timeouts of the tick's lookups.
-    pub mean_timeouts: f64,
-    /// Whether a maintenance round ran at the end of the tick.
-    pub maintained: bool,
-}
-
-/// One network size of the sweep.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SweepPoint {
-    /// Nodes.
-    pub nodes: u64,
-    /// Mean hops per protocol, in the lab's protocol order.
-    pub hops: Vec<f64>,
-    /// Mean routing entries per node, per protocol.
-    pub state: Vec<f64>,
-}
-
-/// Everything the lab shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Report {
-    /// Identifiers in the overlay.
-    pub slots: u64,
-    /// Physical nodes that failed.
-    pub failed_nodes: u64,
-    /// One report per protocol, in the lab's order.
-    pub protocols: Vec<ProtocolReport>,
-    /// The key load.
-    pub load: LoadReport,
-    /// The sweep across N (empty unless asked for).
-    pub sweep: Vec<SweepPoint>,
-    /// Positions of every slot, when there are at most [`RING_POINTS`].
-    pub ring: Vec<f64>,
-    /// Whether each of those slots is alive.
-    pub ring_alive: Vec<bool>,
-    /// Slots per bin around the circle, when there are more.
-    pub density: Vec<u32>,
-    /// The traced lookup's key, and its position.
-    pub trace_key: u64,
-    /// The key's position on the circle.
-    pub trace_key_at: f64,
-    /// The traced lookup's starting slot and its position.
-    pub trace_from_at: f64,
-}
+const FAILURE_SWEEP: u64 = 0x6673_7770;
 
 /// A built overlay of one of the three kinds.
 #[derive(Clone, Debug)]
@@ -261,6 +106,7 @@ enum Stage {
     State(usize),
     Load { next: u32 },
     Sweep { exponent: u32 },
+    FailureSweep { curve: usize, point: usize },
     Attack(usize),
     Churn { protocol: usize, tick: u32 },
     Done,
@@ -280,6 +126,11 @@ pub struct Job {
     sweep: Vec<SweepPoint>,
     /// The overlay the churn experiment is running on.
     churn_net: Option<Net>,
+    /// The failure sweep's ring for the successor-list length being measured, its curves so far,
+    /// and each physical node's place in the order in which nodes fail.
+    failure_net: Option<Chord>,
+    failure_curves: Vec<FailureCurve>,
+    failure_rank: Vec<u32>,
     failed_nodes: u64,
     done_units: u64,
 }
@@ -334,6 +185,9 @@ impl Job {
             loads: Vec::new(),
             sweep: Vec::new(),
             churn_net: None,
+            failure_net: None,
+            failure_curves: Vec::new(),
+            failure_rank: Vec::new(),
             failed_nodes: 0,
             done_units: 0,
         })
@@ -503,39 +357,6 @@ impl Job {
         rep.state_mean = counts.iter().map(|&c| f64::from(c)).sum::<f64>() / counts.len().max(1) as f64;
     }
 
-    /// One size of the sweep: a fresh converged overlay of `n` nodes per protocol.
-    fn sweep_point(&self, n: u32) -> Option<SweepPoint> {
-        let p = &self.params;
-        let space = p.space();
-        if u64::from(n) > space.capacity() {
-            return None;
-        }
-        let ids = Identifiers::draw(space, p.seed, n, 1).ok()?;
-        let (mut hops, mut state) = (Vec::new(), Vec::new());
-        for &protocol in &p.protocols {
-            let net = Net::build(protocol, ids.clone(), p);
-            let overlay = net.overlay();
-            let mut total = 0u64;
-            for i in 0..SWEEP_LOOKUPS {
-                let key = space.id(hash_u64(p.seed ^ LOOKUP_KEYS, u64::from(i)));
-                let from =
-                    u32::try_from(pick(hash_u64(p.seed ^ LOOKUP_FROM, u64::from(i)), n as usize)).expect("below n");
-                total += u64::from(overlay.lookup(from, key, None).hops);
-            }
-            hops.push(total as f64 / f64::from(SWEEP_LOOKUPS));
-            let sampled = n.min(200);
-            let entries: u64 = (0..sampled)
-                .map(|i| u64::from(overlay.routing_state(i * (n / sampled))))
-                .sum();
-            state.push(entries as f64 / f64::from(sampled));
-        }
-        Some(SweepPoint {
-            nodes: n.into(),
-            hops,
-            state,
-        })
-    }
-
     fn load_report(&self) -> LoadReport {
         let p = &self.params;
         if p.keys == 0 {
@@ -646,88 +467,6 @@ impl Job {
         Stage::Load { next: end }
     }
 
-    /// The eclipse experiment for one protocol: the attacker's nodes join a converged overlay
-    /// with identifiers chosen next to the traced lookup's key, and honest nodes look that key
-    /// up; then with identifiers bound to their addresses, and honest nodes look up random keys
-    /// (the lab's own lookup keys), since the attacker can no longer aim at one.
-    fn eclipse(&self, protocol: Protocol) -> Eclipse {
-        let p = &self.params;
-        let space = p.space();
-        let (key, _) = self.lookup_at(p.trace);
-        let lookups = ATTACK_LOOKUPS.min(p.lookups);
-        let mut counts = [0u64; 2];
-        for (count, chosen) in counts.iter_mut().zip([true, false]) {
-            let extra = crate::dht::sybil_identifiers(space, key, p.sybils, chosen, hash_u64(p.seed, ATTACK));
-            let (ids, sybils) = self.ids.with_extra(&extra, p.nodes);
-            let honest: Vec<u32> = (0..ids.len()).filter(|&s| ids.owner[s as usize] < p.nodes).collect();
-            let mut net = Net::build(protocol, ids, p);
-            net.overlay_mut().members_mut().mark_sybils(&sybils);
-            let overlay = net.overlay();
-            for i in 0..lookups {
-                let from = honest[pick(hash_u64(p.seed ^ ATTACK_FROM, u64::from(i)), honest.len())];
-                let target = if chosen { key } else { self.lookup_at(i).0 };
-                let found = overlay.lookup(from, target, None).found;
-                *count += u64::from(found.is_some_and(|s| overlay.members().is_sybil(s)));
-            }
-        }
-        let s = f64::from(p.sybils);
-        Eclipse {
-            lookups: lookups.into(),
-            chosen: counts[0],
-            bound: counts[1],
-            theory_bound: s / (f64::from(self.ids.len()) + s),
-        }
-    }
-
-    /// One tick of churn on the protocol's own overlay: `churn` live nodes fail, as many new ones
-    /// join through random live nodes, `CHURN_LOOKUPS` lookups run, and every `period` ticks a
-    /// maintenance round repairs what it can.
-    fn churn_tick(&mut self, index: usize, tick: u32) -> ChurnTick {
-        let p = &self.params;
-        let space = p.space();
-        let seed = p.seed ^ CHURN;
-        let draw = |what: u64, i: u32| hash_pair(seed, u64::from(tick), (what << 32) | u64::from(i));
-        let net = self.churn_net.as_mut().expect("the churn overlay is built at tick 0");
-        let live: Vec<u32> = net.overlay().members().live().1.to_vec();
-        let len = u32::try_from(live.len()).expect("slots are u32");
-        let mut rng = Stream::new(draw(0, 0));
-        let dead: Vec<u32> = rng
-            .distinct(p.churn.min(len - 1), len)
-            .into_iter()
-            .map(|i| live[i as usize])
-            .collect();
-        net.overlay_mut().fail(&dead);
-        for j in 0..p.churn {
-            let live = net.overlay().members().live().1;
-            let bootstrap = live[pick(draw(1, j), live.len())];
-            let owner = p.nodes + tick * p.churn + j;
-            // An identifier that is or was taken is drawn again by the next tick's joins.
-            let _ = net.overlay_mut().join(space.id(draw(2, j)), owner, bootstrap);
-        }
-        let overlay = net.overlay();
-        let live = overlay.members().live().1;
-        let (mut misrouted, mut hops, mut timeouts) = (0u32, 0u64, 0u64);
-        for i in 0..CHURN_LOOKUPS {
-            let key = space.id(draw(3, i));
-            let out = overlay.lookup(live[pick(draw(4, i), live.len())], key, None);
-            misrouted += u32::from(!out.correct);
-            hops += u64::from(out.hops);
-            timeouts += u64::from(out.timeouts);
-        }
-        let live_count = u32::try_from(live.len()).expect("slots are u32");
-        let maintained = p.period > 0 && (tick + 1).is_multiple_of(p.period);
-        if maintained {
-            self.reports[index].maintenance_messages += net.overlay_mut().maintain();
-        }
-        ChurnTick {
-            live: live_count,
-            misrouted,
-            mean_hops: hops as f64 / f64::from(CHURN_LOOKUPS),
-            mean_timeouts: timeouts as f64 / f64::from(CHURN_LOOKUPS),
-            maintained,
-        }
-    }
-
     fn total_units(&self) -> u64 {
         let p = &self.params;
         let protocols = p.protocols.len() as u64;
@@ -738,6 +477,11 @@ impl Job {
             0
         };
         let attack = if p.sybils > 0 { protocols * 1_000 } else { 0 };
+        let failure_sweep = if p.fail_sweep {
+            (FAILURE_SUCCESSORS.len() * FAILURE_SHARES.len()) as u64 * u64::from(FAILURE_LOOKUPS)
+        } else {
+            0
+        };
         let churn = if p.churn > 0 {
             protocols * u64::from(CHURN_TICKS * CHURN_LOOKUPS)
         } else {
@@ -748,6 +492,7 @@ impl Job {
             + u64::from(p.keys) / 64
             + sweep
             + attack
+            + failure_sweep
             + churn
     }
 }
@@ -813,7 +558,14 @@ impl Run for Job {
                 self.done_units += p.protocols.len() as u64 * 1_000;
                 self.stage = Stage::Sweep { exponent: exponent + 1 };
             }
-            Stage::Sweep { .. } => self.stage = Stage::Attack(0),
+            Stage::Sweep { .. } => {
+                self.stage = if p.fail_sweep {
+                    Stage::FailureSweep { curve: 0, point: 0 }
+                } else {
+                    Stage::Attack(0)
+                };
+            }
+            Stage::FailureSweep { curve, point } => self.stage = self.failure_step(curve, point),
             Stage::Attack(i) if i < p.protocols.len() && p.sybils > 0 => {
                 self.reports[i].eclipse = Some(self.eclipse(p.protocols[i]));
                 self.done_units += 1_000;
@@ -827,28 +579,7 @@ impl Run for Job {
                 };
             }
             Stage::Churn { protocol, tick } if protocol < p.protocols.len() => {
-                if tick == 0 {
-                    self.churn_net = Some(Net::build(p.protocols[protocol], self.ids.clone(), &p));
-                }
-                let t = self.churn_tick(protocol, tick);
-                self.reports[protocol].churn.push(t);
-                self.done_units += u64::from(CHURN_LOOKUPS);
-                self.stage = if tick + 1 == CHURN_TICKS {
-                    let rep = &mut self.reports[protocol];
-                    let hops = rep.churn.iter().map(|t| t.mean_hops).sum::<f64>() / f64::from(CHURN_TICKS);
-                    rep.churn_theory =
-                        (p.period > 0).then(|| hops * f64::from(p.churn * p.period) / f64::from(p.nodes));
-                    self.churn_net = None;
-                    Stage::Churn {
-                        protocol: protocol + 1,
-                        tick: 0,
-                    }
-                } else {
-                    Stage::Churn {
-                        protocol,
-                        tick: tick + 1,
-                    }
-                };
+                self.stage = self.churn_step(protocol, tick);
             }
             Stage::Churn { .. } => self.stage = Stage::Done,
             Stage::Done => return true,
@@ -889,6 +620,7 @@ impl Run for Job {
             protocols: std::mem::take(&mut self.reports),
             load: self.load_report(),
             sweep: std::mem::take(&mut self.sweep),
+            failure_sweep: std::mem::take(&mut self.failure_curves),
             ring: if small {
                 self.ids.ids.iter().map(|&id| at(space, id)).collect()
             } else {

@@ -20,8 +20,9 @@ mod job;
 pub mod theory;
 
 pub use job::{
-    ChurnTick, Eclipse, Job, LoadReport, ProtocolReport, Report, RoutePoint, SweepPoint, ATTACK_LOOKUPS, CHURN_LOOKUPS,
-    CHURN_TICKS, LOAD_BIN, LOAD_BINS, RING_BINS, RING_POINTS, STATE_SAMPLE, SWEEP_LOOKUPS,
+    ChurnTick, Eclipse, FailureCurve, FailurePoint, Job, LoadReport, ProtocolReport, Report, RoutePoint, SweepPoint,
+    ATTACK_LOOKUPS, CHURN_LOOKUPS, CHURN_TICKS, FAILURE_LOOKUPS, FAILURE_SHARES, FAILURE_SUCCESSORS, LOAD_BIN,
+    LOAD_BINS, RING_BINS, RING_POINTS, STATE_SAMPLE, SWEEP_LOOKUPS,
 };
 
 /// The permalink format version.
@@ -48,9 +49,9 @@ pub const MAX_FAIL: u32 = 95;
 /// The most maintenance rounds after a failure.
 pub const MAX_ROUNDS: u32 = 8;
 /// The permalink parameters, in the order they are written.
-pub const PARAMS: [&str; 19] = [
+pub const PARAMS: [&str; 20] = [
     "v", "proto", "nodes", "bits", "vids", "succ", "k", "alpha", "lookups", "keys", "fail", "rounds", "seed", "sweep",
-    "sybils", "churn", "period", "trace", "hop",
+    "fsweep", "sybils", "churn", "period", "trace", "hop",
 ];
 
 /// The lab's whole state.
@@ -83,6 +84,9 @@ pub struct Params {
     pub seed: u64,
     /// Whether to chart mean hops across N = 2^3 … 2^17.
     pub sweep: bool,
+    /// Whether to chart Chord's failed lookups against the failed share for several
+    /// successor-list lengths (the Chord paper's experiment), before any repair.
+    pub fail_sweep: bool,
     /// Nodes an attacker adds to eclipse the traced lookup's key (0: no attack), `0..=MAX_SYBILS`.
     pub sybils: u32,
     /// Nodes that fail, and as many that join, per tick of the churn experiment (0: none),
@@ -112,6 +116,7 @@ impl Default for Params {
             rounds: 0,
             seed: 42,
             sweep: false,
+            fail_sweep: false,
             sybils: 0,
             churn: 0,
             period: 10,
@@ -135,8 +140,8 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         name: "Fingers vs successor list under failure",
-        lesson: "Half the nodes fail at once and nothing has been repaired: each lookup waits out six to seven dead contacts. With a successor list of r = 1, 86 % of the lookups never reach the key's live successor; with r = 4, 33 %; with r = 8, none. Half the keys are lost all the same: they lived on the dead nodes.",
-        query: "v=1&proto=chord&nodes=1000&bits=32&vids=1&succ=1&k=20&alpha=3&lookups=10000&keys=100000&fail=50&rounds=0&seed=42&sweep=0&trace=0&hop=0",
+        lesson: "Half the nodes fail at once and nothing has been repaired: each lookup waits out six to seven dead contacts. With a successor list of r = 1, 86 % of the lookups never reach the key's live successor; with r = 4, 33 %; with r = 8, none. Half the keys are lost all the same: they lived on the dead nodes. The chart sweeps 5–50 % failed for r = 1, 2, 4, 8 and 16 on one failure order: at 50 %, 86, 64, 28 and 0 % miss, never below the share of keys stranded behind r dead successors, p^r·((r+1)(1−p)+p).",
+        query: "v=1&proto=chord&nodes=1000&bits=32&vids=1&succ=1&k=20&alpha=3&lookups=10000&keys=100000&fail=50&rounds=0&seed=42&sweep=0&fsweep=1&trace=0&hop=0",
     },
     Preset {
         name: "After stabilization only the dead nodes' keys are lost (§6.4)",
@@ -243,6 +248,12 @@ impl Params {
             ));
             self.trace = 0;
         }
+        if self.fail_sweep && !self.protocols.contains(&Protocol::Chord) {
+            notes.push(
+                "the failure sweep is Chord's experiment (successor lists); it needs Chord among the protocols".into(),
+            );
+            self.fail_sweep = false;
+        }
         if self.fail == 0 && self.rounds > 0 {
             self.rounds = 0;
         }
@@ -340,6 +351,8 @@ pub enum Command {
     SetSeed(u64),
     /// Chart the sweep across N, or not.
     SetSweep(bool),
+    /// Chart Chord's failed lookups against the failed share, or not.
+    SetFailSweep(bool),
     /// Step through another lookup (from its first step).
     Trace(u32),
     /// Show one more step of the traced lookup, which has `steps` of them.
@@ -388,6 +401,7 @@ impl LabParams for Params {
             ("rounds", self.rounds.to_string()),
             ("seed", self.seed.to_string()),
             ("sweep", u32::from(self.sweep).to_string()),
+            ("fsweep", u32::from(self.fail_sweep).to_string()),
             ("sybils", self.sybils.to_string()),
             ("churn", self.churn.to_string()),
             ("period", self.period.to_string()),
@@ -421,6 +435,7 @@ impl LabParams for Params {
             rounds: q.int_clamped("rounds", 0..=MAX_ROUNDS, d.rounds, p),
             seed: q.int_in("seed", 0..=u64::MAX, d.seed, p),
             sweep: q.int_clamped("sweep", 0..=1, 0, p) == 1,
+            fail_sweep: q.int_clamped("fsweep", 0..=1, 0, p) == 1,
             sybils: q.int_clamped("sybils", 0..=MAX_SYBILS, 0, p),
             churn: q.int_clamped("churn", 0..=MAX_CHURN, 0, p),
             period: q.int_clamped("period", 0..=MAX_PERIOD, d.period, p),
@@ -482,6 +497,7 @@ impl LabParams for Params {
                 p.hop = 0;
             }
             Command::SetSweep(on) => p.sweep = on,
+            Command::SetFailSweep(on) => p.fail_sweep = on,
             Command::Trace(t) if t < p.lookups => {
                 p.trace = t;
                 p.hop = 0;

@@ -7,6 +7,9 @@
 //!   share follows Gamma(r, 1/r) (the sum of r exponential arcs): an exponential law for r = 1,
 //!   narrowing as r grows. For whole r it is the Erlang law, whose distribution function has a
 //!   closed form.
+//! - Chord §6.4 before repair: with a share `p` of the nodes failed independently, a lookup
+//!   cannot reach the key's live successor at least when the key's closest live predecessor has
+//!   all `r` successors dead (see [`chord_stranded_share`]).
 
 /// ½·log2 N: Chord's mean path length (§6.3).
 #[must_use]
@@ -18,6 +21,27 @@ pub fn chord_mean_hops(n: u64) -> f64 {
 #[must_use]
 pub fn kademlia_rounds_bound(n: u64) -> u32 {
     u64::BITS - n.max(1).saturating_sub(1).leading_zeros()
+}
+
+/// The share of keys whose closest live predecessor holds only dead nodes in its successor list
+/// of length `r`, when each node failed independently with chance `p`: `p^r·((r + 1)(1 − p) + p)`.
+/// No lookup for such a key reaches its live successor before repair, so this is a lower bound
+/// on the lab's misrouted share (lookups also stall at other nodes of their path).
+///
+/// After a live node the run of dead nodes has length `G`, geometric with `P(G ≥ r) = p^r`; a key
+/// falls in the run after a given live node with a chance proportional to the `G + 1` arcs it
+/// spans, so the share is `E[(G + 1)·1{G ≥ r}] / E[G + 1]`.
+///
+/// ```
+/// use shardscope_core::labs::dht::theory::chord_stranded_share;
+/// // One successor and half the nodes down: three keys in four are stranded.
+/// assert!((chord_stranded_share(0.5, 1) - 0.75).abs() < 1e-12);
+/// assert!(chord_stranded_share(0.5, 16) < 1e-3);
+/// ```
+#[must_use]
+pub fn chord_stranded_share(p: f64, r: u32) -> f64 {
+    let r_f = f64::from(r);
+    libm::pow(p, r_f) * ((r_f + 1.0) * (1.0 - p) + p)
 }
 
 /// A one-hop lookup's mean hops, from a random node for a random key: one, unless the querier owns

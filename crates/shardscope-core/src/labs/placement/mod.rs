@@ -3,7 +3,7 @@
 //! at up to ten million keys.
 //!
 //! This module holds the lab's state (what its permalink stores), the events and commands, and
-//! the presets; [`run`] replays the events and computes the numbers.
+//! the presets; [`Job`] replays the events and computes the numbers.
 
 use serde::{Deserialize, Serialize};
 

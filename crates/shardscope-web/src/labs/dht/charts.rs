@@ -1,12 +1,13 @@
 //! The DHT lab's pictures, drawn with the chart kit: the identifier circle with the stepped
-//! lookup, the distance still to go per step, the hop histogram, the sweep across N and the key
-//! load against Gamma(r, 1/r). Each only maps the report to marks.
+//! lookup, the distance still to go per step, the hop histogram, the sweep across N, Chord's
+//! failure sweep, churn and the key load against Gamma(r, 1/r). Each only maps the report to
+//! marks.
 
 use std::f64::consts::TAU;
 
 use shardscope_core::dht::Protocol;
 use shardscope_core::labs::dht::{
-    theory, Params, ProtocolReport, Report, CHURN_LOOKUPS, CHURN_TICKS, LOAD_BIN, LOAD_BINS,
+    theory, Params, ProtocolReport, Report, CHURN_LOOKUPS, CHURN_TICKS, FAILURE_LOOKUPS, LOAD_BIN, LOAD_BINS,
 };
 use shardscope_core::query::Choice;
 use yew::prelude::*;
@@ -359,6 +360,111 @@ pub fn sweep_chart(r: &Report) -> Html {
             // Every other size is labelled, so the labels never run into each other on a phone.
             { x_axis(y1, (x0, x1), &exps.iter().copied().step_by(2).collect::<Vec<_>>(), sx, |e| format!("2^{e:.0}")) }
             <polyline class="theory-line" points={theory_points.join(" ")} />
+            { for lines }
+        </Chart>
+    }
+}
+
+/// Chord's failure sweep: the share of lookups that miss the key's live successor right after a
+/// share of the nodes failed, one line per successor-list length with its stranded-key bound
+/// dotted, and the keys lost with their nodes, which is all that still fails after repair.
+pub fn failure_chart(r: &Report) -> Html {
+    let Some(first) = r.failure_sweep.first() else {
+        return Html::default();
+    };
+    let (x0, x1, y0, y1) = (46.0, 354.0, 14.0, 176.0);
+    let sx = |pct: f64| x0 + (x1 - x0) * pct / 50.0;
+    let sy = |share: f64| y1 - (y1 - y0) * share;
+    let share = |count: u32| f64::from(count) / f64::from(FAILURE_LOOKUPS);
+    // The lines' end labels, moved apart from the bottom up so that lines ending close together
+    // (r = 8 and r = 16 both near zero) keep readable labels.
+    let mut ends: Vec<(f64, usize)> = (0..r.failure_sweep.len())
+        .map(|i| {
+            (
+                sy(r.failure_sweep[i].points.last().map_or(0.0, |pt| share(pt.misrouted))) + 4.0,
+                i,
+            )
+        })
+        .collect();
+    ends.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for j in 1..ends.len() {
+        ends[j].0 = ends[j].0.min(ends[j - 1].0 - 11.0);
+    }
+    let label_y = |i: usize| ends.iter().find(|e| e.1 == i).map_or(y1, |e| e.0);
+    let lines = r.failure_sweep.iter().enumerate().map(|(i, c)| {
+        let measured: Vec<String> = c.points.iter().map(|pt| format!("{},{}", fmt(sx(f64::from(pt.fail))), fmt(sy(share(pt.misrouted))))).collect();
+        let bound: Vec<String> = c.points.iter().map(|pt| format!("{},{}", fmt(sx(f64::from(pt.fail))), fmt(sy(pt.theory_misrouted)))).collect();
+        html! { <g class={class_of(i)}>
+            <polyline class="series-line dotted" points={bound.join(" ")} />
+            <polyline class="series-line" points={measured.join(" ")} />
+            { for c.points.iter().map(|pt| html! { <circle class="point" cx={fmt(sx(f64::from(pt.fail)))} cy={fmt(sy(share(pt.misrouted)))} r="2.5"
+                data-tip={format!("r = {}, {} % failed: {} of {} lookups missed the live successor (bound {}); {:.2} timeouts each",
+                    c.successors, pt.fail, pt.misrouted, FAILURE_LOOKUPS, crate::lab::percent(pt.theory_misrouted, 1.0), pt.mean_timeouts)} /> }) }
+            <text class="line-label" x={fmt(x1 + 4.0)} y={fmt(label_y(i))}>{ format!("r = {}", c.successors) }</text>
+        </g> }
+    }).collect::<Vec<_>>();
+    let lost: Vec<String> = first
+        .points
+        .iter()
+        .map(|pt| format!("{},{}", fmt(sx(f64::from(pt.fail))), fmt(sy(share(pt.lost)))))
+        .collect();
+    let items: Vec<LegendItem> = r
+        .failure_sweep
+        .iter()
+        .enumerate()
+        .map(|(i, c)| LegendItem::new(class_of(i), "●", format!("successor list r = {}", c.successors)))
+        .chain([
+            LegendItem::new(
+                "",
+                "┄",
+                "keys stranded behind r dead successors: p^r·((r+1)(1−p)+p), a lower bound",
+            ),
+            LegendItem::new(
+                "",
+                "—",
+                "keys lost with their nodes: all that still fails after repair (§6.4)",
+            ),
+        ])
+        .collect();
+    let head = std::iter::once("Failed nodes".to_owned())
+        .chain(r.failure_sweep.iter().flat_map(|c| {
+            [
+                format!("r = {} missed", c.successors),
+                format!("r = {} bound", c.successors),
+                format!("r = {} timeouts per lookup", c.successors),
+            ]
+        }))
+        .chain(std::iter::once("Keys lost".to_owned()))
+        .collect();
+    let rows = first
+        .points
+        .iter()
+        .enumerate()
+        .map(|(j, pt)| {
+            std::iter::once(format!("{} %", pt.fail))
+                .chain(r.failure_sweep.iter().flat_map(|c| {
+                    let q = &c.points[j];
+                    [
+                        crate::lab::percent(share(q.misrouted), 1.0),
+                        crate::lab::percent(q.theory_misrouted, 1.0),
+                        format!("{:.2}", q.mean_timeouts),
+                    ]
+                }))
+                .chain(std::iter::once(crate::lab::percent(share(pt.lost), 1.0)))
+                .collect()
+        })
+        .collect();
+    let yt = [0.0, 25.0, 50.0, 75.0, 100.0];
+    let xt = [0.0, 10.0, 20.0, 30.0, 40.0, 50.0];
+    html! {
+        <Chart id="failure-chart" class="dht-chart" view={(400.0, 200.0)}
+            label="Share of Chord lookups that miss the key's live successor right after a share of the nodes failed, for successor lists of 1, 2, 4, 8 and 16"
+            legend={items}
+            caption={html! { { format!("Chord before any repair: the same nodes fail for every r, and the same {} lookups run at each share. A successor list of about 2·log2 N keeps routing whole even with half the nodes down; the keys on the dead nodes are gone whatever r is.", group_digits(FAILURE_LOOKUPS.into())) } }}
+            table={DataTable { caption: "Lookups that missed the live successor, the stranded-key bound and timeouts, by failed share and successor-list length".into(), head, rows }}>
+            { y_axis(x0, (y1, y0), &yt, |v| sy(v / 100.0), |v| format!("{v:.0}%")) }
+            { x_axis(y1, (x0, x1), &xt, sx, |v| format!("{v:.0}%")) }
+            <polyline class="lost-line" points={lost.join(" ")} />
             { for lines }
         </Chart>
     }

@@ -8,8 +8,8 @@ use shardscope_core::dht::chord::MAX_SUCCESSORS;
 use shardscope_core::dht::kademlia::{MAX_ALPHA, MAX_K};
 use shardscope_core::dht::Protocol;
 use shardscope_core::labs::dht::{
-    Command, Model, Params, ProtocolReport, Report, MAX_CHURN, MAX_CHURN_NODES, MAX_FAIL, MAX_KEYS, MAX_LOOKUPS,
-    MAX_PERIOD, MAX_ROUNDS, MAX_SYBILS, MAX_VIDS, PRESETS, SWEEP_LOOKUPS,
+    Command, Model, Params, ProtocolReport, Report, FAILURE_LOOKUPS, MAX_CHURN, MAX_CHURN_NODES, MAX_FAIL, MAX_KEYS,
+    MAX_LOOKUPS, MAX_PERIOD, MAX_ROUNDS, MAX_SYBILS, MAX_VIDS, PRESETS, SWEEP_LOOKUPS,
 };
 use shardscope_core::query::Choice;
 use web_sys::HtmlInputElement;
@@ -124,6 +124,7 @@ pub fn DhtLab() -> Html {
             { charts::hops_chart(&c.report) }
             { numbers_table(&c.report) }
             { charts::sweep_chart(&c.report) }
+            { charts::failure_chart(&c.report) }
             { charts::churn_chart(&p, &c.report) }
             { charts::load_chart(&p, &c.report) }
         </> },
@@ -329,6 +330,8 @@ fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>
         Command::Toggle(Protocol::from_slug(&slug).unwrap_or(Protocol::Chord))
     });
     let on_sweep = lab.on(|e: Event| Command::SetSweep(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let on_fail_sweep =
+        lab.on(|e: Event| Command::SetFailSweep(e.target_unchecked_into::<HtmlInputElement>().checked()));
     let uses = |x: Protocol| p.protocols.contains(&x);
     html! { <>
         <fieldset class="algorithms">
@@ -373,6 +376,10 @@ fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>
             <label class="inline">
                 <input type="checkbox" id="sweep" checked={p.sweep} onchange={on_sweep} />
                 <span>{ format!("Chart hops across N = 8 … 131,072 ({} lookups each)", group_digits(SWEEP_LOOKUPS.into())) }</span>
+            </label>
+            <label class="inline">
+                <input type="checkbox" id="fsweep" checked={p.fail_sweep} disabled={!uses(Protocol::Chord)} onchange={on_fail_sweep} />
+                <span>{ format!("Chart Chord's failed lookups against 5–50 % failed nodes for r = 1, 2, 4, 8, 16 ({} lookups each)", group_digits(FAILURE_LOOKUPS.into())) }</span>
             </label>
         </form>
     </> }
