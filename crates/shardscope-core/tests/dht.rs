@@ -398,17 +398,80 @@ fn the_same_seed_gives_the_same_report() {
     assert_ne!(report(q), report(&q.replace("seed=9", "seed=10")));
 }
 
+/// The live nodes whose whole successor list has failed.
+fn stranded(c: &Chord) -> Vec<u32> {
+    (0..c.members().len())
+        .filter(|&n| c.is_alive(n) && c.successor_list(n).iter().all(|&s| !c.is_alive(s)))
+        .collect()
+}
+
+/// The nodes met following successor pointers from `start` until one repeats.
+fn successor_cycle(c: &Chord, start: u32) -> Vec<u32> {
+    let mut seen = vec![start];
+    let mut at = c.successor_list(start)[0];
+    while !seen.contains(&at) {
+        seen.push(at);
+        at = c.successor_list(at)[0];
+    }
+    seen
+}
+
+/// Found by the convergence property: 297 nodes, 53 % failed at once, successor lists of 8. Two
+/// live nodes (21 and 199) lose every successor; 21 has no live contact at all and walks back
+/// from its predecessor, 199 falls back on its one live finger (58) and walks back from there,
+/// and each stops where the other should have: two consistent rings of 55 and 73 nodes that
+/// stabilize, notify and `fix_fingers` never merge. This is Chord's known weakness (its
+/// ring-maintenance is not correct under such failures, Zave, CCR 2012); the paper's remedy is
+/// a successor list long enough that no node loses all of it.
+#[test]
+fn two_nodes_that_lose_every_successor_can_split_the_ring() {
+    let (seed, nodes, bits) = (12_233_323_404_015_588_113_u64, 297_u32, 20_u32);
+    let ids = Identifiers::draw(Space::new(bits).unwrap(), seed, nodes, 1).unwrap();
+    let mut c = Chord::converged(ids, 8);
+    let dead: Vec<u32> = (0..nodes)
+        .filter(|&s| s != 0 && hash_u64(seed, u64::from(s)) % 100 < 53)
+        .collect();
+    c.fail(&dead);
+    assert_eq!(stranded(&c), [21, 199]);
+    for _ in 0..400 {
+        c.maintenance_round();
+    }
+    assert!(!c.is_converged());
+    let (a, b) = (successor_cycle(&c, 0), successor_cycle(&c, 34));
+    assert_eq!((a.len(), b.len()), (55, 73));
+    assert!(a.iter().all(|n| !b.contains(n)), "two disjoint rings");
+    assert_eq!(a.len() + b.len(), (0..nodes).filter(|&n| c.is_alive(n)).count());
+    // A lookup from one ring for a key owned in the other ends at the wrong node.
+    let key = c.id(b[1]);
+    let out = c.lookup(0, key, None);
+    assert!(!out.correct);
+    // With successor lists of 16, nobody is stranded and the same failures are repaired.
+    let ids = Identifiers::draw(Space::new(bits).unwrap(), seed, nodes, 1).unwrap();
+    let mut c = Chord::converged(ids, 16);
+    c.fail(&dead);
+    assert!(stranded(&c).is_empty());
+    let mut rounds = 0;
+    while !c.is_converged() && rounds < 400 {
+        c.maintenance_round();
+        rounds += 1;
+    }
+    assert!(c.is_converged());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
     /// After maintenance converges, every lookup reaches the key's true live successor and every
-    /// finger is exact.
+    /// finger is exact, as long as at most one live node lost its whole successor list (the
+    /// paper's assumption is that none does; with two, the ring can split for good, see
+    /// `two_nodes_that_lose_every_successor_can_split_the_ring`).
     #[test]
     fn chord_converges_after_failures(seed in any::<u64>(), nodes in 2u32..400, dead_share in 0u32..60, bits in 12u32..=64) {
         let ids = Identifiers::draw(Space::new(bits).unwrap(), seed, nodes, 1).unwrap();
         let mut c = Chord::converged(ids, 8);
         let dead: Vec<u32> = (0..nodes).filter(|&s| s != 0 && hash_u64(seed, u64::from(s)) % 100 < u64::from(dead_share)).collect();
         c.fail(&dead);
+        prop_assume!(stranded(&c).len() <= 1);
         let mut rounds = 0;
         while !c.is_converged() {
             c.maintenance_round();
