@@ -61,7 +61,24 @@ fn dht(c: &mut Criterion) {
             BatchSize::LargeInput,
         );
     });
+    // Kademlia's maintenance under churn: with its buckets held as state, every live node of
+    // the churn presets' 500 refreshes each bucket by a lookup, after 1 % failed.
+    let small = ids_of(500);
+    let mut held = Kademlia::converged(small, 20, 3, 1);
+    held.hold_tables();
+    held.fail(&[0, 100, 200, 300, 400]);
+    g.throughput(Throughput::Elements(500));
+    g.bench_function(
+        "kademlia bucket refresh round, 500 nodes, held tables, 1 % failed",
+        |b| {
+            b.iter_batched(|| held.clone(), |mut net| net.maintain(), BatchSize::LargeInput);
+        },
+    );
     g.finish();
+}
+
+fn ids_of(nodes: u32) -> Identifiers {
+    Identifiers::draw(Space::new(32).unwrap(), 1, nodes, 1).unwrap()
 }
 
 criterion_group!(benches, dht);

@@ -331,6 +331,23 @@ fn churn_with_and_without_stabilization() {
         .sum::<f64>()
         / 60.0;
     assert_eq!(format!("{timeouts:.1}"), "1.2");
+    // Without maintenance stale entries pile up in both protocols; the bucket refresh and
+    // stabilize keep them near zero.
+    let stale = |r: &Report, p: Protocol| protocol(r, p).churn.iter().map(|t| t.stale).sum::<f64>() / 60.0;
+    let with = preset("Churn with stabilization");
+    for p in [Protocol::Chord, Protocol::Kademlia] {
+        let (on, off) = (stale(&with, p), stale(&r, p));
+        assert!(
+            on < 0.01 && off > 0.04 && off > 5.0 * on,
+            "{p:?}: {on} with, {off} without"
+        );
+    }
+    // Kademlia's refresh is bounded work: a larger network refreshes less often, and says so.
+    let (p, problems) = Params::from_query("v=1&proto=kademlia&nodes=10000&churn=10&period=1");
+    assert_eq!(p.period, 31);
+    assert!(problems
+        .iter()
+        .any(|x| x.to_string().contains("refresh every 31 ticks")));
     // Churn above what the network can bear, or on too large a network, is refused and said.
     let (p, problems) = Params::from_query("v=1&nodes=50&churn=40");
     assert_eq!(p.churn, 5);

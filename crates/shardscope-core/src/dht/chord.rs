@@ -109,6 +109,20 @@ impl Chord {
         (p != NONE).then_some(p)
     }
 
+    /// The distinct contacts `slot` holds: its fingers and successor list, itself left out.
+    fn contacts(&self, slot: u32) -> Vec<u32> {
+        let mut all: Vec<u32> = self
+            .fingers(slot)
+            .iter()
+            .chain(self.successor_list(slot))
+            .copied()
+            .filter(|&c| c != slot)
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
     /// The live slot responsible for identifier `key`, from the ground truth.
     fn true_successor(&self, key: u64) -> Option<u32> {
         self.members.live_successor(key)
@@ -251,7 +265,10 @@ impl Chord {
             }
             let mut list = Vec::with_capacity(list_len);
             list.push(s);
-            if s != n {
+            if s == n {
+                // Alone: its own successor, so its own predecessor too, as in a ring of one.
+                self.pred[n as usize] = n;
+            } else {
                 messages += 1;
                 list.extend(self.successor_list(s).iter().copied().take(list_len - 1));
                 // notify(s, n).
@@ -316,16 +333,16 @@ impl Overlay for Chord {
     }
 
     fn routing_state(&self, slot: u32) -> u32 {
-        let mut all: Vec<u32> = self
-            .fingers(slot)
-            .iter()
-            .chain(self.successor_list(slot))
-            .copied()
-            .filter(|&c| c != slot)
-            .collect();
-        all.sort_unstable();
-        all.dedup();
-        u32::try_from(all.len()).expect("at most m + MAX_SUCCESSORS entries")
+        u32::try_from(self.contacts(slot).len()).expect("at most m + MAX_SUCCESSORS entries")
+    }
+
+    fn stale_entries(&self, slot: u32) -> u32 {
+        let dead = self
+            .contacts(slot)
+            .into_iter()
+            .filter(|&c| !self.members.is_alive(c))
+            .count();
+        u32::try_from(dead).expect("at most m + MAX_SUCCESSORS entries")
     }
 
     fn responsible(&self, key: u64) -> Option<u32> {

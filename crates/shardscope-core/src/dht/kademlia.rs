@@ -11,6 +11,15 @@
 //!
 //! After failures the tables still list failed nodes until a bucket refresh
 //! ([`Kademlia::refresh`]) redraws every bucket from the live nodes.
+//!
+//! Under churn the tables become state ([`Kademlia::hold_tables`]): each bucket a list of up to
+//! `k` contacts, least-recently seen first, kept as §2.2 says. A node that hears from a contact
+//! moves it to the tail; a new contact joins a bucket with room; a full bucket pings its
+//! least-recently-seen contact and keeps it if it answers (the newcomer is dropped), or evicts it
+//! if it does not. A joining node learns of its bootstrap, looks up its own identifier and then
+//! refreshes its buckets further than its closest neighbour (§2.3); every node it queries hears
+//! from it. A bucket refresh is a node lookup for a random identifier in the bucket's range, and
+//! a contact that times out in a node's own lookup leaves its bucket.
 
 use super::{Identifiers, Membership, Outcome, Overlay, Space, Step, View};
 use crate::hash::{hash_pair, Stream};
@@ -20,7 +29,8 @@ pub const MAX_K: u32 = 64;
 /// The most parallel queries the lab allows.
 pub const MAX_ALPHA: u32 = 16;
 
-/// A Kademlia network whose k-buckets are drawn on demand from the membership it last refreshed.
+/// A Kademlia network whose k-buckets are drawn on demand from the membership it last refreshed,
+/// or, once [`Kademlia::hold_tables`] is called, held as state.
 #[derive(Clone, Debug)]
 pub struct Kademlia {
     members: Membership,
@@ -29,6 +39,10 @@ pub struct Kademlia {
     k: u32,
     alpha: u32,
     seed: u64,
+    /// Held k-buckets: per slot, per bucket index, contacts least-recently seen first.
+    tables: Option<Vec<Vec<Vec<u32>>>>,
+    /// Counts the bucket refreshes, so each draws its random identifiers afresh.
+    refreshes: u64,
 }
 
 /// Where the shortlist entry stands in a lookup.
@@ -59,7 +73,113 @@ impl Kademlia {
             k: k.clamp(1, MAX_K),
             alpha: alpha.clamp(1, MAX_ALPHA),
             seed,
+            tables: None,
+            refreshes: 0,
         }
+    }
+
+    /// Turns the drawn tables into state: every live slot's buckets as they are drawn now, then
+    /// kept by the rules of §2.2 from here on (see the module's documentation).
+    ///
+    /// ```
+    /// use shardscope_core::dht::{kademlia::Kademlia, Identifiers, Overlay, Space};
+    /// let ids = Identifiers::draw(Space::new(32).unwrap(), 1, 300, 1).unwrap();
+    /// let mut net = Kademlia::converged(ids, 8, 3, 1);
+    /// let drawn = net.routing_state(5);
+    /// net.hold_tables();
+    /// assert_eq!(net.routing_state(5), drawn);
+    /// let joined = net.join(0x1234_5678, 300, 5).unwrap();
+    /// assert!(net.routing_state(joined) > 0);
+    /// assert!(net.lookup(5, 0x1234_5678, None).correct);
+    /// ```
+    pub fn hold_tables(&mut self) {
+        let bits = self.space().bits();
+        let tables = (0..self.members.len())
+            .map(|slot| {
+                if !self.members.is_alive(slot) {
+                    return vec![Vec::new(); bits as usize];
+                }
+                (0..bits)
+                    .map(|i| {
+                        let mut out = Vec::new();
+                        self.drawn_bucket(self.id(slot), i, 0, &mut out);
+                        out.into_iter().map(|(_, c)| c).filter(|&c| c != slot).collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        self.tables = Some(tables);
+    }
+
+    /// Node `at` hears from `contact` (a request or a reply) and updates the bucket it falls in
+    /// (§2.2); returns the messages that took (one ping when the bucket was full).
+    fn heard_from(&mut self, at: u32, contact: u32) -> u64 {
+        if at == contact || !self.members.is_alive(at) {
+            return 0;
+        }
+        let i = (self.id(at) ^ self.id(contact)).ilog2() as usize;
+        let k = self.k as usize;
+        let members = &self.members;
+        let Some(tables) = self.tables.as_mut() else {
+            return 0;
+        };
+        let bucket = &mut tables[at as usize][i];
+        if let Some(pos) = bucket.iter().position(|&c| c == contact) {
+            bucket.remove(pos);
+            bucket.push(contact);
+            return 0;
+        }
+        if bucket.len() < k {
+            bucket.push(contact);
+            return 0;
+        }
+        // Full: ping the least-recently seen. A contact that answers stays, and the newcomer is
+        // dropped: Kademlia prefers nodes that have been up longest.
+        let head = bucket.remove(0);
+        bucket.push(if members.is_alive(head) { head } else { contact });
+        1
+    }
+
+    /// Node `at` found `contact` dead (a query timed out): it leaves `at`'s bucket.
+    fn forget(&mut self, at: u32, contact: u32) {
+        let i = (self.id(at) ^ self.id(contact)).ilog2() as usize;
+        if let Some(tables) = self.tables.as_mut() {
+            tables[at as usize][i].retain(|&c| c != contact);
+        }
+    }
+
+    /// A node lookup by `from` that changes the tables as real messages would: every node asked
+    /// hears from `from`, `from` hears from every node that answered, and forgets every one that
+    /// timed out. Returns the messages sent (queries and pings).
+    fn lookup_and_learn(&mut self, from: u32, key: u64) -> u64 {
+        let (answered, timed_out, out) = self.lookup_inner(from, key, None);
+        let mut messages = u64::from(out.messages);
+        for &c in &answered {
+            messages += self.heard_from(c, from);
+            messages += self.heard_from(from, c);
+        }
+        for &c in &timed_out {
+            self.forget(from, c);
+        }
+        messages
+    }
+
+    /// A random identifier in bucket `i` of `x` (drawn from the refresh count and the node).
+    fn random_in_bucket(&self, x: u64, i: u32) -> u64 {
+        let (lo, hi) = Self::bucket_bounds(x, i);
+        let r = hash_pair(self.seed ^ self.refreshes, x, u64::from(i));
+        lo | (r & (hi - lo))
+    }
+
+    /// The bucket indices of `slot` from its closest contact's bucket up to `m − 1`: those
+    /// worth refreshing (below the closest contact every bucket is empty).
+    fn refresh_span(&self, slot: u32) -> std::ops::Range<u32> {
+        let bits = self.space().bits();
+        let lowest = self
+            .tables
+            .as_ref()
+            .and_then(|t| t[slot as usize].iter().position(|b| !b.is_empty()));
+        u32::try_from(lowest.unwrap_or(0)).expect("below m")..bits
     }
 
     /// The identifier space.
@@ -105,7 +225,7 @@ impl Kademlia {
     /// Appends the contacts slot `x` holds in bucket `i`, each with its distance to `target`: all
     /// of the bucket when it has at most `k` nodes, otherwise `k` of them drawn by Floyd's
     /// sampling with the node's stream.
-    fn bucket(&self, x: u64, i: u32, target: u64, out: &mut Vec<(u64, u32)>) {
+    fn drawn_bucket(&self, x: u64, i: u32, target: u64, out: &mut Vec<(u64, u32)>) {
         let (lo, hi) = Self::bucket_bounds(x, i);
         let (start, end) = self.range(lo, hi);
         let size = end - start;
@@ -142,10 +262,40 @@ impl Kademlia {
         let bits = self.space().bits();
         let k = self.k as usize;
         found.clear();
+        if let Some(tables) = &self.tables {
+            // Held buckets are read in the same distance order as drawn ones: bucket `top` holds
+            // the contacts within 2^top of the target, the buckets below it together the next
+            // ones, and each bucket above it contacts further still.
+            let buckets = &tables[slot as usize];
+            let top = if here == target {
+                0
+            } else {
+                (here ^ target).ilog2() as usize
+            };
+            let read = |found: &mut Vec<(u64, u32)>, b: &[u32]| {
+                found.extend(b.iter().map(|&c| (self.id(c) ^ target, c)));
+            };
+            if here != target {
+                read(found, &buckets[top]);
+            }
+            if found.len() < k {
+                for b in &buckets[..top] {
+                    read(found, b);
+                }
+            }
+            let mut upper = if here == target { 0 } else { top + 1 };
+            while found.len() < k && upper < buckets.len() {
+                read(found, &buckets[upper]);
+                upper += 1;
+            }
+            found.sort_unstable();
+            found.truncate(k);
+            return;
+        }
         let top = (here != target).then(|| (here ^ target).ilog2());
         let mut upper = match top {
             Some(top) => {
-                self.bucket(here, top, target, found);
+                self.drawn_bucket(here, top, target, found);
                 if found.len() < k && top > 0 {
                     // The buckets below `b` together are the nodes sharing `x`'s bits from `b`
                     // up: one run. When it has at most `k` nodes besides `x`, every bucket in it
@@ -163,7 +313,7 @@ impl Kademlia {
                             if end - start <= 1 {
                                 break;
                             }
-                            self.bucket(here, i, target, found);
+                            self.drawn_bucket(here, i, target, found);
                         }
                     }
                 }
@@ -172,7 +322,7 @@ impl Kademlia {
             None => 0,
         };
         while found.len() < k && upper < bits {
-            self.bucket(here, upper, target, found);
+            self.drawn_bucket(here, upper, target, found);
             upper += 1;
         }
         found.retain(|&(_, c)| c != slot);
@@ -211,10 +361,19 @@ impl Kademlia {
     /// answered. Failed nodes time out and leave the shortlist. Returns the k closest found,
     /// closest first, with the outcome ([`Outcome::hops`] counts rounds).
     #[must_use]
-    pub fn node_lookup(&self, from: u32, key: u64, mut trace: Option<&mut Vec<Step>>) -> (Vec<u32>, Outcome) {
+    pub fn node_lookup(&self, from: u32, key: u64, trace: Option<&mut Vec<Step>>) -> (Vec<u32>, Outcome) {
+        let (mut answered, _, out) = self.lookup_inner(from, key, trace);
+        answered.truncate(self.k as usize);
+        (answered, out)
+    }
+
+    /// [`node_lookup`](Self::node_lookup) returning every node that answered (closest first)
+    /// and every one that timed out.
+    fn lookup_inner(&self, from: u32, key: u64, mut trace: Option<&mut Vec<Step>>) -> (Vec<u32>, Vec<u32>, Outcome) {
         let mut out = Outcome::default();
+        let mut failed = Vec::new();
         if !self.members.is_alive(from) {
-            return (Vec::new(), out);
+            return (Vec::new(), failed, out);
         }
         let k = self.k as usize;
         // Everything seen, sorted by distance to the key.
@@ -271,6 +430,7 @@ impl Kademlia {
                     entry.2 = State::Failed;
                     out.timeouts += 1;
                     step.timed_out.push(c);
+                    failed.push(c);
                 }
             }
             // Only the k closest are ever asked; a margin of 2k more stands in for the ones that
@@ -295,15 +455,11 @@ impl Kademlia {
                 t.push(step);
             }
         }
-        let result: Vec<u32> = seen
-            .iter()
-            .filter(|e| e.2 == State::Answered)
-            .take(k)
-            .map(|e| e.1)
-            .collect();
+        // Every node that answered, the querier included, closest first.
+        let result: Vec<u32> = seen.iter().filter(|e| e.2 == State::Answered).map(|e| e.1).collect();
         out.found = result.first().copied();
         out.correct = out.found.is_some() && out.found == self.xor_closest(key);
-        (result, out)
+        (result, failed, out)
     }
 }
 
@@ -348,27 +504,80 @@ impl Overlay for Kademlia {
     }
 
     fn routing_state(&self, slot: u32) -> u32 {
+        if let Some(tables) = &self.tables {
+            let held: usize = tables[slot as usize].iter().map(Vec::len).sum();
+            return u32::try_from(held).expect("at most m·k contacts");
+        }
         let x = self.id(slot);
         let mut all = Vec::new();
         for i in 0..self.space().bits() {
-            self.bucket(x, i, 0, &mut all);
+            self.drawn_bucket(x, i, 0, &mut all);
         }
         u32::try_from(all.iter().filter(|&&(_, c)| c != slot).count()).expect("at most m·k contacts")
+    }
+
+    fn stale_entries(&self, slot: u32) -> u32 {
+        let dead = if let Some(tables) = &self.tables {
+            tables[slot as usize]
+                .iter()
+                .flatten()
+                .filter(|&&c| !self.members.is_alive(c))
+                .count()
+        } else {
+            let mut all = Vec::new();
+            for i in 0..self.space().bits() {
+                self.drawn_bucket(self.id(slot), i, 0, &mut all);
+            }
+            all.iter().filter(|&&(_, c)| !self.members.is_alive(c)).count()
+        };
+        u32::try_from(dead).expect("at most m·k contacts")
     }
 
     fn responsible(&self, key: u64) -> Option<u32> {
         self.xor_closest(key)
     }
 
-    fn join(&mut self, id: u64, owner: u32, _bootstrap: u32) -> Option<u32> {
+    /// Without held tables the joining node is known to all at once (its view entry); with
+    /// them it joins as §2.3 says: it learns of `bootstrap`, looks up its own identifier, then
+    /// refreshes every bucket further than its closest neighbour, and the nodes it queries learn
+    /// of it by the bucket rules.
+    fn join(&mut self, id: u64, owner: u32, bootstrap: u32) -> Option<u32> {
         let slot = self.members.join(id, owner)?;
         self.view.insert(id, slot);
+        let bits = self.space().bits() as usize;
+        let Some(tables) = self.tables.as_mut() else {
+            return Some(slot);
+        };
+        tables.push(vec![Vec::new(); bits]);
+        self.heard_from(slot, bootstrap);
+        self.lookup_and_learn(slot, id);
+        for i in self.refresh_span(slot) {
+            let target = self.random_in_bucket(id, i);
+            self.lookup_and_learn(slot, target);
+        }
         Some(slot)
     }
 
+    /// Without held tables, every bucket is redrawn from the live nodes at once; with them,
+    /// every live node refreshes each bucket from its closest contact's up (a node lookup for a
+    /// random identifier in the bucket's range). Returns the messages the refresh sent.
     fn maintain(&mut self) -> u64 {
-        self.refresh();
-        0
+        if self.tables.is_none() {
+            self.refresh();
+            return 0;
+        }
+        self.refreshes += 1;
+        let mut messages = 0;
+        for slot in 0..self.members.len() {
+            if !self.members.is_alive(slot) {
+                continue;
+            }
+            for i in self.refresh_span(slot) {
+                let target = self.random_in_bucket(self.id(slot), i);
+                messages += self.lookup_and_learn(slot, target);
+            }
+        }
+        messages
     }
 
     fn members(&self) -> &Membership {
@@ -402,7 +611,7 @@ mod tests {
             let mut seen = 0;
             for i in 0..16 {
                 let mut b = Vec::new();
-                n.bucket(x, i, 0, &mut b);
+                n.drawn_bucket(x, i, 0, &mut b);
                 for (_, c) in &b {
                     let d = n.id(*c) ^ x;
                     assert_eq!(d.ilog2(), i);
@@ -421,7 +630,7 @@ mod tests {
             let got = n.find_node(slot, target);
             let mut table = Vec::new();
             for i in 0..24 {
-                n.bucket(n.id(slot), i, target, &mut table);
+                n.drawn_bucket(n.id(slot), i, target, &mut table);
             }
             table.retain(|&(_, c)| c != slot);
             table.sort_unstable();
@@ -438,6 +647,56 @@ mod tests {
             let (found, out) = n.node_lookup((q * 13 % 2000) as u32, key, None);
             assert_eq!(found, n.k_closest_brute_force(key), "key {key}");
             assert!(out.correct);
+        }
+    }
+
+    #[test]
+    fn a_full_bucket_keeps_its_oldest_live_contact_and_evicts_a_dead_one() {
+        let mut n = net(16, 400, 4);
+        n.hold_tables();
+        // Node 0's top bucket (half the nodes) holds 4 of them; find a fifth from the same range.
+        let top = n.space().bits() - 1;
+        let held = n.tables.as_ref().unwrap()[0][top as usize].clone();
+        assert_eq!(held.len(), 4);
+        let newcomer = (1..400)
+            .find(|&c| !held.contains(&c) && (n.id(0) ^ n.id(c)).ilog2() == top)
+            .unwrap();
+        // The least-recently seen answers the ping: it moves to the tail, the newcomer is dropped.
+        assert_eq!(n.heard_from(0, newcomer), 1);
+        let after = &n.tables.as_ref().unwrap()[0][top as usize];
+        assert_eq!(after[..], [held[1], held[2], held[3], held[0]]);
+        // Now the least-recently seen (held[1]) has died: it is evicted for the newcomer.
+        n.fail(&[held[1]]);
+        assert_eq!(n.heard_from(0, newcomer), 1);
+        let after = &n.tables.as_ref().unwrap()[0][top as usize];
+        assert_eq!(after[..], [held[2], held[3], held[0], newcomer]);
+        // Hearing from a contact it holds moves it to the tail, with no ping.
+        assert_eq!(n.heard_from(0, held[2]), 0);
+        assert_eq!(n.tables.as_ref().unwrap()[0][top as usize][3], held[2]);
+    }
+
+    #[test]
+    fn held_tables_lose_stale_entries_to_refresh_and_learn_joined_nodes() {
+        let mut n = net(32, 600, 8);
+        n.hold_tables();
+        let dead: Vec<u32> = (0..600).filter(|s| s % 4 == 1).collect();
+        n.fail(&dead);
+        let stale = |n: &Kademlia| {
+            (0..600)
+                .filter(|&s| n.is_alive(s))
+                .map(|s| n.stale_entries(s))
+                .sum::<u32>()
+        };
+        let before = stale(&n);
+        assert!(before > 0);
+        assert!(n.maintain() > 0);
+        assert!(stale(&n) < before / 4, "{} of {before} stale entries left", stale(&n));
+        // A node that joins is found by others' lookups for its own identifier.
+        let id = 0x0bad_cafe;
+        let joined = n.join(id, 600, 2).unwrap();
+        for from in [0u32, 2, 3, 599] {
+            let out = n.lookup(from, id, None);
+            assert_eq!(out.found, Some(joined), "from {from}");
         }
     }
 

@@ -521,6 +521,9 @@ pub trait Overlay {
     fn lookup(&self, from: u32, key: u64, trace: Option<&mut Vec<Step>>) -> Outcome;
     /// Routing entries a slot holds (distinct contacts, successor list included).
     fn routing_state(&self, slot: u32) -> u32;
+    /// Of those routing entries, the ones that name a failed node (stale until maintenance or a
+    /// timeout removes them).
+    fn stale_entries(&self, slot: u32) -> u32;
     /// The live slot truly responsible for `key`, by brute force over the membership.
     fn responsible(&self, key: u64) -> Option<u32>;
     /// Who is in the overlay.

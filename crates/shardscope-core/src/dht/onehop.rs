@@ -81,6 +81,12 @@ impl Overlay for OneHop {
         len - u32::from(self.view.ids.binary_search(&self.members.id(slot)).is_ok())
     }
 
+    fn stale_entries(&self, _slot: u32) -> u32 {
+        // Every node holds the same table: the view.
+        let dead = self.view.slots.iter().filter(|&&s| !self.members.is_alive(s)).count();
+        u32::try_from(dead).expect("at most MAX_SLOTS identifiers")
+    }
+
     fn responsible(&self, key: u64) -> Option<u32> {
         self.members.live_successor(key)
     }

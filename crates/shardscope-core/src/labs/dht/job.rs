@@ -28,6 +28,8 @@ pub const CHURN_LOOKUPS: u32 = 200;
 pub const SWEEP_LOOKUPS: u32 = 1_000;
 /// The sweep's sizes: N = 2^3 … 2^17.
 const SWEEP_EXPONENTS: std::ops::RangeInclusive<u32> = 3..=17;
+/// Live nodes whose stale routing entries are counted each tick of the churn experiment.
+pub const STALE_SAMPLE: u32 = 100;
 /// Lookups routed per point of the failure sweep.
 pub const FAILURE_LOOKUPS: u32 = 1_000;
 /// The failure sweep's failed shares, in percent: the Chord paper's range, up to half the nodes.

@@ -42,6 +42,11 @@ pub const MAX_PERIOD: u32 = 50;
 /// The largest network the churn experiment runs on: each maintenance round makes every node
 /// fix its fingers by lookups, about 30 ms per 1,000 nodes natively.
 pub const MAX_CHURN_NODES: u32 = 10_000;
+/// Under churn Kademlia's maintenance is its bucket refresh, a node lookup per bucket of every
+/// live node, and a lookup's messages grow with `k`: nodes × maintenance rounds × `k` is held to
+/// this (about 2 s natively), which the "Churn with stabilization" preset's 500 nodes with k = 20
+/// every 3 ticks reach exactly.
+pub const MAX_REFRESH_WORK: u32 = 200_000;
 /// The most nodes an attacker adds to eclipse a key.
 pub const MAX_SYBILS: u32 = 1_000;
 /// The highest failed share, in percent.
@@ -240,6 +245,22 @@ impl Params {
                 self.churn, self.nodes
             ));
             self.churn = most;
+        }
+        if self.churn > 0 && self.period > 0 && self.protocols.contains(&Protocol::Kademlia) {
+            let work = |period: u32| u64::from(self.nodes) * u64::from(CHURN_TICKS / period) * u64::from(self.k);
+            if work(self.period) > u64::from(MAX_REFRESH_WORK) {
+                let period = (self.period..=MAX_PERIOD)
+                    .find(|&t| work(t) <= u64::from(MAX_REFRESH_WORK))
+                    .unwrap_or(MAX_PERIOD);
+                notes.push(format!(
+                    "Kademlia's bucket refresh is a lookup per bucket of every node, and nodes × rounds × k is held to {}: {} nodes with k = {} refresh every {period} ticks, not every {}",
+                    MAX_REFRESH_WORK,
+                    self.nodes,
+                    self.k,
+                    self.period
+                ));
+                self.period = period;
+            }
         }
         if self.trace >= self.lookups {
             notes.push(format!(

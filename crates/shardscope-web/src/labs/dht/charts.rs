@@ -555,7 +555,7 @@ pub fn churn_chart(p: &Params, r: &Report) -> Html {
         html! { <g class={class_of(i)}>
             <polyline class="series-line" points={points.join(" ")} />
             { for x.churn.iter().enumerate().map(|(t, c)| mark(x.protocol, sx(t as f64 + 0.5), sy(share(c.misrouted)), 2.5, "point".into(),
-                format!("{}, tick {}: {} of {} lookups missed the live owner; {:.2} timeouts each{}", x.protocol.label(), t + 1, c.misrouted, CHURN_LOOKUPS, c.mean_timeouts,
+                format!("{}, tick {}: {} of {} lookups missed the live owner; {:.2} timeouts each; {} of routing entries stale{}", x.protocol.label(), t + 1, c.misrouted, CHURN_LOOKUPS, c.mean_timeouts, crate::lab::percent(c.stale, 1.0),
                     if c.maintained { "; a maintenance round ran after it" } else { "" }))) }
         </g> }
     }).collect::<Vec<_>>();
@@ -593,18 +593,20 @@ pub fn churn_chart(p: &Params, r: &Report) -> Html {
             [
                 format!("{} missed", x.protocol.label()),
                 format!("{} timeouts per lookup", x.protocol.label()),
+                format!("{} stale entries", x.protocol.label()),
             ]
         }))
         .collect();
     let rows = (0..CHURN_TICKS as usize)
         .map(|t| {
             std::iter::once((t + 1).to_string())
-                .chain(
-                    r.protocols
-                        .iter()
-                        .filter_map(|x| x.churn.get(t))
-                        .flat_map(|c| [c.misrouted.to_string(), format!("{:.2}", c.mean_timeouts)]),
-                )
+                .chain(r.protocols.iter().filter_map(|x| x.churn.get(t)).flat_map(|c| {
+                    [
+                        c.misrouted.to_string(),
+                        format!("{:.2}", c.mean_timeouts),
+                        crate::lab::percent(c.stale, 1.0),
+                    ]
+                }))
                 .collect()
         })
         .collect();
@@ -614,7 +616,7 @@ pub fn churn_chart(p: &Params, r: &Report) -> Html {
             legend={items}
             caption={html! { { format!("Churn: {} of {} nodes fail and as many join each tick; {}. Each point is one tick's {} lookups.",
                 p.churn, group_digits(p.nodes.into()), if p.period == 0 { "no maintenance ever runs".to_owned() } else { format!("a maintenance round every {} ticks", p.period) }, CHURN_LOOKUPS) } }}
-            table={DataTable { caption: "Lookups that missed the live owner, and timeouts, per tick of churn".into(), head, rows }}>
+            table={DataTable { caption: "Lookups that missed the live owner, timeouts, and stale routing entries, per tick of churn".into(), head, rows }}>
             { y_axis(x0, (y1, y0), &yticks, |v| sy(v / 100.0), |v| format!("{v:.0}%")) }
             { x_axis(y1, (x0, x1), &xt, sx, |t| format!("{t:.0}")) }
             { for rounds }

@@ -4,7 +4,7 @@
 use super::{
     pick, ChurnTick, Eclipse, FailureCurve, FailurePoint, Job, Net, Stage, SweepPoint, ATTACK, ATTACK_FROM,
     ATTACK_LOOKUPS, CHURN, CHURN_LOOKUPS, CHURN_TICKS, FAILURE_LOOKUPS, FAILURE_SHARES, FAILURE_SUCCESSORS,
-    FAILURE_SWEEP, LOOKUP_FROM, LOOKUP_KEYS, SWEEP_LOOKUPS,
+    FAILURE_SWEEP, LOOKUP_FROM, LOOKUP_KEYS, STALE_SAMPLE, SWEEP_LOOKUPS,
 };
 use crate::dht::chord::Chord;
 use crate::dht::{Identifiers, Overlay, Protocol};
@@ -113,6 +113,13 @@ impl Job {
             timeouts += u64::from(out.timeouts);
         }
         let live_count = u32::try_from(live.len()).expect("slots are u32");
+        // Stale entries, before this tick's maintenance, on a seeded sample of live nodes.
+        let (mut stale, mut entries) = (0u64, 0u64);
+        for i in 0..STALE_SAMPLE.min(live_count) {
+            let slot = live[pick(draw(5, i), live.len())];
+            stale += u64::from(overlay.stale_entries(slot));
+            entries += u64::from(overlay.routing_state(slot));
+        }
         let maintained = p.period > 0 && (tick + 1).is_multiple_of(p.period);
         if maintained {
             self.reports[index].maintenance_messages += net.overlay_mut().maintain();
@@ -122,6 +129,11 @@ impl Job {
             misrouted,
             mean_hops: hops as f64 / f64::from(CHURN_LOOKUPS),
             mean_timeouts: timeouts as f64 / f64::from(CHURN_LOOKUPS),
+            stale: if entries == 0 {
+                0.0
+            } else {
+                stale as f64 / entries as f64
+            },
             maintained,
         }
     }
@@ -216,7 +228,12 @@ impl Job {
     pub(super) fn churn_step(&mut self, protocol: usize, tick: u32) -> Stage {
         let p = self.params.clone();
         if tick == 0 {
-            self.churn_net = Some(Net::build(p.protocols[protocol], self.ids.clone(), &p));
+            let mut net = Net::build(p.protocols[protocol], self.ids.clone(), &p);
+            // Under churn Kademlia keeps its buckets as state, least-recently seen first.
+            if let Net::Kademlia(k) = &mut net {
+                k.hold_tables();
+            }
+            self.churn_net = Some(net);
         }
         let t = self.churn_tick(protocol, tick);
         self.reports[protocol].churn.push(t);
