@@ -22,7 +22,7 @@ pub mod theory;
 pub use job::{
     ChurnTick, Eclipse, FailureCurve, FailurePoint, Job, LoadReport, ProtocolReport, Report, RoutePoint, SweepPoint,
     ATTACK_LOOKUPS, CHURN_LOOKUPS, CHURN_TICKS, FAILURE_LOOKUPS, FAILURE_SHARES, FAILURE_SUCCESSORS, LOAD_BIN,
-    LOAD_BINS, RING_BINS, RING_POINTS, STATE_SAMPLE, SWEEP_LOOKUPS,
+    LOAD_BINS, RING_BINS, RING_POINTS, STALE_SAMPLE, STATE_SAMPLE, SWEEP_LOOKUPS,
 };
 
 /// The permalink format version.

@@ -132,7 +132,7 @@ pub struct ChurnTick {
     /// Mean timeouts of the tick's lookups.
     pub mean_timeouts: f64,
     /// The share of routing entries that name a failed node, on a sample of
-    /// [`STALE_SAMPLE`](super::STALE_SAMPLE) live nodes, before the tick's maintenance.
+    /// [`STALE_SAMPLE`](crate::labs::dht::STALE_SAMPLE) live nodes, before the tick's maintenance.
     pub stale: f64,
     /// Whether a maintenance round ran at the end of the tick.
     pub maintained: bool,
