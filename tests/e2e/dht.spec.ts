@@ -13,6 +13,9 @@ type Protocol = {
   p99: number;
   max_hops: number;
   mean_messages: number;
+  mean_latency_ms: number;
+  p99_latency_ms: number;
+  theory_latency_ms: number;
   misrouted: number;
   lost: number;
   unsuccessful: number;
@@ -44,6 +47,8 @@ async function expectCoreNumbers(page: Page, query: string) {
     await expect(cell('row-messages')).toHaveText(p.mean_messages.toFixed(2));
     await expect(cell('row-misrouted')).toHaveText(grouped(p.misrouted));
     await expect(cell('row-lost')).toHaveText(grouped(p.lost));
+    await expect(cell('row-latency')).toHaveText(`${p.mean_latency_ms.toFixed(0)} / ${p.p99_latency_ms.toFixed(0)} ms`);
+    await expect(cell('row-latency-theory')).toHaveText(`${p.theory_latency_ms.toFixed(0)} ms`);
     if (p.churn.length > 0) {
       const missed = p.churn.reduce((n, t) => n + t.misrouted, 0);
       await expect(cell('row-churn')).toHaveText(`${grouped(missed)} of ${grouped(p.churn.length * 200)}`);

@@ -521,3 +521,26 @@ proptest! {
         }
     }
 }
+
+/// Links have latency: one-hop takes one round trip of a random pair (none when the querier owns
+/// the key), Chord its answered messages one after another, and Kademlia at least its rounds'
+/// worth, since each round waits for the slowest of α. Failures add timeouts.
+#[test]
+fn lookup_latency_follows_the_steps_one_after_another() {
+    let r = report("v=1&nodes=1000&lookups=10000&keys=0&seed=42");
+    let rtt = r.mean_rtt_ms;
+    assert!((100.0..130.0).contains(&rtt), "{rtt}");
+    let onehop = protocol(&r, Protocol::OneHop);
+    assert!((onehop.mean_latency_ms / (rtt * (1.0 - 1.0 / 1000.0)) - 1.0).abs() < 0.05);
+    let chord = protocol(&r, Protocol::Chord);
+    assert!((chord.mean_latency_ms / chord.theory_latency_ms - 1.0).abs() < 0.05);
+    assert!(chord.p99_latency_ms > chord.mean_latency_ms);
+    let kademlia = protocol(&r, Protocol::Kademlia);
+    assert!(kademlia.mean_latency_ms > kademlia.theory_latency_ms);
+    // Parallel queries pay for themselves: fewer rounds beat Chord's longer sequence.
+    assert!(kademlia.mean_latency_ms < chord.mean_latency_ms);
+    let failed = report("v=1&nodes=1000&lookups=10000&keys=0&seed=42&fail=20");
+    for p in [Protocol::Chord, Protocol::Kademlia, Protocol::OneHop] {
+        assert!(protocol(&failed, p).mean_latency_ms > protocol(&r, p).mean_latency_ms);
+    }
+}

@@ -7,7 +7,7 @@ use crate::dht::chord::Chord;
 use crate::dht::kademlia::{xor_closest_in, Kademlia};
 use crate::dht::onehop::OneHop;
 use crate::dht::{Identifiers, Outcome, Overlay, Protocol, Space, Step};
-use crate::hash::{hash_u64, Stream};
+use crate::hash::{hash_pair, hash_u64, Stream};
 use crate::labs::Run;
 
 mod experiments;
@@ -28,6 +28,17 @@ pub const CHURN_LOOKUPS: u32 = 200;
 pub const SWEEP_LOOKUPS: u32 = 1_000;
 /// The sweep's sizes: N = 2^3 … 2^17.
 const SWEEP_EXPONENTS: std::ops::RangeInclusive<u32> = 3..=17;
+/// One-way latency of every link: this base plus [`LINK_MS_PER_UNIT`] times the distance between
+/// the two nodes, placed at seeded points of a unit square (a map of the world in small).
+pub const LINK_BASE_MS: f64 = 5.0;
+/// One-way latency added per unit of distance between two nodes.
+pub const LINK_MS_PER_UNIT: f64 = 100.0;
+/// How long a query to a failed node is waited for before the lookup moves on.
+pub const TIMEOUT_MS: f64 = 500.0;
+/// Lookups (the first ones) whose latency is timed, per protocol.
+pub const LATENCY_SAMPLE: u32 = 10_000;
+/// Random node pairs whose round trips give the mean round trip.
+const RTT_SAMPLE: u32 = 10_000;
 /// Live nodes whose stale routing entries are counted each tick of the churn experiment.
 pub const STALE_SAMPLE: u32 = 100;
 /// Lookups routed per point of the failure sweep.
@@ -63,6 +74,7 @@ const ATTACK: u64 = 0x6174_7461;
 const ATTACK_FROM: u64 = 0x6174_6672;
 const CHURN: u64 = 0x6368_7572;
 const FAILURE_SWEEP: u64 = 0x6673_7770;
+const PLACES: u64 = 0x706c_6163;
 
 /// A built overlay of one of the three kinds.
 #[derive(Clone, Debug)]
@@ -133,6 +145,8 @@ pub struct Job {
     failure_net: Option<Chord>,
     failure_curves: Vec<FailureCurve>,
     failure_rank: Vec<u32>,
+    /// Every lookup's latency in milliseconds, per protocol.
+    latencies: Vec<Vec<f64>>,
     failed_nodes: u64,
     done_units: u64,
 }
@@ -190,6 +204,7 @@ impl Job {
             failure_net: None,
             failure_curves: Vec::new(),
             failure_rank: Vec::new(),
+            latencies: Vec::new(),
             failed_nodes: 0,
             done_units: 0,
         })
@@ -236,6 +251,9 @@ impl Job {
             },
             mean_messages: 0.0,
             mean_timeouts: 0.0,
+            mean_latency_ms: 0.0,
+            p99_latency_ms: 0.0,
+            theory_latency_ms: 0.0,
             misrouted: 0,
             lost: 0,
             unsuccessful: 0,
@@ -264,9 +282,15 @@ impl Job {
             let (key, from) = self.lookup_at(i);
             let mut steps = Vec::new();
             let traced = i == self.params.trace;
+            // Recording steps costs a Kademlia lookup a third more: latency is timed on a sample.
+            let timed = i < LATENCY_SAMPLE;
             let out = self.nets[index]
                 .overlay()
-                .lookup(from, key, traced.then_some(&mut steps));
+                .lookup(from, key, (traced || timed).then_some(&mut steps));
+            if timed {
+                let latency = self.latency(protocol, from, &out, &steps);
+                self.latencies[index].push(latency);
+            }
             if traced {
                 (rep.start_bits, rep.route) = self.route_points(protocol, from, key, &steps);
                 rep.trace = steps;
@@ -290,6 +314,59 @@ impl Job {
         rep.mean_messages += messages as f64;
         rep.mean_timeouts += timeouts as f64;
         self.reports[index] = rep;
+    }
+
+    /// Where physical node `node` sits on the unit square that sets link latencies.
+    fn place(&self, node: u32) -> (f64, f64) {
+        let h = hash_u64(self.params.seed ^ PLACES, u64::from(node));
+        (
+            crate::hash::unit_interval(h),
+            crate::hash::unit_interval(h.rotate_left(32)),
+        )
+    }
+
+    /// The round trip between two slots' nodes, in milliseconds (zero on the same node).
+    fn rtt(&self, a: u32, b: u32) -> f64 {
+        let (na, nb) = (self.ids.owner[a as usize], self.ids.owner[b as usize]);
+        if na == nb {
+            return 0.0;
+        }
+        let ((xa, ya), (xb, yb)) = (self.place(na), self.place(nb));
+        2.0 * (LINK_BASE_MS + LINK_MS_PER_UNIT * libm::hypot(xa - xb, ya - yb))
+    }
+
+    /// A lookup's latency: the querier's messages one after another for Chord and one-hop, each a
+    /// round trip or a timeout; for Kademlia one round after another, each as long as its slowest
+    /// query (a timeout, if any of the α failed).
+    fn latency(&self, protocol: Protocol, from: u32, out: &Outcome, steps: &[Step]) -> f64 {
+        match protocol {
+            Protocol::Kademlia => steps
+                .iter()
+                .map(|s| {
+                    if s.timed_out.is_empty() {
+                        s.queried.iter().map(|&q| self.rtt(from, q)).fold(0.0, f64::max)
+                    } else {
+                        TIMEOUT_MS
+                    }
+                })
+                .sum(),
+            Protocol::Chord | Protocol::OneHop => {
+                steps.iter().map(|s| self.rtt(from, s.queried[0])).sum::<f64>() + f64::from(out.timeouts) * TIMEOUT_MS
+            }
+        }
+    }
+
+    /// The mean round trip between two random nodes: the unit every latency estimate uses.
+    fn mean_rtt(&self) -> f64 {
+        let n = self.ids.len() as usize;
+        let total: f64 = (0..RTT_SAMPLE)
+            .map(|i| {
+                let a = pick(hash_pair(self.params.seed, 0x7274_7461, u64::from(i)), n);
+                let b = pick(hash_pair(self.params.seed, 0x7274_7462, u64::from(i)), n);
+                self.rtt(u32::try_from(a).expect("a slot"), u32::try_from(b).expect("a slot"))
+            })
+            .sum();
+        total / f64::from(RTT_SAMPLE)
     }
 
     /// The traced lookup's steps as points on the circle, after the distance it starts from.
@@ -508,6 +585,8 @@ impl Run for Job {
             Stage::Build(i) if i < p.protocols.len() => {
                 self.nets.push(Net::build(p.protocols[i], self.ids.clone(), &p));
                 self.reports.push(self.empty_report(p.protocols[i]));
+                self.latencies
+                    .push(Vec::with_capacity(p.lookups.min(LATENCY_SAMPLE) as usize));
                 self.done_units += 1_000;
                 self.stage = Stage::Build(i + 1);
             }
@@ -595,8 +674,13 @@ impl Run for Job {
     }
 
     fn finish(&mut self) -> Report {
+        let mean_rtt = self.mean_rtt();
         let p = &self.params;
-        for rep in &mut self.reports {
+        for (rep, latencies) in self.reports.iter_mut().zip(&mut self.latencies) {
+            latencies.sort_unstable_by(f64::total_cmp);
+            let count = latencies.len().max(1);
+            rep.mean_latency_ms = latencies.iter().sum::<f64>() / count as f64;
+            rep.p99_latency_ms = latencies.get((count * 99).div_ceil(100) - 1).copied().unwrap_or(0.0);
             let n = u64::from(p.lookups);
             rep.lookups = n;
             rep.mean_hops /= n as f64;
@@ -605,6 +689,15 @@ impl Run for Job {
             rep.max_hops = u32::try_from(rep.histogram.len().saturating_sub(1)).expect("few hops");
             rep.p50 = histogram_quantile(&rep.histogram, n, 1, 2);
             rep.p99 = histogram_quantile(&rep.histogram, n, 99, 100);
+            // One after another: Chord's and one-hop's messages, Kademlia's rounds.
+            // One after another: Chord's and one-hop's answered messages and timeouts; Kademlia's
+            // rounds, whose timeouts overlap the round's other queries and are left out.
+            rep.theory_latency_ms = match rep.protocol {
+                Protocol::Kademlia => rep.mean_hops * mean_rtt,
+                Protocol::Chord | Protocol::OneHop => {
+                    (rep.mean_messages - rep.mean_timeouts) * mean_rtt + rep.mean_timeouts * TIMEOUT_MS
+                }
+            };
         }
         let space = self.ids.space;
         let (key, from) = self.lookup_at(p.trace);
@@ -619,6 +712,7 @@ impl Run for Job {
         Report {
             slots: self.ids.len().into(),
             failed_nodes: self.failed_nodes,
+            mean_rtt_ms: mean_rtt,
             protocols: std::mem::take(&mut self.reports),
             load: self.load_report(),
             sweep: std::mem::take(&mut self.sweep),

@@ -8,8 +8,9 @@ use shardscope_core::dht::chord::MAX_SUCCESSORS;
 use shardscope_core::dht::kademlia::{MAX_ALPHA, MAX_K};
 use shardscope_core::dht::Protocol;
 use shardscope_core::labs::dht::{
-    Command, Model, Params, ProtocolReport, Report, FAILURE_LOOKUPS, MAX_CHURN, MAX_CHURN_NODES, MAX_FAIL, MAX_KEYS,
-    MAX_LOOKUPS, MAX_PERIOD, MAX_ROUNDS, MAX_SYBILS, MAX_VIDS, PRESETS, SWEEP_LOOKUPS,
+    Command, Model, Params, ProtocolReport, Report, FAILURE_LOOKUPS, LATENCY_SAMPLE, LINK_BASE_MS, LINK_MS_PER_UNIT,
+    MAX_CHURN, MAX_CHURN_NODES, MAX_FAIL, MAX_KEYS, MAX_LOOKUPS, MAX_PERIOD, MAX_ROUNDS, MAX_SYBILS, MAX_VIDS, PRESETS,
+    SWEEP_LOOKUPS, TIMEOUT_MS,
 };
 use shardscope_core::query::Choice;
 use web_sys::HtmlInputElement;
@@ -146,7 +147,8 @@ pub fn DhtLab() -> Html {
                 <p>{ "Chord's repair has a known limit: when two or more nodes lose their whole successor list at once, stabilize can leave two separate rings that it never merges (the ring-maintenance protocol is not correct under such failures, as Zave showed in 2012), and lookups between them keep failing however many rounds run. The paper's remedy is a list long enough that no node loses all of it; the failure chart shows how long that is." }</p>
                 <p>{ "Churn: each protocol runs on an overlay of its own, built converged, for 60 ticks; each tick some live nodes fail, as many new ones join through a random live node, 200 lookups run, and every so many ticks one maintenance round runs. A Chord node joins as the paper says (a lookup finds its successor; its predecessor and the fingers that should point at it wait for stabilize and fix_fingers). A Kademlia node joins as §2.3 says: it learns of its bootstrap node, looks up its own identifier and refreshes its buckets beyond its closest neighbour, and only the nodes it queried learn of it; its buckets are state, least-recently seen first, a full bucket pings its oldest contact and keeps it if it answers, and maintenance is the bucket refresh (a lookup for a random identifier in each bucket's range, which drops contacts that time out). One-hop learns of a join at once and of a failure at the next round of gossip: an optimistic model. Stale entries are the share of a sample of live nodes' routing entries that name a failed node." }</p>
                 <p>{ "The eclipse attack: the attacker's nodes join a converged overlay. A Chord node of the attacker that a lookup reaches claims the key; a Kademlia one answers FIND_NODE with the attacker's nodes only. With identifiers chosen next to a key the attacker owns it in every protocol; with identifiers bound to a hash of each node's address (S/Kademlia) it can only land at random, and the share of lookups it captures is measured on random keys. S/Kademlia's other defence, lookups over disjoint paths, is not modelled." }</p>
-                <p>{ "Outside churn, Kademlia's buckets hold k nodes drawn at random from each XOR range, as a network built at once would (no contact has lived longer than another), and drawn when read, which keeps 100,000 nodes' tables in no memory; after a failure, maintenance redraws every bucket from the live nodes at once. Link latency is not modelled yet." }</p>
+                <p>{ "Outside churn, Kademlia's buckets hold k nodes drawn at random from each XOR range, as a network built at once would (no contact has lived longer than another), and drawn when read, which keeps 100,000 nodes' tables in no memory; after a failure, maintenance redraws every bucket from the live nodes at once." }</p>
+                <p>{ "Latency: Chord's and one-hop's querier sends its messages one after another, so a lookup takes the sum of their round trips; Kademlia's rounds take as long as their slowest query (a failed one, the timeout), so α parallel queries cost about the slowest of α round trips per round. Nodes are placed at random, with no regard for proximity (Chord's and Kademlia's proximity-aware variants are not modelled), so every hop costs a random pair's round trip on average." }</p>
             </section>
             { lab.share() }
         </LabFrame>
@@ -234,8 +236,9 @@ fn headline(p: &Params, r: &Report) -> Vec<Headline> {
             values: per_protocol(r, |x| format!("{:.1}", x.mean_messages)),
             theory: None,
             detail: Some(format!(
-                "timeouts per lookup: {}",
-                per_protocol(r, |x| format!("{:.2}", x.mean_timeouts)).join(", ")
+                "timeouts per lookup: {}; latency: {}",
+                per_protocol(r, |x| format!("{:.2}", x.mean_timeouts)).join(", "),
+                per_protocol(r, |x| format!("{:.0} ms", x.mean_latency_ms)).join(", ")
             )),
         },
         Headline {
@@ -282,6 +285,8 @@ fn numbers_table(r: &Report) -> Html {
                         { row("Median / 99th percentile / most hops", "row-percentiles", &|x| format!("{} / {} / {}", x.p50, x.p99, x.max_hops)) }
                         { row("Messages per lookup", "row-messages", &|x| format!("{:.2}", x.mean_messages)) }
                         { row("Timeouts per lookup", "row-timeouts", &|x| format!("{:.3}", x.mean_timeouts)) }
+                        { row("Lookup latency: mean / 99th percentile", "row-latency", &|x| format!("{:.0} / {:.0} ms", x.mean_latency_ms, x.p99_latency_ms)) }
+                        { row("Latency from the counts: steps one after another × mean round trip", "row-latency-theory", &|x| format!("{:.0} ms", x.theory_latency_ms)) }
                         { row("Misrouted lookups", "row-misrouted", &|x| group_digits(x.misrouted)) }
                         { row("Lookups for lost keys", "row-lost", &|x| group_digits(x.lost)) }
                         { row("Routing entries per node: mean (min–max)", "row-state", &|x| format!("{:.1} ({}–{})", x.state_mean, x.state_min, x.state_max)) }
@@ -302,7 +307,8 @@ fn numbers_table(r: &Report) -> Html {
                     </tbody>
                 </table>
             </div>
-            <p>{ format!("{} identifiers; {} nodes failed.", group_digits(r.slots), group_digits(r.failed_nodes)) }</p>
+            <p>{ format!("{} identifiers; {} nodes failed. Latency: each node sits at a seeded point of a unit square and a link takes {LINK_BASE_MS:.0} ms plus {LINK_MS_PER_UNIT:.0} ms per unit of distance each way (a random pair's round trip is {:.0} ms on average); a query to a failed node is waited out for {TIMEOUT_MS:.0} ms; timed on the first {} lookups.",
+                group_digits(r.slots), group_digits(r.failed_nodes), r.mean_rtt_ms, group_digits(LATENCY_SAMPLE.into())) }</p>
         </section>
     }
 }

@@ -41,6 +41,17 @@ pub struct ProtocolReport {
     pub mean_messages: f64,
     /// Mean timeouts per lookup.
     pub mean_timeouts: f64,
+    /// Mean lookup latency in milliseconds, links as [`LINK_BASE_MS`](crate::labs::dht::LINK_BASE_MS)
+    /// says and each timeout [`TIMEOUT_MS`](crate::labs::dht::TIMEOUT_MS).
+    pub mean_latency_ms: f64,
+    /// 99th-percentile lookup latency in milliseconds.
+    pub p99_latency_ms: f64,
+    /// The estimate from counts alone: the sequential steps (Chord's and one-hop's answered
+    /// messages, Kademlia's rounds) times the mean round trip of a random pair, plus Chord's and
+    /// one-hop's timeouts. Kademlia's rounds wait for their slowest of α (or a timeout), so it
+    /// measures above this. Latency is timed on the first
+    /// [`LATENCY_SAMPLE`](crate::labs::dht::LATENCY_SAMPLE) lookups.
+    pub theory_latency_ms: f64,
     /// Lookups that ended nowhere or at a node that is not the key's live owner.
     pub misrouted: u64,
     /// Lookups whose key lived on a node that failed: the data is gone whatever the routing does.
@@ -184,6 +195,8 @@ pub struct Report {
     pub slots: u64,
     /// Physical nodes that failed.
     pub failed_nodes: u64,
+    /// The mean round trip between two random nodes, in milliseconds.
+    pub mean_rtt_ms: f64,
     /// One report per protocol, in the lab's order.
     pub protocols: Vec<ProtocolReport>,
     /// The key load.
