@@ -20,6 +20,7 @@ type Protocol = {
   lost: number;
   unsuccessful: number;
   state_mean: number;
+  buckets: { index: number; nodes: number; held: number }[];
   trace: { queried: number[]; timed_out: number[] }[];
   eclipse: { lookups: number; chosen: number; bound: number; theory_bound: number } | null;
   churn: { misrouted: number }[];
@@ -127,6 +128,16 @@ test('every preset opens with the core’s numbers', async ({ page }) => {
       await expect(page.locator('#failure-chart')).toHaveCount(0);
     }
     if (/churn=[1-9]/.test(p.query)) await expect(page.locator('#churn-chart')).toBeVisible();
+    // Kademlia's bucket picture lists the traced lookup's first node's buckets as the core does.
+    const kademlia = dht(p.query).report.protocols.find((x) => x.protocol === 'Kademlia');
+    if (kademlia) {
+      const rows = page.locator('#bucket-chart details.chart-data tbody tr');
+      await expect(rows).toHaveCount(kademlia.buckets.length);
+      const last = kademlia.buckets[kademlia.buckets.length - 1];
+      await expect(rows.last()).toHaveText(`${last.index}${grouped(last.nodes)}${last.held}`);
+    } else {
+      await expect(page.locator('#bucket-chart')).toHaveCount(0);
+    }
     if (!p.query.includes('keys=0')) await expect(page.locator('#load-chart')).toBeVisible();
   }
 });

@@ -244,6 +244,43 @@ impl Kademlia {
         out.extend(picked.into_iter().map(|p| contact(start + p)));
     }
 
+    /// Slot `slot`'s buckets as the XOR tree sees them: for each bucket index `i` (distances
+    /// `[2^i, 2^(i+1))`) from the first non-empty one up, the live nodes the network has in that
+    /// range and the contacts the bucket holds (at most `k`).
+    ///
+    /// ```
+    /// use shardscope_core::dht::{kademlia::Kademlia, Identifiers, Space};
+    /// let ids = Identifiers::draw(Space::new(32).unwrap(), 1, 1_000, 1).unwrap();
+    /// let net = Kademlia::converged(ids, 20, 3, 1);
+    /// let buckets = net.bucket_sizes(0);
+    /// // The farthest bucket covers half the space: about half the other nodes, 20 of them held.
+    /// let (i, nodes, held) = *buckets.last().unwrap();
+    /// assert_eq!((i, held), (31, 20));
+    /// assert!((400..600).contains(&nodes));
+    /// ```
+    #[must_use]
+    pub fn bucket_sizes(&self, slot: u32) -> Vec<(u32, u32, u32)> {
+        let x = self.id(slot);
+        let (ids, _) = self.members.live();
+        let rows: Vec<(u32, u32, u32)> = (0..self.space().bits())
+            .map(|i| {
+                let (lo, hi) = Self::bucket_bounds(x, i);
+                let nodes = ids.partition_point(|&v| v <= hi) - ids.partition_point(|&v| v < lo);
+                let held = if let Some(t) = &self.tables {
+                    t[slot as usize][i as usize].len()
+                } else {
+                    let mut out = Vec::new();
+                    self.drawn_bucket(x, i, 0, &mut out);
+                    out.len()
+                };
+                let count = |n: usize| u32::try_from(n).expect("at most MAX_SLOTS");
+                (i, count(nodes), count(held))
+            })
+            .collect();
+        let first = rows.iter().position(|r| r.1 > 0 || r.2 > 0).unwrap_or(rows.len());
+        rows[first..].to_vec()
+    }
+
     /// `FIND_NODE` answered by `slot`: the (up to) `k` contacts in its table closest to `target`,
     /// closest first.
     #[must_use]

@@ -14,7 +14,8 @@ mod experiments;
 mod report;
 
 pub use report::{
-    ChurnTick, Eclipse, FailureCurve, FailurePoint, LoadReport, ProtocolReport, Report, RoutePoint, SweepPoint,
+    BucketRow, ChurnTick, Eclipse, FailureCurve, FailurePoint, LoadReport, ProtocolReport, Report, RoutePoint,
+    SweepPoint,
 };
 
 /// Lookups for the attacked key in the eclipse experiment, per protocol and placement of the
@@ -266,6 +267,7 @@ impl Job {
             trace_outcome: Outcome::default(),
             start_bits: 0.0,
             route: Vec::new(),
+            buckets: Vec::new(),
             eclipse: None,
             churn: Vec::new(),
             churn_theory: None,
@@ -292,6 +294,13 @@ impl Job {
                 self.latencies[index].push(latency);
             }
             if traced {
+                if let Net::Kademlia(k) = &self.nets[index] {
+                    rep.buckets = k
+                        .bucket_sizes(from)
+                        .into_iter()
+                        .map(|(index, nodes, held)| BucketRow { index, nodes, held })
+                        .collect();
+                }
                 (rep.start_bits, rep.route) = self.route_points(protocol, from, key, &steps);
                 rep.trace = steps;
                 rep.trace_outcome = out;

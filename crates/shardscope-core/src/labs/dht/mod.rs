@@ -20,10 +20,10 @@ mod job;
 pub mod theory;
 
 pub use job::{
-    ChurnTick, Eclipse, FailureCurve, FailurePoint, Job, LoadReport, ProtocolReport, Report, RoutePoint, SweepPoint,
-    ATTACK_LOOKUPS, CHURN_LOOKUPS, CHURN_TICKS, FAILURE_LOOKUPS, FAILURE_SHARES, FAILURE_SUCCESSORS, LATENCY_SAMPLE,
-    LINK_BASE_MS, LINK_MS_PER_UNIT, LOAD_BIN, LOAD_BINS, RING_BINS, RING_POINTS, STALE_SAMPLE, STATE_SAMPLE,
-    SWEEP_LOOKUPS, TIMEOUT_MS,
+    BucketRow, ChurnTick, Eclipse, FailureCurve, FailurePoint, Job, LoadReport, ProtocolReport, Report, RoutePoint,
+    SweepPoint, ATTACK_LOOKUPS, CHURN_LOOKUPS, CHURN_TICKS, FAILURE_LOOKUPS, FAILURE_SHARES, FAILURE_SUCCESSORS,
+    LATENCY_SAMPLE, LINK_BASE_MS, LINK_MS_PER_UNIT, LOAD_BIN, LOAD_BINS, RING_BINS, RING_POINTS, STALE_SAMPLE,
+    STATE_SAMPLE, SWEEP_LOOKUPS, TIMEOUT_MS,
 };
 
 /// The permalink format version.

@@ -1,5 +1,6 @@
 //! The DHT lab's pictures, drawn with the chart kit: the identifier circle with the stepped
-//! lookup, the distance still to go per step, the hop histogram, the sweep across N, Chord's
+//! lookup, the distance still to go per step, the hop histogram, Kademlia's k-buckets, the sweep
+//! across N, Chord's
 //! failure sweep, churn and the key load against Gamma(r, 1/r). Each only maps the report to
 //! marks.
 
@@ -296,6 +297,75 @@ pub fn hops_chart(r: &Report) -> Html {
             <g class="bars">{ for bars }</g>
             { for means }
             { for theory }
+        </Chart>
+    }
+}
+
+/// Kademlia's k-buckets of the traced lookup's first node: per bucket, the nodes the network has
+/// at that XOR distance (log scale) against the `k` the bucket holds, with the share of the
+/// space each bucket covers as theory: each bucket closer in covers half the distance of the
+/// one before, so a node knows its near neighbourhood whole and the far one by a sample of k.
+pub fn bucket_chart(p: &Params, r: &Report) -> Html {
+    let Some(x) = r
+        .protocols
+        .iter()
+        .find(|x| x.protocol == Protocol::Kademlia && !x.buckets.is_empty())
+    else {
+        return Html::default();
+    };
+    let (x0, x1, y0, y1) = PLOT;
+    let rows = &x.buckets;
+    let count = rows.len() as f64;
+    let sx = |i: f64| x0 + (x1 - x0) * i / count;
+    let decade_count = (r.slots.max(10) - 1).ilog10() + 1;
+    let decades = f64::from(decade_count);
+    // Counts on a log axis that starts at ½, so a bucket of one node still shows and an empty
+    // one sits on the axis.
+    let floor = 0.5f64.log10();
+    let sy = |v: f64| y1 - (y1 - y0) * (v.max(0.5).log10() - floor) / (decades - floor);
+    let width = (x1 - x0) / count;
+    let bars = rows.iter().enumerate().map(|(j, b)| {
+        let left = sx(j as f64);
+        html! { <g>
+            <rect class="bucket-range" x={fmt(left + 0.1 * width)} y={fmt(sy(f64::from(b.nodes)))} width={fmt(0.8 * width)} height={fmt(y1 - sy(f64::from(b.nodes)))}
+                data-tip={format!("bucket {}: {} live nodes at XOR distance 2^{} to 2^{}", b.index, group_digits(b.nodes.into()), b.index, b.index + 1)} />
+            <rect class="bar s1" x={fmt(left + 0.3 * width)} y={fmt(sy(f64::from(b.held)))} width={fmt(0.4 * width)} height={fmt(y1 - sy(f64::from(b.held)))}
+                data-tip={format!("bucket {}: holds {} of them", b.index, b.held)} />
+        </g> }
+    });
+    let others = r.slots.saturating_sub(1) as f64;
+    let theory: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .map(|(j, b)| {
+            let expected = others * 2f64.powi(i32::try_from(b.index).unwrap_or(0) - i32::try_from(p.bits).unwrap_or(0));
+            format!("{},{}", fmt(sx(j as f64 + 0.5)), fmt(sy(expected)))
+        })
+        .collect();
+    let k_line = sy(f64::from(p.k));
+    let yt: Vec<f64> = (0..=decade_count)
+        .map(|d| 10f64.powi(i32::try_from(d).unwrap_or(0)))
+        .collect();
+    let xt: Vec<f64> = (0..rows.len()).step_by(2).map(|j| j as f64).collect();
+    let items = vec![
+        LegendItem::new("", "▯", "live nodes at that distance"),
+        LegendItem::new("s1", "▮", "contacts the bucket holds"),
+        LegendItem::new("", "┄", "expected: (N − 1)·2^(i − m)"),
+        LegendItem::new("", "—", format!("k = {}", p.k)),
+    ];
+    html! {
+        <Chart id="bucket-chart" class="dht-chart" view={(400.0, 200.0)}
+            label={format!("Kademlia's k-buckets of lookup {}'s first node: live nodes at each XOR distance against the contacts held", p.trace)}
+            legend={items}
+            caption={html! { { format!("The XOR tree from lookup {}'s first node: bucket i holds nodes whose identifiers first differ from its own at bit i, a range half as wide as bucket i + 1's. Near buckets hold everyone there is; far ones a sample of k.", p.trace) } }}
+            table={DataTable { caption: "k-buckets of the traced lookup's first node".into(),
+                head: vec!["Bucket i".into(), "Live nodes at distance 2^i … 2^(i+1)".into(), "Held".into()],
+                rows: rows.iter().map(|b| vec![b.index.to_string(), group_digits(b.nodes.into()), b.held.to_string()]).collect() }}>
+            { y_axis(x0, (y1, y0), &yt, sy, |v| format!("{v:.0}")) }
+            { x_axis(y1, (x0, x1), &xt, |j| sx(j + 0.5), |j| format!("{:.0}", f64::from(rows[0].index) + j)) }
+            <g class="bars">{ for bars }</g>
+            <polyline class="theory-line" points={theory.join(" ")} />
+            <line class="lost-line" x1={fmt(x0)} x2={fmt(x1)} y1={fmt(k_line)} y2={fmt(k_line)} />
         </Chart>
     }
 }

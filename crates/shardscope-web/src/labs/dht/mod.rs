@@ -123,6 +123,7 @@ pub fn DhtLab() -> Html {
         Progress::Done(c) => html! { <>
             { charts::distance_chart(&p, &c.report) }
             { charts::hops_chart(&c.report) }
+            { charts::bucket_chart(&p, &c.report) }
             { numbers_table(&c.report) }
             { charts::sweep_chart(&c.report) }
             { charts::failure_chart(&c.report) }

@@ -18,6 +18,17 @@ pub struct RoutePoint {
     pub remaining_bits: f64,
 }
 
+/// One k-bucket of the traced lookup's first node (Kademlia).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketRow {
+    /// The bucket index `i`: XOR distances from `2^i` up to `2^(i+1)`.
+    pub index: u32,
+    /// Live nodes in that range.
+    pub nodes: u32,
+    /// Contacts the bucket holds (at most `k`).
+    pub held: u32,
+}
+
 /// What one protocol did with the lab's lookups.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProtocolReport {
@@ -76,6 +87,9 @@ pub struct ProtocolReport {
     pub start_bits: f64,
     /// The traced lookup on the circle, one point per step.
     pub route: Vec<RoutePoint>,
+    /// Kademlia: the traced lookup's first node's buckets, from its first non-empty one up
+    /// (empty for the other protocols).
+    pub buckets: Vec<BucketRow>,
     /// The eclipse attack on the traced lookup's key, if there is an attacker.
     pub eclipse: Option<Eclipse>,
     /// The churn experiment, tick by tick (empty without churn).
