@@ -1,8 +1,7 @@
 //! The DHT lab's pictures, drawn with the chart kit: the identifier circle with the stepped
 //! lookup, the distance still to go per step, the hop histogram, Kademlia's k-buckets, the sweep
-//! across N, Chord's
-//! failure sweep, churn and the key load against Gamma(r, 1/r). Each only maps the report to
-//! marks.
+//! across N, Chord's failure sweep, churn and the key load against Gamma(r, 1/r). Each only maps
+//! the report to marks.
 
 use std::f64::consts::TAU;
 
