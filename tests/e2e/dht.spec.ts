@@ -25,11 +25,12 @@ type Protocol = {
   eclipse: { lookups: number; chosen: number; bound: number; theory_bound: number } | null;
   churn: { misrouted: number }[];
 };
+type ZoomLevel = { span: number; start_at: number; slots: number; points: number[]; density: number[] };
 type FailureCurve = { successors: number; points: { fail: number; misrouted: number; lost: number }[] };
 type Numbers = {
   query: string;
   problems: string[];
-  report: { slots: number; protocols: Protocol[]; sweep: unknown[]; failure_sweep: FailureCurve[] };
+  report: { slots: number; protocols: Protocol[]; sweep: unknown[]; failure_sweep: FailureCurve[]; zoom: ZoomLevel[] };
 };
 
 const dht = (q: string) => core<Numbers>('dht', q);
@@ -238,4 +239,31 @@ test('with every chart on, axe finds no violation in light and dark, wide and na
       expect(found, found.join('\n')).toEqual([]);
     }
   }
+});
+
+test('above a few thousand nodes the circle magnifies around the key, and the link keeps the zoom', async ({ page }) => {
+  const q = 'v=1&proto=chord&nodes=20000&bits=64&lookups=500&keys=0';
+  const expected = dht(q);
+  await page.goto(`./dht/#/lab/dht?${q}`);
+  await waitForResults(page, expected.query);
+  await expect(page.locator('#zoom-strip')).toHaveCount(0);
+  await expect(page.locator('#zoom-out')).toBeDisabled();
+  for (let z = 1; z <= expected.report.zoom.length; z++) {
+    await page.locator('#zoom-in').click();
+    await expect(page).toHaveURL(new RegExp(`zoom=${z}(&|$)`));
+    const level = expected.report.zoom[z - 1];
+    if (level.density.length === 0) {
+      await expect(page.locator('#zoom-strip line.zoom-node')).toHaveCount(level.points.length);
+    } else {
+      await expect(page.locator('#zoom-strip g.density line')).toHaveCount(level.density.length);
+    }
+    await expect(page.locator('#zoom-strip')).toContainText(`holds ${grouped(level.slots)} identifiers`);
+  }
+  await expect(page.locator('#zoom-in')).toBeDisabled();
+  // The zoom is a view: the numbers are the same, and a reload of the link shows the same arc.
+  await expect(page.locator('#row-mean td').first()).toHaveText(expected.report.protocols[0].mean_hops.toFixed(3));
+  await page.reload();
+  await expect(page.locator('#zoom-strip')).toContainText(`holds ${grouped(expected.report.zoom[4].slots)} identifiers`);
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => v.id)).toEqual([]);
 });

@@ -544,3 +544,36 @@ fn lookup_latency_follows_the_steps_one_after_another() {
         assert!(protocol(&failed, p).mean_latency_ms > protocol(&r, p).mean_latency_ms);
     }
 }
+
+/// Above a few thousand identifiers the circle is a density; its magnifications around the traced
+/// key hold the identifiers a uniform circle puts there, sorted within each arc, and the
+/// magnification is a view: it changes no number.
+#[test]
+fn the_circle_magnifies_around_the_traced_key() {
+    let r = report("v=1&nodes=100000&bits=64&lookups=100&keys=0&proto=onehop");
+    assert!(r.ring.is_empty() && r.density.len() == 360);
+    assert_eq!(r.zoom.len(), 5);
+    for (z, level) in (1..).zip(&r.zoom) {
+        let span = 8f64.powi(-z);
+        assert!((level.span - span).abs() < 1e-15);
+        let expected = 100_000.0 * span;
+        let slots = f64::from(level.slots);
+        // Within four standard deviations of a Poisson count, and never below zero.
+        assert!(
+            (slots - expected).abs() <= 4.0 * expected.sqrt() + 1.0,
+            "×8^{z}: {slots} against {expected}"
+        );
+        if level.density.is_empty() {
+            assert_eq!(level.points.len(), level.slots as usize);
+            assert!(level.points.windows(2).all(|w| w[0] <= w[1]));
+            assert!(level.points.iter().all(|&x| (0.0..1.0).contains(&x)));
+        } else {
+            assert_eq!(level.density.iter().sum::<u32>(), level.slots);
+        }
+        let centre = (level.start_at + level.span / 2.0).rem_euclid(1.0);
+        assert!((centre - r.trace_key_at).abs() < 1e-9);
+    }
+    let zoomed = report("v=1&nodes=100000&bits=64&lookups=100&keys=0&proto=onehop&zoom=3");
+    assert_eq!(zoomed.zoom, r.zoom);
+    assert_eq!(zoomed.protocols, r.protocols);
+}

@@ -15,7 +15,7 @@ mod report;
 
 pub use report::{
     BucketRow, ChurnTick, Eclipse, FailureCurve, FailurePoint, LoadReport, ProtocolReport, Report, RoutePoint,
-    SweepPoint,
+    SweepPoint, ZoomLevel,
 };
 
 /// Lookups for the attacked key in the eclipse experiment, per protocol and placement of the
@@ -363,6 +363,45 @@ impl Job {
                 steps.iter().map(|s| self.rtt(from, s.queried[0])).sum::<f64>() + f64::from(out.timeouts) * TIMEOUT_MS
             }
         }
+    }
+
+    /// The circle around `key` at each magnification: arcs of 8^−z of the circle centred on
+    /// the key, for z = 1 … `MAX_ZOOM`.
+    fn zoom_levels(&self, key: u64) -> Vec<ZoomLevel> {
+        let space = self.ids.space;
+        let ids = &self.ids.ids;
+        let centre = at(space, key);
+        (1..=super::MAX_ZOOM)
+            .map(|z| {
+                let span = libm::pow(8.0, -f64::from(z));
+                let start_at = (centre - span / 2.0).rem_euclid(1.0);
+                // Places in the arc, the circle's wrap included; identifiers are sorted, so a
+                // scan keeps them in order within each side of the wrap.
+                let mut places: Vec<f64> = ids
+                    .iter()
+                    .map(|&id| (at(space, id) - start_at).rem_euclid(1.0) / span)
+                    .filter(|&x| x < 1.0)
+                    .collect();
+                places.sort_unstable_by(f64::total_cmp);
+                let slots = u32::try_from(places.len()).expect("at most MAX_SLOTS");
+                let (points, density) = if slots <= RING_POINTS {
+                    (places, Vec::new())
+                } else {
+                    let mut bins = vec![0u32; RING_BINS as usize];
+                    for x in places {
+                        bins[bin(x, 1.0 / f64::from(RING_BINS), RING_BINS)] += 1;
+                    }
+                    (Vec::new(), bins)
+                };
+                ZoomLevel {
+                    span,
+                    start_at,
+                    slots,
+                    points,
+                    density,
+                }
+            })
+            .collect()
     }
 
     /// The mean round trip between two random nodes: the unit every latency estimate uses.
@@ -718,7 +757,9 @@ impl Run for Job {
                 density[bin(at(space, id), 1.0 / f64::from(RING_BINS), RING_BINS)] += 1;
             }
         }
+        let zoom = if small { Vec::new() } else { self.zoom_levels(key) };
         Report {
+            zoom,
             slots: self.ids.len().into(),
             failed_nodes: self.failed_nodes,
             mean_rtt_ms: mean_rtt,

@@ -21,9 +21,9 @@ pub mod theory;
 
 pub use job::{
     BucketRow, ChurnTick, Eclipse, FailureCurve, FailurePoint, Job, LoadReport, ProtocolReport, Report, RoutePoint,
-    SweepPoint, ATTACK_LOOKUPS, CHURN_LOOKUPS, CHURN_TICKS, FAILURE_LOOKUPS, FAILURE_SHARES, FAILURE_SUCCESSORS,
-    LATENCY_SAMPLE, LINK_BASE_MS, LINK_MS_PER_UNIT, LOAD_BIN, LOAD_BINS, RING_BINS, RING_POINTS, STALE_SAMPLE,
-    STATE_SAMPLE, SWEEP_LOOKUPS, TIMEOUT_MS,
+    SweepPoint, ZoomLevel, ATTACK_LOOKUPS, CHURN_LOOKUPS, CHURN_TICKS, FAILURE_LOOKUPS, FAILURE_SHARES,
+    FAILURE_SUCCESSORS, LATENCY_SAMPLE, LINK_BASE_MS, LINK_MS_PER_UNIT, LOAD_BIN, LOAD_BINS, RING_BINS, RING_POINTS,
+    STALE_SAMPLE, STATE_SAMPLE, SWEEP_LOOKUPS, TIMEOUT_MS,
 };
 
 /// The permalink format version.
@@ -54,10 +54,12 @@ pub const MAX_SYBILS: u32 = 1_000;
 pub const MAX_FAIL: u32 = 95;
 /// The most maintenance rounds after a failure.
 pub const MAX_ROUNDS: u32 = 8;
+/// The most magnifications of the circle around the traced key (each 8 times the one before).
+pub const MAX_ZOOM: u32 = 5;
 /// The permalink parameters, in the order they are written.
-pub const PARAMS: [&str; 20] = [
+pub const PARAMS: [&str; 21] = [
     "v", "proto", "nodes", "bits", "vids", "succ", "k", "alpha", "lookups", "keys", "fail", "rounds", "seed", "sweep",
-    "fsweep", "sybils", "churn", "period", "trace", "hop",
+    "fsweep", "sybils", "churn", "period", "trace", "hop", "zoom",
 ];
 
 /// The lab's whole state.
@@ -104,6 +106,9 @@ pub struct Params {
     pub trace: u32,
     /// How many of its steps are shown.
     pub hop: u32,
+    /// How far the circle is magnified around the traced key, `0..=MAX_ZOOM` (each level 8
+    /// times the one before; used above [`RING_POINTS`] identifiers, where the circle is a density).
+    pub zoom: u32,
 }
 
 impl Default for Params {
@@ -128,6 +133,7 @@ impl Default for Params {
             period: 10,
             trace: 0,
             hop: 0,
+            zoom: 0,
         }
     }
 }
@@ -386,6 +392,10 @@ pub enum Command {
     BackHop,
     /// Back to the start of the traced lookup.
     FirstHop,
+    /// Magnify the circle around the traced key once more (up to `MAX_ZOOM`).
+    ZoomIn,
+    /// Magnify it once less (down to the whole circle).
+    ZoomOut,
     /// Replace the whole state (a permalink was opened).
     Load(Params),
 }
@@ -429,6 +439,7 @@ impl LabParams for Params {
             ("period", self.period.to_string()),
             ("trace", self.trace.to_string()),
             ("hop", self.hop.to_string()),
+            ("zoom", self.zoom.to_string()),
         ])
     }
 
@@ -463,6 +474,7 @@ impl LabParams for Params {
             period: q.int_clamped("period", 0..=MAX_PERIOD, d.period, p),
             trace: q.int_clamped("trace", 0..=MAX_LOOKUPS - 1, 0, p),
             hop: q.int_clamped("hop", 0..=u32::from(u8::MAX), 0, p),
+            zoom: q.int_clamped("zoom", 0..=MAX_ZOOM, 0, p),
         };
         for message in params.repair() {
             problems.push(Problem {
@@ -528,6 +540,8 @@ impl LabParams for Params {
             Command::NextHop { steps } => p.hop = (p.hop + 1).min(steps),
             Command::BackHop => p.hop = p.hop.saturating_sub(1),
             Command::FirstHop => p.hop = 0,
+            Command::ZoomIn => p.zoom = (p.zoom + 1).min(MAX_ZOOM),
+            Command::ZoomOut => p.zoom = p.zoom.saturating_sub(1),
             Command::Load(params) => p = params,
             // The numeric settings, handled above.
             _ => {}

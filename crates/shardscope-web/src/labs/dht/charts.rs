@@ -82,6 +82,59 @@ fn nodes_layer(r: &Report) -> Html {
     }
 }
 
+/// The circle magnified around the traced lookup's key (above a few thousand identifiers, where
+/// the circle itself is a density): an arc of 8^−z of it as a strip, each identifier a tick or,
+/// when there are still too many, their density, with the key at the centre.
+pub fn zoom_strip(p: &Params, r: &Report) -> Html {
+    let Some(level) = p.zoom.checked_sub(1).and_then(|z| r.zoom.get(z as usize)) else {
+        return Html::default();
+    };
+    let (x0, x1, base) = (20.0, 380.0, 44.0);
+    let sx = |place: f64| x0 + (x1 - x0) * place;
+    let marks = if level.density.is_empty() {
+        html! { <g class="zoom-nodes">{ for level.points.iter().map(|&x| html! {
+            <line class="zoom-node" x1={fmt(sx(x))} x2={fmt(sx(x))} y1={fmt(base)} y2={fmt(base - 14.0)} />
+        }) }</g> }
+    } else {
+        let max = f64::from(level.density.iter().copied().max().unwrap_or(1).max(1));
+        let bins = level.density.len() as f64;
+        html! { <g class="density">{ for level.density.iter().enumerate().map(|(i, &c)| {
+            let x = sx((i as f64 + 0.5) / bins);
+            html! { <line x1={fmt(x)} x2={fmt(x)} y1={fmt(base)} y2={fmt(base - 4.0 - 26.0 * f64::from(c) / max)} /> }
+        }) }</g> }
+    };
+    let end = (level.start_at + level.span).rem_euclid(1.0);
+    // Ten equal parts of the arc, for the table.
+    let parts: Vec<u32> = (0..10u32)
+        .map(|j| {
+            let (lo, hi) = (f64::from(j) / 10.0, f64::from(j + 1) / 10.0);
+            if level.density.is_empty() {
+                u32::try_from(level.points.iter().filter(|&&x| x >= lo && x < hi).count()).unwrap_or(u32::MAX)
+            } else {
+                let per = level.density.len() / 10;
+                level.density[j as usize * per..(j as usize + 1) * per].iter().sum()
+            }
+        })
+        .collect();
+    let magnification = 8u64.pow(p.zoom);
+    html! {
+        <Chart id="zoom-strip" class="dht-chart" view={(400.0, 64.0)}
+            label={format!("The circle magnified {magnification} times around lookup {}'s key: {} identifiers in the arc", p.trace, group_digits(level.slots.into()))}
+            legend={vec![LegendItem::new("", "│", "an identifier (or, bunched, their density)"), LegendItem::new("", "◯", "the key")]}
+            caption={html! { { format!("×{} around lookup {}'s key: the arc from {:.6} to {:.6} of the circle ({} of it) holds {} identifiers.",
+                group_digits(magnification), p.trace, level.start_at, end, crate::lab::percent(level.span, 1.0), group_digits(level.slots.into())) } }}
+            table={DataTable { caption: "Identifiers in each tenth of the magnified arc".into(),
+                head: vec!["Part of the arc".into(), "Identifiers".into()],
+                rows: parts.iter().enumerate().map(|(j, c)| vec![format!("{}–{} %", j * 10, j * 10 + 10), c.to_string()]).collect() }}>
+            <line class="zoom-axis" x1={fmt(x0)} x2={fmt(x1)} y1={fmt(base)} y2={fmt(base)} />
+            { marks }
+            <circle class="key-mark" cx={fmt(sx(0.5))} cy={fmt(base)} r="5" />
+            <text class="line-label" x={fmt(x0)} y={fmt(base + 16.0)}>{ format!("{:.6}", level.start_at) }</text>
+            <text class="line-label" x={fmt(x1 - 52.0)} y={fmt(base + 16.0)}>{ format!("{end:.6}") }</text>
+        </Chart>
+    }
+}
+
 /// The identifier circle: every node (or, above a few thousand, their density), the key, the
 /// traced lookup's first node, and each protocol's route up to the step shown. The newest step
 /// lights up, and a message dot travels to it.
@@ -661,6 +714,7 @@ pub fn churn_chart(p: &Params, r: &Report) -> Html {
         .chain(r.protocols.iter().filter(|x| !x.churn.is_empty()).flat_map(|x| {
             [
                 format!("{} missed", x.protocol.label()),
+                format!("{} mean hops", x.protocol.label()),
                 format!("{} timeouts per lookup", x.protocol.label()),
                 format!("{} stale entries", x.protocol.label()),
             ]
@@ -672,6 +726,7 @@ pub fn churn_chart(p: &Params, r: &Report) -> Html {
                 .chain(r.protocols.iter().filter_map(|x| x.churn.get(t)).flat_map(|c| {
                     [
                         c.misrouted.to_string(),
+                        format!("{:.2}", c.mean_hops),
                         format!("{:.2}", c.mean_timeouts),
                         crate::lab::percent(c.stale, 1.0),
                     ]
@@ -685,7 +740,7 @@ pub fn churn_chart(p: &Params, r: &Report) -> Html {
             legend={items}
             caption={html! { { format!("Churn: {} of {} nodes fail and as many join each tick; {}. Each point is one tick's {} lookups.",
                 p.churn, group_digits(p.nodes.into()), if p.period == 0 { "no maintenance ever runs".to_owned() } else { format!("a maintenance round every {} ticks", p.period) }, CHURN_LOOKUPS) } }}
-            table={DataTable { caption: "Lookups that missed the live owner, timeouts, and stale routing entries, per tick of churn".into(), head, rows }}>
+            table={DataTable { caption: "Lookups that missed the live owner, hops, timeouts, and stale routing entries, per tick of churn".into(), head, rows }}>
             { y_axis(x0, (y1, y0), &yticks, |v| sy(v / 100.0), |v| format!("{v:.0}%")) }
             { x_axis(y1, (x0, x1), &xt, sx, |t| format!("{t:.0}")) }
             { for rounds }

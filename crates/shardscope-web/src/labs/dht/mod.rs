@@ -9,8 +9,8 @@ use shardscope_core::dht::kademlia::{MAX_ALPHA, MAX_K};
 use shardscope_core::dht::Protocol;
 use shardscope_core::labs::dht::{
     Command, Model, Params, ProtocolReport, Report, FAILURE_LOOKUPS, LATENCY_SAMPLE, LINK_BASE_MS, LINK_MS_PER_UNIT,
-    MAX_CHURN, MAX_CHURN_NODES, MAX_FAIL, MAX_KEYS, MAX_LOOKUPS, MAX_PERIOD, MAX_ROUNDS, MAX_SYBILS, MAX_VIDS, PRESETS,
-    SWEEP_LOOKUPS, TIMEOUT_MS,
+    MAX_CHURN, MAX_CHURN_NODES, MAX_FAIL, MAX_KEYS, MAX_LOOKUPS, MAX_PERIOD, MAX_ROUNDS, MAX_SYBILS, MAX_VIDS,
+    MAX_ZOOM, PRESETS, SWEEP_LOOKUPS, TIMEOUT_MS,
 };
 use shardscope_core::query::Choice;
 use web_sys::HtmlInputElement;
@@ -50,7 +50,11 @@ pub fn DhtLab() -> Html {
     let note = use_state(|| None::<String>);
     let p = lab.model().params.clone();
     // Stepping through the traced lookup changes only what is shown, not what is computed.
-    let computed = Params { hop: 0, ..p.clone() };
+    let computed = Params {
+        hop: 0,
+        zoom: 0,
+        ..p.clone()
+    };
     let run = use_worker(&computed);
     let playing = use_state(|| false);
     let steps = match &run.progress {
@@ -108,6 +112,13 @@ pub fn DhtLab() -> Html {
             data-query={done.then(|| lab.canonical.clone())} data-steps={done.then(|| steps.to_string())}>
             { status_html }
             { shown.as_ref().map(|c| charts::circle(&p, &c.report, done)).unwrap_or_default() }
+            if shown.as_ref().is_some_and(|c| !c.report.zoom.is_empty()) {
+                <div class="event-buttons zoom-buttons">
+                    <button type="button" id="zoom-in" onclick={lab.on(|_: MouseEvent| Command::ZoomIn)} disabled={p.zoom >= MAX_ZOOM}>{ "Zoom in around the key (×8)" }</button>
+                    <button type="button" id="zoom-out" onclick={lab.on(|_: MouseEvent| Command::ZoomOut)} disabled={p.zoom == 0}>{ "Zoom out" }</button>
+                </div>
+            }
+            { shown.as_ref().map(|c| charts::zoom_strip(&p, &c.report)).unwrap_or_default() }
         </section>
     };
     let headline = shown.as_ref().map_or_else(

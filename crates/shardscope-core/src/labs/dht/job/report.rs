@@ -18,6 +18,24 @@ pub struct RoutePoint {
     pub remaining_bits: f64,
 }
 
+/// One magnification of the circle around the traced lookup's key: an arc of `span` of the
+/// circle centred on the key, its identifiers either each drawn or, when there are too many,
+/// counted in bins.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ZoomLevel {
+    /// The arc's width, as a fraction of the circle.
+    pub span: f64,
+    /// Where the arc starts on the circle (a fraction, wrapping past 1).
+    pub start_at: f64,
+    /// Identifiers in the arc.
+    pub slots: u32,
+    /// Each identifier's place in the arc (0 at its start, 1 at its end), when there are at most
+    /// [`RING_POINTS`](crate::labs::dht::RING_POINTS).
+    pub points: Vec<f64>,
+    /// Otherwise, identifiers per bin of [`RING_BINS`](crate::labs::dht::RING_BINS) across the arc.
+    pub density: Vec<u32>,
+}
+
 /// One k-bucket of the traced lookup's first node (Kademlia).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BucketRow {
@@ -226,6 +244,10 @@ pub struct Report {
     pub ring_alive: Vec<bool>,
     /// Slots per bin around the circle, when there are more.
     pub density: Vec<u32>,
+    /// When there are more, the circle around the traced lookup's key at
+    /// [`MAX_ZOOM`](crate::labs::dht::MAX_ZOOM) magnifications, each 8 times the one before
+    /// (level 0 is the whole circle, drawn from `density`).
+    pub zoom: Vec<ZoomLevel>,
     /// The traced lookup's key, and its position.
     pub trace_key: u64,
     /// The key's position on the circle.
