@@ -180,6 +180,13 @@ fn histogram_quantile(histogram: &[u64], n: u64, num: u64, den: u64) -> u32 {
         .map_or(0, |(h, _)| h)
 }
 
+/// How many of `nodes` fail when `percent` of them do: at least one stays up, so every lookup has
+/// somewhere to start.
+fn failed_count(nodes: u32, percent: u32) -> u32 {
+    let count = u64::from(nodes) * u64::from(percent) / 100;
+    u32::try_from(count).expect("below nodes").min(nodes - 1)
+}
+
 /// A position on the circle, as a fraction.
 fn at(space: Space, id: u64) -> f64 {
     id as f64 / (space.mask() as f64 + 1.0)
@@ -371,15 +378,16 @@ impl Job {
         let space = self.ids.space;
         let ids = &self.ids.ids;
         let centre = at(space, key);
+        let positions: Vec<f64> = ids.iter().map(|&id| at(space, id)).collect();
         (1..=super::MAX_ZOOM)
             .map(|z| {
                 let span = libm::pow(8.0, -f64::from(z));
                 let start_at = (centre - span / 2.0).rem_euclid(1.0);
                 // Places in the arc, the circle's wrap included; identifiers are sorted, so a
                 // scan keeps them in order within each side of the wrap.
-                let mut places: Vec<f64> = ids
+                let mut places: Vec<f64> = positions
                     .iter()
-                    .map(|&id| (at(space, id) - start_at).rem_euclid(1.0) / span)
+                    .map(|&x| (x - start_at).rem_euclid(1.0) / span)
                     .filter(|&x| x < 1.0)
                     .collect();
                 places.sort_unstable_by(f64::total_cmp);
@@ -534,9 +542,7 @@ impl Job {
     /// Fails the lab's share of the physical nodes (all their identifiers) at once.
     fn fail_nodes(&mut self) -> Stage {
         let p = &self.params;
-        let failed = u32::try_from(u64::from(p.nodes) * u64::from(p.fail) / 100).expect("below nodes");
-        // At least one node stays up, so every lookup has somewhere to start.
-        let failed = failed.min(p.nodes - 1);
+        let failed = failed_count(p.nodes, p.fail);
         let mut rng = Stream::new(hash_u64(p.seed, FAILURES));
         for n in rng.distinct(failed, p.nodes) {
             self.node_alive[n as usize] = false;

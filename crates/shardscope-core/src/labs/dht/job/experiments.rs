@@ -2,9 +2,9 @@
 //! failure sweep, the eclipse attack and churn tick by tick, each on overlays of its own.
 
 use super::{
-    pick, ChurnTick, Eclipse, FailureCurve, FailurePoint, Job, Net, Stage, SweepPoint, ATTACK, ATTACK_FROM,
-    ATTACK_LOOKUPS, CHURN, CHURN_LOOKUPS, CHURN_TICKS, FAILURE_LOOKUPS, FAILURE_SHARES, FAILURE_SUCCESSORS,
-    FAILURE_SWEEP, LOOKUP_FROM, LOOKUP_KEYS, STALE_SAMPLE, SWEEP_LOOKUPS,
+    failed_count, pick, ChurnTick, Eclipse, FailureCurve, FailurePoint, Job, Net, Stage, SweepPoint, ATTACK,
+    ATTACK_FROM, ATTACK_LOOKUPS, CHURN, CHURN_LOOKUPS, CHURN_TICKS, FAILURE_LOOKUPS, FAILURE_SHARES,
+    FAILURE_SUCCESSORS, FAILURE_SWEEP, LOOKUP_FROM, LOOKUP_KEYS, STALE_SAMPLE, SWEEP_LOOKUPS,
 };
 use crate::dht::chord::Chord;
 use crate::dht::{Identifiers, Overlay, Protocol};
@@ -145,11 +145,7 @@ impl Job {
     /// to point on the same ring, since a lookup changes nothing.
     pub(super) fn failure_point(&mut self, curve: usize, point: usize) {
         let p = &self.params;
-        let failed_at = |share: u32| {
-            let count = u64::from(p.nodes) * u64::from(share) / 100;
-            // At least one node stays up, so every lookup has somewhere to start.
-            u32::try_from(count).expect("below nodes").min(p.nodes - 1)
-        };
+        let failed_at = |share: u32| failed_count(p.nodes, share);
         if self.failure_rank.is_empty() {
             let mut rng = Stream::new(hash_u64(p.seed, FAILURE_SWEEP));
             let order = rng.distinct(failed_at(FAILURE_SHARES[FAILURE_SHARES.len() - 1]), p.nodes);
