@@ -24,9 +24,12 @@
 //! - [`linearizability`]: the Wing–Gong/Lowe checker for register histories.
 //! - [`partition`]: a discrete-event simulation of quorum-replicated registers under network
 //!   partitions (leaderless N/R/W and ABD), in virtual ticks.
+//! - [`cache`]: eleven eviction policies from LRU to S3-FIFO, SIEVE and Belady's OPT, seeded
+//!   workloads, Mattson's one-pass LRU curve and the IRM theory (Che's approximation).
 //! - [`query`]: the parser for the permalink query strings that hold a lab's state.
 //! - [`labs`]: the models of the labs the web front end renders.
 
+pub mod cache;
 pub mod dht;
 pub mod hash;
 pub mod labs;
