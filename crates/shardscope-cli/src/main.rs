@@ -8,6 +8,8 @@
 //! shardscope proofs 'v=1&size=13&seed=42&leaf=6&tamper=none&at=0&old=7&ctamper=none'
 //! shardscope placement 'v=1&alg=modn,ring&nodes=8&keys=1000000&events=add&step=1'
 //! shardscope dht 'v=1&proto=chord,kademlia&nodes=10000&lookups=10000&fail=20&rounds=2'
+//! shardscope cache 'v=1&pol=lru,sieve,opt&alpha=1&objects=100000&requests=1000000&size=1000'
+//! shardscope cache-trace 'v=1&alpha=1&objects=100000&requests=1000000' > trace.csv
 //! shardscope labs
 //! shardscope presets                  # every lab's presets: lab, name, lesson, query
 //! shardscope bench-placement 10000000   # native side of the browser-vs-native benchmark
@@ -21,17 +23,18 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use shardscope_core::labs::{anti_entropy, dht, partition, placement, proofs};
+use shardscope_core::labs::{anti_entropy, cache, dht, partition, placement, proofs};
 use shardscope_core::labs::{run_to_end, Computes, LabParams, CATALOG};
 
-const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs|dht QUERY | shardscope labs | \
+const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs|dht|cache QUERY | \
+     shardscope cache-trace QUERY | shardscope labs | \
      shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
      shardscope site pages DIR ROOT_FROM_DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let output = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["labs"] => labs(),
+        ["labs"] => Ok(labs()),
         ["site", "home", dir] => return written(site::write_home(Path::new(dir))),
         ["site", "pages", dir, root] => {
             let result = site::write_trunk_pages(Path::new(dir), root);
@@ -47,10 +50,11 @@ fn main() -> ExitCode {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
             };
-            bench_placement(keys)
+            Ok(bench_placement(keys))
         }
-        ["presets"] => [
+        ["presets"] => Ok([
             ("placement", placement::PRESETS),
+            ("cache", cache::PRESETS),
             ("partition", partition::PRESETS),
             ("anti-entropy", anti_entropy::PRESETS),
             ("proofs", proofs::PRESETS),
@@ -62,32 +66,47 @@ fn main() -> ExitCode {
                 .iter()
                 .map(move |p| json!({ "lab": lab, "name": p.name, "lesson": p.lesson, "query": p.query }))
         })
-        .collect(),
+        .collect::<Value>()),
         // "antientropy" was the command's name before it matched the lab's slug.
-        ["anti-entropy" | "antientropy", query] => anti_entropy_report(query),
-        ["proofs", query] => log_proofs(query),
-        ["partition", query] => partition_report(query),
-        ["dht", query] => match lab_report::<dht::Params>(query) {
-            Ok(value) => value,
-            Err(message) => {
-                eprintln!("shardscope: {message}");
-                return ExitCode::FAILURE;
-            }
-        },
-        ["placement", query] => match lab_report::<placement::Params>(query) {
-            Ok(value) => value,
-            Err(message) => {
-                eprintln!("shardscope: {message}");
-                return ExitCode::FAILURE;
-            }
-        },
+        ["anti-entropy" | "antientropy", query] => Ok(anti_entropy_report(query)),
+        ["proofs", query] => Ok(log_proofs(query)),
+        ["partition", query] => Ok(partition_report(query)),
+        ["dht", query] => lab_report::<dht::Params>(query),
+        ["placement", query] => lab_report::<placement::Params>(query),
+        ["cache", query] => lab_report::<cache::Params>(query),
+        ["cache-trace", query] => return written(cache_trace(query)),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
-    println!("{output}");
-    ExitCode::SUCCESS
+    match output {
+        Ok(value) => {
+            println!("{value}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("shardscope: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes the exact requests the Caching lab serves for `query` to standard output, one object
+/// per line, so the trace can be replayed in another cache simulator.
+fn cache_trace(query: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let (params, problems) = cache::Params::from_query(query);
+    for p in &problems {
+        eprintln!("shardscope: {p}");
+    }
+    let trace = shardscope_core::cache::workload::Generator::generate(params.workload());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    writeln!(out, "key")?;
+    for x in &trace.requests {
+        writeln!(out, "{x}")?;
+    }
+    out.flush()
 }
 
 /// The exit code for a file-writing command.

@@ -93,7 +93,10 @@ fn mattsons_one_pass_equals_lru_at_every_size() {
     let mut sd = StackDistances::new(30_000, trace.universe, 3_000);
     sd.feed(&trace.requests);
     let sizes: Vec<u32> = (1..=trace.distinct).collect();
-    assert_eq!(sd.hits_at(&sizes), lru_hits_each_size(&trace.requests, trace.universe, &sizes, warm));
+    assert_eq!(
+        sd.hits_at(&sizes),
+        lru_hits_each_size(&trace.requests, trace.universe, &sizes, warm)
+    );
     assert_eq!(sd.counted(), 27_000);
 }
 
@@ -113,7 +116,10 @@ fn lru_loses_to_the_frequency_aware_policies_under_zipf() {
         miss(Policy::Opt),
     );
     assert!(fifo > lru, "FIFO {fifo} vs LRU {lru}");
-    assert!(lru > sieve && lru > s3 && lru > tiny, "LRU {lru}, SIEVE {sieve}, S3-FIFO {s3}, W-TinyLFU {tiny}");
+    assert!(
+        lru > sieve && lru > s3 && lru > tiny,
+        "LRU {lru}, SIEVE {sieve}, S3-FIFO {s3}, W-TinyLFU {tiny}"
+    );
     assert!(opt < sieve.min(s3).min(tiny), "OPT {opt}");
 }
 

@@ -48,7 +48,11 @@ impl Arc {
     fn replace(&mut self, in_b2: bool) {
         let t1 = self.len_of(T1);
         let from_t1 = t1 >= 1 && ((in_b2 && t1 == self.p) || t1 > self.p);
-        let (from, to) = if from_t1 || self.len_of(T2) == 0 { (T1, B1) } else { (T2, B2) };
+        let (from, to) = if from_t1 || self.len_of(T2) == 0 {
+            (T1, B1)
+        } else {
+            (T2, B2)
+        };
         if let Some(y) = self.queues.pop_tail(from) {
             self.queues.push_head(to, y);
         }

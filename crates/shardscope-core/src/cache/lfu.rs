@@ -62,7 +62,10 @@ impl Cache for Lfu {
     fn contents(&self) -> Vec<(&'static str, Vec<u32>)> {
         let mut entries = self.heap.entries().to_vec();
         entries.sort_unstable();
-        vec![("priority L + f, next victim first", entries.into_iter().map(|(_, x)| x).collect())]
+        vec![(
+            "priority L + f, next victim first",
+            entries.into_iter().map(|(_, x)| x).collect(),
+        )]
     }
 }
 

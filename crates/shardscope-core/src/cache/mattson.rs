@@ -118,6 +118,20 @@ impl StackDistances {
             .collect()
     }
 
+    /// The smallest LRU size whose hits reach `hits` over the counted requests, if any does
+    /// (cold misses miss at every size).
+    #[must_use]
+    pub fn smallest_size_for(&self, hits: u64) -> Option<u32> {
+        let mut sum = 0;
+        for (d, &h) in self.histogram.iter().enumerate() {
+            sum += h;
+            if sum >= hits {
+                return u32::try_from(d + 1).ok();
+            }
+        }
+        (hits == 0).then_some(0)
+    }
+
     /// Requests never seen before, among the counted ones.
     #[must_use]
     pub fn cold(&self) -> u64 {
@@ -137,5 +151,8 @@ mod tests {
         assert_eq!(s.cold(), 3);
         assert_eq!(s.hits_at(&[1, 2, 3, 10]), vec![1, 1, 3, 3]);
         assert_eq!(s.counted(), 6);
+        assert_eq!(s.smallest_size_for(3), Some(3));
+        assert_eq!(s.smallest_size_for(1), Some(1));
+        assert_eq!(s.smallest_size_for(4), None);
     }
 }

@@ -95,6 +95,18 @@ pub enum Policy {
     Opt,
 }
 
+impl crate::query::Choice for Policy {
+    const ALL: &'static [Self] = &Policy::ALL;
+
+    fn slug(self) -> &'static str {
+        Policy::slug(self)
+    }
+
+    fn label(self) -> &'static str {
+        self.name()
+    }
+}
+
 impl Policy {
     /// Every policy.
     pub const ALL: [Policy; 11] = [

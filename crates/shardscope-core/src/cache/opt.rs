@@ -88,7 +88,10 @@ impl Cache for Opt {
     fn contents(&self) -> Vec<(&'static str, Vec<u32>)> {
         let mut entries = self.heap.entries().to_vec();
         entries.sort_unstable();
-        vec![("next use, farthest (next victim) first", entries.into_iter().map(|(_, x)| x).collect())]
+        vec![(
+            "next use, farthest (next victim) first",
+            entries.into_iter().map(|(_, x)| x).collect(),
+        )]
     }
 }
 

@@ -244,7 +244,11 @@ impl Cache for WTinyLfu {
         ];
         if let Some((c, _, v, _, admitted)) = self.last_duel {
             out.push(("last duel: candidate, victim", vec![c, v]));
-            out.push(if admitted { ("last duel's winner", vec![c]) } else { ("last duel's winner", vec![v]) });
+            out.push(if admitted {
+                ("last duel's winner", vec![c])
+            } else {
+                ("last duel's winner", vec![v])
+            });
         }
         out
     }

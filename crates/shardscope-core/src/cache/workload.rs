@@ -63,7 +63,10 @@ impl Alias {
     #[must_use]
     pub fn new(weights: &[f64]) -> Self {
         let n = weights.len();
-        assert!(n > 0 && u32::try_from(n).is_ok(), "an alias table needs 1..2^32 weights");
+        assert!(
+            n > 0 && u32::try_from(n).is_ok(),
+            "an alias table needs 1..2^32 weights"
+        );
         let total: f64 = weights.iter().sum();
         let scale = n as f64 / total;
         let mut prob: Vec<f64> = weights.iter().map(|w| w * scale).collect();
@@ -203,7 +206,9 @@ impl Generator {
             since_burst: 0,
             scan_next: 0,
             burst_left: 0,
-            next_fresh: workload.objects.saturating_add(if gap == 0 { 0 } else { workload.scan_len }),
+            next_fresh: workload
+                .objects
+                .saturating_add(if gap == 0 { 0 } else { workload.scan_len }),
             shift_at,
         }
     }

@@ -9,6 +9,7 @@ use std::fmt;
 use crate::query::Problem;
 
 pub mod anti_entropy;
+pub mod cache;
 pub mod dht;
 pub mod partition;
 pub mod placement;
@@ -220,6 +221,13 @@ pub const CATALOG: &[LabInfo] = &[
         slug: "dht",
         title: "DHT",
         summary: "Chord, Kademlia and a one-hop table route the same lookups on up to 100,000 nodes: hops, routing state, key load and failures beside the papers' numbers.",
+        aliases: &[],
+        worker: true,
+    },
+    LabInfo {
+        slug: "cache",
+        title: "Caching",
+        summary: "Eleven eviction policies, LRU to S3-FIFO, SIEVE and Belady's OPT, on up to ten million requests: miss-ratio curves beside Che's approximation.",
         aliases: &[],
         worker: true,
     },

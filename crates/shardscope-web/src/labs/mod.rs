@@ -2,6 +2,7 @@
 //! model to markup, and nothing more.
 
 pub mod anti_entropy;
+pub mod cache;
 pub mod dht;
 pub mod partition;
 pub mod placement;

@@ -1,0 +1,164 @@
+// The Caching lab: its numbers against the native core, every preset, the curve's data table,
+// halving and doubling the cache by keyboard, the permalink, bad links, and ten million requests
+// in the worker without a long task on the page.
+import { test, expect, core, corePresets, grouped, longTasks, watchLongTasks, waitForResults } from './fixtures';
+import type { Page } from '@playwright/test';
+
+type Point = { size: number; miss_ratio: number };
+type Policy = {
+  policy: string;
+  name: string;
+  hits: number;
+  misses: number;
+  miss_ratio: number;
+  theory: number | null;
+  curve: Point[];
+};
+type Numbers = {
+  query: string;
+  problems: string[];
+  report: {
+    requests: number;
+    counted: number;
+    distinct: number;
+    size: number;
+    policies: Policy[];
+    lru_curve: Point[];
+    che_curve: Point[];
+    lru_size_for_90: number | null;
+    che_size_for_90: number | null;
+  };
+};
+
+const cache = (q: string) => core<Numbers>('cache', q);
+const presets = () => corePresets().filter((p) => p.lab === 'cache');
+const SLUG: Record<string, string> = {
+  Lru: 'lru', Fifo: 'fifo', Clock: 'clock', Lfu: 'lfu', TwoQ: '2q', Arc: 'arc', TinyLfu: 'tinylfu', S3Fifo: 's3fifo',
+  Sieve: 'sieve', Random: 'random', Opt: 'opt',
+};
+const pct = (r: number) => `${(100 * r).toFixed(1)}%`;
+
+/** Checks that the page shows, policy by policy, what the core computes for `query`. */
+async function expectCoreNumbers(page: Page, query: string, timeout = 60_000) {
+  const expected = cache(query);
+  await expect(page.locator('section.results[data-state="done"]')).toHaveAttribute('data-query', expected.query, { timeout });
+  for (const p of expected.report.policies) {
+    const cell = (row: string) => page.locator(`#${row} td[data-policy="${SLUG[p.policy]}"]`);
+    await expect(cell('row-miss')).toHaveText(p.miss_ratio.toFixed(4));
+    await expect(cell('row-hits')).toHaveText(grouped(p.hits));
+    await expect(cell('row-misses')).toHaveText(grouped(p.misses));
+    await expect(cell('row-theory')).toHaveText(p.theory === null ? '—' : p.theory.toFixed(4));
+    await expect(page.locator('#headline-miss')).toContainText(`${p.name}: ${pct(p.miss_ratio)}`);
+    // Every policy's line and marks are in the picture.
+    await expect(page.locator(`#curve-chart g.policy-line[data-policy="${SLUG[p.policy]}"] .point`)).toHaveCount(p.curve.length);
+  }
+  return expected;
+}
+
+test('the default state shows the core’s numbers, with Che and the IRM formula beside them', async ({ page }) => {
+  await page.goto('./cache/');
+  const expected = await expectCoreNumbers(page, 'v=1');
+  const lru = expected.report.policies.find((p) => p.policy === 'Lru')!;
+  const fifo = expected.report.policies.find((p) => p.policy === 'Fifo')!;
+  await expect(page.locator('#headline-miss')).toContainText(`Che (LRU) ${pct(lru.theory!)}`);
+  await expect(page.locator('#headline-miss')).toContainText(`IRM ${pct(fifo.theory!)}`);
+  // Measured LRU sits on Che's prediction.
+  expect(Math.abs(lru.miss_ratio - lru.theory!)).toBeLessThan(0.005);
+  await expect(page.locator('#headline-90')).toContainText(`${grouped(expected.report.lru_size_for_90!)} objects`);
+  await expect(page.locator('#headline-90')).toContainText(`Che: ${grouped(expected.report.che_size_for_90!)} objects`);
+  // The chart's table has a row per size of the curves, and the theory columns.
+  const rows = page.locator('#curve-chart details.chart-data tbody tr');
+  await expect(rows).toHaveCount(lru.curve.length);
+  await expect(page.locator('#curve-chart .theory-line')).toHaveCount(2);
+});
+
+test('every preset opens with the core’s numbers', async ({ page }) => {
+  test.setTimeout(300_000);
+  for (const p of presets().filter((x) => !x.query.includes('requests=10000000'))) {
+    await page.goto(`./cache/#/lab/cache?${p.query}`);
+    await expectCoreNumbers(page, p.query, 120_000);
+    await expect(page.locator('#preset')).not.toHaveValue('');
+  }
+});
+
+test('halving and doubling the cache by button and keyboard moves the size in the link', async ({ page }) => {
+  const q = 'v=1&pol=lru,sieve&objects=10000&requests=100000&size=400';
+  await page.goto(`./cache/#/lab/cache?${q}`);
+  await waitForResults(page, cache(q).query);
+  await page.locator('#larger').click();
+  await expect(page).toHaveURL(/size=800(&|$)/);
+  await expectCoreNumbers(page, `${q.replace('size=400', 'size=800')}`);
+  // Keys pressed on a button are the button's: the shortcuts act from the page.
+  await page.locator('#lab-title').click();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page).toHaveURL(/size=400(&|$)/);
+  await page.keyboard.press('ArrowLeft');
+  await expect(page).toHaveURL(/size=200(&|$)/);
+  await expect(page.locator('#size-now')).toContainText('200 objects');
+  await expectCoreNumbers(page, q.replace('size=400', 'size=200'));
+});
+
+test('settings change the link, and the link restores the settings', async ({ page }) => {
+  const q = 'v=1&pol=lru,fifo&objects=5000&requests=50000&size=100';
+  await page.goto(`./cache/#/lab/cache?${q}`);
+  await waitForResults(page, cache(q).query);
+  await page.locator('#policy-arc').check();
+  await page.locator('#alpha').fill('0.7');
+  await page.locator('#alpha').press('Enter');
+  await page.locator('#scan').fill('10');
+  await page.locator('#scan').press('Enter');
+  await page.locator('#scanlen').fill('500');
+  await page.locator('#scanlen').press('Enter');
+  const expected = await expectCoreNumbers(page, 'v=1&pol=lru,fifo,arc&alpha=0.7&objects=5000&requests=50000&size=100&scan=10&scanlen=500');
+  // With scans the requests are not independent: no formula is claimed.
+  expect(expected.report.che_curve).toEqual([]);
+  await expect(page.locator('#curve-chart .theory-line')).toHaveCount(0);
+  const url = page.url();
+  await page.goto('about:blank');
+  await page.goto(url);
+  await waitForResults(page, expected.query);
+  await expect(page.locator('#alpha')).toHaveValue('0.7');
+  await expect(page.locator('#policy-arc')).toBeChecked();
+  // A seventh policy is refused: its box is disabled once six are on.
+  for (const slug of ['2q', 'sieve', 's3fifo']) await page.locator(`#policy-${slug}`).check();
+  await expect(page.locator('#policy-opt')).toBeDisabled();
+});
+
+test('bad cache links are named and clamped, never a hang', async ({ page }) => {
+  const bad = 'v=1&pol=lru,mru&alpha=-1&requests=1000000000000&objects=0&size=0&onehit=200';
+  await page.goto(`./cache/#/lab/cache?${bad}`);
+  const banner = page.locator('.url-problems');
+  for (const field of ['mru', 'alpha', 'requests', 'objects', 'size', 'onehit']) await expect(banner).toContainText(field);
+  const expected = cache(bad);
+  expect(expected.report.requests).toBe(10_000_000);
+  await page.goto(`./cache/#/lab/cache?v=1&pol=lru&alpha=x&objects=1000&requests=10000&size=0`);
+  await expect(page.locator('.url-problems')).toContainText('not an exponent');
+  await expectCoreNumbers(page, 'v=1&pol=lru&alpha=x&objects=1000&requests=10000&size=0');
+  // A bad α is refused by the field, and a setting out of range with a notice naming the range.
+  await page.locator('#alpha').fill('-0.5');
+  await page.locator('#alpha').press('Enter');
+  await expect(page.locator('#notice')).toContainText('not an exponent');
+  await page.locator('#size').fill('0');
+  await page.locator('#size').press('Enter');
+  await expect(page.locator('#notice')).toContainText('cache size must be');
+});
+
+test('ten million requests through six policies in the worker: progress, Cancel, and no main-thread task over 50 ms @alone', async ({ page }) => {
+  test.setTimeout(300_000);
+  const big = presets().find((p) => p.query.includes('requests=10000000'))!.query;
+  await page.goto('./cache/#/lab/cache?v=1&objects=100&requests=1000&size=10');
+  await waitForResults(page, cache('v=1&objects=100&requests=1000&size=10').query);
+  await page.goto(`./cache/#/lab/cache?${big}`);
+  await expect(page.locator('progress')).toBeVisible();
+  await page.locator('#cancel').click();
+  await expect(page.locator('.results[data-state="failed"]')).toContainText('Cancelled');
+  await watchLongTasks(page);
+  const started = Date.now();
+  await page.locator('#run-again').click();
+  await expect(page.locator('progress')).toBeVisible();
+  await expectCoreNumbers(page, big, 240_000);
+  const seconds = (Date.now() - started) / 1000;
+  const tasks = await longTasks(page);
+  console.log(`Caching, 10,000,000 requests, six policies and LRU's one-pass curve: ${seconds.toFixed(1)} s in the worker; long tasks: ${JSON.stringify(tasks)}`);
+  expect(tasks, 'main-thread tasks over 50 ms while the policies ran').toEqual([]);
+});
