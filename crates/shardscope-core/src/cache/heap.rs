@@ -1,12 +1,17 @@
-//! An indexed binary min-heap over dense object identifiers, for the policies that evict by a
+//! An indexed four-ary min-heap over dense object identifiers, for the policies that evict by a
 //! priority: LFU with dynamic aging (least priority first) and Belady's OPT (farthest next use
 //! first).
 //!
 //! Indexed, because both change a cached object's priority on every hit: each object remembers
 //! its position in the heap, so an update is one sift of `O(log C)` and the heap never holds
-//! stale entries.
+//! stale entries. Four children a node rather than two halve the height, and so the scattered
+//! writes of each object's position that a sift makes (LFU-DA inserts every new object with
+//! nearly the least priority, so it rises almost to the top); the four children sit side by side.
 
 use super::lists::NIL;
+
+/// Children per node.
+const ARITY: usize = 4;
 
 /// A priority: compared first by `.0`, ties broken by `.1`.
 pub type Key = (u64, u64);
@@ -93,7 +98,7 @@ impl IndexedHeap {
 
     fn sift_up(&mut self, mut i: usize) {
         while i > 0 {
-            let parent = (i - 1) / 2;
+            let parent = (i - 1) / ARITY;
             if self.items[i].0 >= self.items[parent].0 {
                 break;
             }
@@ -107,13 +112,12 @@ impl IndexedHeap {
     fn sift_down(&mut self, mut i: usize) {
         let n = self.items.len();
         loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let first = ARITY * i + 1;
             let mut least = i;
-            if l < n && self.items[l].0 < self.items[least].0 {
-                least = l;
-            }
-            if r < n && self.items[r].0 < self.items[least].0 {
-                least = r;
+            for c in first..(first + ARITY).min(n) {
+                if self.items[c].0 < self.items[least].0 {
+                    least = c;
+                }
             }
             if least == i {
                 break;
