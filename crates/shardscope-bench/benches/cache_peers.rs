@@ -128,7 +128,7 @@ fn bench(c: &mut Criterion) {
     }
     for (name, peer) in PEERS {
         group.bench_function(BenchmarkId::new("peer", name), |b| {
-            b.iter(|| black_box(peer(black_box(&t.requests))))
+            b.iter(|| black_box(peer(black_box(&t.requests))));
         });
     }
     group.bench_function(

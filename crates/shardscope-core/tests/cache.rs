@@ -1,5 +1,7 @@
 //! The cache policies against theory, against each other and against their invariants: Che's
 //! approximation and the IRM formula, Mattson's one-pass curve, OPT as the floor, capacities kept.
+// proptest and the million-request runs are native-only; wasm32 runs the known-answer file.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::Arc;
 

@@ -364,3 +364,33 @@ fn dht_lab_report_is_pinned() {
 }
 
 const PIN_DHT_LAB: u64 = 0x571b_e715_3900_386b;
+
+/// A Caching lab run with every policy family and the theory (scans off, so Che's and the IRM
+/// formula are drawn), folded into one number: the alias-table draws, each policy's hits at each
+/// size, LRU's stack distances and the theory's floating-point bits.
+#[test]
+fn cache_lab_report_is_pinned() {
+    use shardscope_core::labs::cache::Params;
+    use shardscope_core::labs::{run_to_end, Computes};
+    let mut words: Vec<u64> = Vec::new();
+    for q in [
+        "v=1&pol=lru,lfu,arc,tinylfu,s3fifo,opt&alpha=0.9&objects=3000&requests=60000&size=70&seed=5",
+        "v=1&pol=fifo,clock,2q,sieve,random,lru&alpha=1.1&objects=3000&requests=60000&size=70&scan=10&scanlen=300&onehit=5&seed=5",
+    ] {
+        let (params, problems) = Params::from_query(q);
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = run_to_end(params.start().unwrap());
+        words.extend([u64::from(r.distinct), r.cold, r.top_percent_share.to_bits()]);
+        for p in &r.policies {
+            words.push(p.hits);
+            words.extend(p.curve.iter().map(|c| c.miss_ratio.to_bits()));
+            words.extend(p.theory.map(f64::to_bits));
+        }
+        words.extend(r.che_curve.iter().chain(&r.irm_curve).chain(&r.lru_curve).map(|c| c.miss_ratio.to_bits()));
+        words.extend(r.lru_size_for_90.into_iter().chain(r.che_size_for_90).map(u64::from));
+    }
+    let folded = words.into_iter().fold(0x5eed, |acc, x| hash_pair(0, acc, x));
+    assert_eq!(folded, PIN_CACHE_LAB, "{folded:#x}");
+}
+
+const PIN_CACHE_LAB: u64 = 0x8814_6b42_12c7_ee01;

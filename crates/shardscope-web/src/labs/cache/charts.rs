@@ -89,6 +89,59 @@ pub fn pct(ratio: f64) -> String {
     format!("{:.1}%", 100.0 * ratio)
 }
 
+/// The curves' data: a row per size every policy was run at.
+fn curve_table(r: &Report) -> DataTable {
+    let distinct = f64::from(r.distinct.max(1));
+    let theory_at = |curve: &[CurvePoint], size: u32| {
+        curve
+            .iter()
+            .find(|c| c.size == size)
+            .map_or_else(String::new, |c| pct(c.miss_ratio))
+    };
+    let sizes: Vec<u32> = r
+        .policies
+        .iter()
+        .max_by_key(|p| p.curve.len())
+        .map(|p| p.curve.iter().map(|c| c.size).collect())
+        .unwrap_or_default();
+    DataTable {
+        caption: "Miss ratio by cache size, per policy".into(),
+        head: ["Cache size (objects)".to_owned(), "Share of the working set".to_owned()]
+            .into_iter()
+            .chain(r.policies.iter().map(|p| p.name.clone()))
+            .chain(
+                (!r.che_curve.is_empty())
+                    .then(|| ["Che (LRU)".to_owned(), "IRM (FIFO, Random)".to_owned()])
+                    .into_iter()
+                    .flatten(),
+            )
+            .collect(),
+        rows: sizes
+            .iter()
+            .map(|&s| {
+                [
+                    group_digits(s.into()),
+                    format!("{:.1}%", 100.0 * f64::from(s) / distinct),
+                ]
+                .into_iter()
+                .chain(r.policies.iter().map(|p| {
+                    p.curve
+                        .iter()
+                        .find(|c| c.size == s)
+                        .map_or_else(String::new, |c| pct(c.miss_ratio))
+                }))
+                .chain(
+                    (!r.che_curve.is_empty())
+                        .then(|| [theory_at(&r.che_curve, s), theory_at(&r.irm_curve, s)])
+                        .into_iter()
+                        .flatten(),
+                )
+                .collect()
+            })
+            .collect(),
+    }
+}
+
 /// The miss-ratio curves.
 pub fn curve_chart(r: &Report, done: bool) -> Html {
     let (x0, x1, y0, y1) = (50.0, 384.0, 12.0, 196.0);
@@ -142,54 +195,7 @@ pub fn curve_chart(r: &Report, done: bool) -> Html {
         legend.push(LegendItem::new("", "···", "IRM formula (FIFO, Random)"));
     }
     legend.push(LegendItem::new("", "│", "the chosen size"));
-    let theory_at = |curve: &[CurvePoint], size: u32| {
-        curve
-            .iter()
-            .find(|c| c.size == size)
-            .map_or_else(String::new, |c| pct(c.miss_ratio))
-    };
-    let sizes: Vec<u32> = r
-        .policies
-        .iter()
-        .max_by_key(|p| p.curve.len())
-        .map(|p| p.curve.iter().map(|c| c.size).collect())
-        .unwrap_or_default();
-    let table = DataTable {
-        caption: "Miss ratio by cache size, per policy".into(),
-        head: ["Cache size (objects)".to_owned(), "Share of the working set".to_owned()]
-            .into_iter()
-            .chain(r.policies.iter().map(|p| p.name.clone()))
-            .chain(
-                (!r.che_curve.is_empty())
-                    .then(|| ["Che (LRU)".to_owned(), "IRM (FIFO, Random)".to_owned()])
-                    .into_iter()
-                    .flatten(),
-            )
-            .collect(),
-        rows: sizes
-            .iter()
-            .map(|&s| {
-                [
-                    group_digits(s.into()),
-                    format!("{:.1}%", 100.0 * f64::from(s) / distinct),
-                ]
-                .into_iter()
-                .chain(r.policies.iter().map(|p| {
-                    p.curve
-                        .iter()
-                        .find(|c| c.size == s)
-                        .map_or_else(String::new, |c| pct(c.miss_ratio))
-                }))
-                .chain(
-                    (!r.che_curve.is_empty())
-                        .then(|| [theory_at(&r.che_curve, s), theory_at(&r.irm_curve, s)])
-                        .into_iter()
-                        .flatten(),
-                )
-                .collect()
-            })
-            .collect(),
-    };
+    let table = curve_table(r);
     html! {
         <Chart id="curve-chart" class={classes!("cache-chart", (!done).then_some("stale"))} view={(400.0, 224.0)}
             label="Miss ratio against cache size on a log scale, one line per policy, with theory dashed"
