@@ -169,6 +169,61 @@ fn lfu_da_reference(trace: &[u32], capacity: usize) -> Vec<bool> {
     out
 }
 
+#[test]
+fn every_preset_lesson_states_numbers_the_lab_computes() {
+    use shardscope_core::labs::cache::{Params, PRESETS};
+    use shardscope_core::labs::{run_to_end, Computes};
+    for preset in PRESETS {
+        let (params, problems) = Params::from_query(preset.query);
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = run_to_end(params.start().unwrap());
+        let mut shown: Vec<String> = vec![format!("{:.1}", r.size_percent)];
+        for p in &r.policies {
+            shown.push(format!("{:.1}", 100.0 * p.miss_ratio));
+            shown.extend(p.theory.map(|t| format!("{:.1}", 100.0 * t)));
+        }
+        let group = |n: u32| {
+            let d = n.to_string();
+            let mut out = String::new();
+            for (i, c) in d.chars().enumerate() {
+                if i > 0 && (d.len() - i).is_multiple_of(3) {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        };
+        shown.extend(
+            r.lru_size_for_90
+                .into_iter()
+                .chain(r.che_size_for_90)
+                .chain([r.distinct])
+                .map(group),
+        );
+        // Every measured share in a lesson is written with one decimal ("74.0 %"); each must be
+        // one the lab computes for the preset's link.
+        let words: Vec<&str> = preset
+            .lesson
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .collect();
+        for pair in words.windows(2) {
+            let (number, next) = (pair[0], pair[1]);
+            if number.contains('.') && next.starts_with('%') && number.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                assert!(
+                    shown.iter().any(|s| s == number),
+                    "{}: {number} % is not among {shown:?}",
+                    preset.name
+                );
+            }
+        }
+        for n in ["59,923", "59,879", "763,347"] {
+            if preset.lesson.contains(n) {
+                assert!(shown.iter().any(|s| s == n), "{}: {n}", preset.name);
+            }
+        }
+    }
+}
+
 fn any_trace() -> impl Strategy<Value = Vec<u32>> {
     prop::collection::vec(0u32..60, 1..600)
 }

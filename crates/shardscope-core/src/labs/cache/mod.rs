@@ -123,7 +123,7 @@ impl Default for Params {
 pub const PRESETS: &[Preset] = &[
     Preset {
         name: "LRU vs LFU under Zipf",
-        lesson: "Independent Zipf(0.8) requests over 100,000 objects and a cache of 1,000. Recency only guesses popularity; counting references measures it: LFU with dynamic aging misses 74.0 % against LRU's 79.6 %, and stays below LRU at every size of the curve. LRU sits on Che's prediction (79.6 %), FIFO on the IRM formula (82.1 %), and OPT, which knows the future, misses 58.8 %.",
+        lesson: "Independent Zipf(0.8) requests over 100,000 objects and a cache of 1,000. Recency only guesses popularity; counting references measures it: LFU with dynamic aging misses 74.0 % against LRU's 79.5 %, and stays below LRU at every size of the curve. LRU sits on Che's prediction (79.6 %), FIFO on the IRM formula (82.1 % both), and OPT, which knows the future, misses 58.8 %.",
         query: "v=1&pol=lru,lfu,fifo,opt&dist=zipf&alpha=0.8&objects=100000&requests=1000000&scan=0&scanlen=10000&shift=0&onehit=0&size=1000&curve=1&seed=42",
     },
     Preset {
