@@ -487,12 +487,75 @@ mod dht_lab {
     }
 }
 
+mod cache_lab {
+    use proptest::prelude::*;
+    use shardscope_core::cache::Policy;
+    use shardscope_core::labs::cache::{Command, Distribution, Model, Params};
+    use shardscope_core::labs::{run_to_end, Computes, LabParams};
+
+    fn command(kind: u8, value: u32) -> Command {
+        match kind % 11 {
+            0 => Command::Toggle(Policy::ALL[value as usize % Policy::ALL.len()]),
+            1 => Command::SetAlpha(value % 300),
+            2 => Command::SetObjects(value % 3_000),
+            3 => Command::SetRequests(value % 30_000),
+            4 => Command::SetScan(value % 120),
+            5 => Command::SetScanLen(value % 2_000),
+            6 => Command::SetShift(value % 120),
+            7 => Command::SetOneHit(value % 120),
+            8 => Command::SetSize(value % 5_000),
+            9 => Command::SetCurve(value.is_multiple_of(2)),
+            _ => Command::SetDistribution(if value.is_multiple_of(2) {
+                Distribution::Zipf
+            } else {
+                Distribution::Uniform
+            }),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Whatever a user does, the state stays valid (its computation starts and ends, its
+        /// counts add up, OPT is the floor) and its link reads back as the same state.
+        #[test]
+        fn any_commands_leave_a_valid_model(commands in proptest::collection::vec((any::<u8>(), any::<u32>()), 0..12)) {
+            let mut m = Model::new(Params { objects: 1_000, requests: 10_000, size: 50, ..Params::default() });
+            for (kind, value) in commands {
+                m.apply(command(kind, value));
+            }
+            let p = m.params.clone();
+            prop_assert!(!p.policies.is_empty() && p.policies.len() <= 6 && p.size >= 1);
+            let (back, problems) = Params::from_query(&p.to_query());
+            prop_assert_eq!(&back, &p);
+            prop_assert!(problems.is_empty(), "{:?}", problems);
+            let r = run_to_end(p.start().expect("a valid state starts"));
+            prop_assert_eq!(r.policies.len(), p.policies.len());
+            let opt = r.policies.iter().find(|x| x.policy == Policy::Opt).map(|x| x.misses);
+            for x in &r.policies {
+                prop_assert_eq!(x.hits + x.misses, u64::from(r.counted));
+                prop_assert!(x.misses >= r.cold, "{:?} misses fewer than the first uses", x.policy);
+                prop_assert!(x.curve.iter().all(|c| (0.0..=1.0).contains(&c.miss_ratio)));
+                if let Some(o) = opt {
+                    prop_assert!(o <= x.misses, "OPT {} > {:?} {}", o, x.policy, x.misses);
+                }
+            }
+        }
+
+        #[test]
+        fn any_query_gives_valid_params(input in ".{0,160}") {
+            let (p, _) = Params::from_query(&input);
+            prop_assert!(!p.policies.is_empty() && p.policies.len() <= 6 && p.size >= 1 && p.size <= p.most_objects());
+        }
+    }
+}
+
 /// Hostile links: reading any link costs memory and time linear in its length, and the problems
 /// are a handful per field, whatever the link holds.
 mod hostile_links {
     use proptest::prelude::*;
     use shardscope_core::labs::placement::legacy::REBALANCE;
-    use shardscope_core::labs::{anti_entropy, dht, partition, placement, proofs, LabParams};
+    use shardscope_core::labs::{anti_entropy, cache, dht, partition, placement, proofs, LabParams};
     use shardscope_core::query::{Problem, MAX_PROBLEMS_PER_FIELD, MAX_QUERY_BYTES};
 
     /// Every lab's reading of `input` (and the Placement lab's reading of it as a Rebalance link).
@@ -504,6 +567,7 @@ mod hostile_links {
             anti_entropy::Params::from_query_ignoring(input, &[]).1,
             proofs::Params::from_query_ignoring(input, &[]).1,
             dht::Params::from_query_ignoring(input, &[]).1,
+            cache::Params::from_query_ignoring(input, &[]).1,
         ]
     }
 
@@ -516,6 +580,11 @@ mod hostile_links {
             3 => format!("v=1&{}", "nodes=3&".repeat(entries)),
             4 => format!("v=1&req={}&nem={}", "bad,".repeat(entries), "cut-9-9,".repeat(entries)),
             5 => format!("v=1&proto={}", "pastry,chord,".repeat(entries / 2)),
+            6 => format!(
+                "v=1&pol={}&alpha=-{}",
+                "mru,lru,".repeat(entries / 2),
+                "9".repeat(entries)
+            ),
             _ => format!("v=1&alg=ring,{}", "ring,".repeat(entries)),
         }
     }
@@ -524,7 +593,7 @@ mod hostile_links {
         #![proptest_config(ProptestConfig::with_cases(24))]
 
         #[test]
-        fn a_link_of_megabytes_is_refused_with_one_problem(kind in 0usize..7, megabytes in 1usize..=4) {
+        fn a_link_of_megabytes_is_refused_with_one_problem(kind in 0usize..8, megabytes in 1usize..=4) {
             let input = hostile(kind, megabytes * 1_000_000 / 2);
             prop_assert!(input.len() > MAX_QUERY_BYTES);
             for problems in problems_of_every_lab(&input) {
@@ -535,7 +604,7 @@ mod hostile_links {
         }
 
         #[test]
-        fn a_readable_link_has_a_handful_of_problems_per_field(kind in 0usize..7, entries in 0usize..3_000) {
+        fn a_readable_link_has_a_handful_of_problems_per_field(kind in 0usize..8, entries in 0usize..3_000) {
             let mut input = hostile(kind, entries);
             input.truncate(MAX_QUERY_BYTES);
             for problems in problems_of_every_lab(&input) {
