@@ -1,6 +1,7 @@
 // The Caching lab: its numbers against the native core, every preset, the curve's data table,
 // halving and doubling the cache by keyboard, the permalink, bad links, and ten million requests
 // in the worker without a long task on the page.
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, core, corePresets, grouped, longTasks, watchLongTasks, waitForResults } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -27,6 +28,7 @@ type Numbers = {
     che_curve: Point[];
     lru_size_for_90: number | null;
     che_size_for_90: number | null;
+    stepped: { requests: number[]; steps: { hit: boolean; evicted: number[]; hits: number; lists: [string, number[]][] }[][] };
   };
 };
 
@@ -96,6 +98,38 @@ test('halving and doubling the cache by button and keyboard moves the size in th
   await expect(page).toHaveURL(/size=200(&|$)/);
   await expect(page.locator('#size-now')).toContainText('200 objects');
   await expectCoreNumbers(page, q.replace('size=400', 'size=200'));
+});
+
+test('the miniature steps request by request: each policy’s hit, eviction and queues as the core has them', async ({ page }) => {
+  const q = 'v=1&pol=lru,arc,s3fifo,sieve,opt&objects=1000&requests=10000&size=10&scan=10&scanlen=50';
+  const expected = cache(q);
+  await page.goto(`./cache/#/lab/cache?${q}`);
+  await waitForResults(page, expected.query);
+  await expect(page.locator('#mini')).toHaveCount(0);
+  await expect(page.locator('#mini-status')).toContainText('Before the first of 40 requests');
+  for (let k = 1; k <= 5; k++) await page.locator('#mini-next').click();
+  await expect(page).toHaveURL(/step=5(&|$)/);
+  const s = expected.report.stepped;
+  await expect(page.locator('#mini-status')).toHaveText(`Request 5 of 40: object ${s.requests[4]}.`);
+  const list = (xs: number[]) => (xs.length === 0 ? '—' : xs.join(' '));
+  for (const [i, p] of expected.report.policies.entries()) {
+    const row = page.locator(`#mini tr[data-policy="${SLUG[p.policy]}"]`);
+    const st = s.steps[i][4];
+    await expect(row.locator('.mini-hit')).toHaveText(st.hit ? 'hit' : 'miss');
+    await expect(row.locator('.mini-evicted')).toHaveText(list(st.evicted));
+    await expect(row.locator('.mini-hits')).toHaveText(`${st.hits} of 5`);
+    await expect(row.locator('.mini-list').first()).toHaveText(`${st.lists[0][0]}: ${list(st.lists[0][1])}`);
+  }
+  // Stepping is a view: the numbers stay the ones computed for the state without it.
+  await expect(page.locator('section.results')).toHaveAttribute('data-state', 'done');
+  const lru = expected.report.policies[0];
+  await expect(page.locator('#row-miss td[data-policy="lru"]')).toHaveText(lru.miss_ratio.toFixed(4));
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => v.id)).toEqual([]);
+  await page.locator('#mini-back').click();
+  await expect(page).toHaveURL(/step=4(&|$)/);
+  await page.reload();
+  await expect(page.locator('#mini-status')).toContainText('Request 4 of 40');
 });
 
 test('settings change the link, and the link restores the settings', async ({ page }) => {

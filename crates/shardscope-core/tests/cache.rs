@@ -242,6 +242,9 @@ proptest! {
             for &x in &t.requests {
                 hits += u64::from(cache.access(x));
                 prop_assert!(cache.len() <= capacity, "{:?} holds {} > {}", policy, cache.len(), capacity);
+                let held = (0..t.universe).filter(|&y| cache.holds(y)).count();
+                prop_assert_eq!(held, cache.len() as usize, "{:?}: holds and len disagree", policy);
+                prop_assert!(policy == Policy::Opt || cache.holds(x), "{:?} did not keep {} just requested", policy, x);
             }
             prop_assert!(hits <= t.requests.len() as u64);
             prop_assert!(hits + u64::from(t.distinct) <= t.requests.len() as u64, "{policy:?}: a first use is a miss");

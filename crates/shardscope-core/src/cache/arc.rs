@@ -105,6 +105,10 @@ impl Cache for Arc {
         }
     }
 
+    fn holds(&self, x: u32) -> bool {
+        matches!(self.queues.tag(x), T1 | T2)
+    }
+
     fn len(&self) -> u32 {
         self.len_of(T1) + self.len_of(T2)
     }

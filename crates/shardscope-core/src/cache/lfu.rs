@@ -121,6 +121,10 @@ impl Cache for Lfu {
         false
     }
 
+    fn holds(&self, x: u32) -> bool {
+        self.state[x as usize].count > 0
+    }
+
     fn len(&self) -> u32 {
         self.heap.len() + self.fresh.len(FRESH)
     }

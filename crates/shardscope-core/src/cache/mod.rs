@@ -45,6 +45,9 @@ pub trait Cache {
     /// the policy refuses it) and evicts what the policy chooses.
     fn access(&mut self, x: u32) -> bool;
 
+    /// Whether `x` is cached now (a ghost is not).
+    fn holds(&self, x: u32) -> bool;
+
     /// Objects cached now; never more than the capacity.
     fn len(&self) -> u32;
 

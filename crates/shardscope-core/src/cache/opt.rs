@@ -81,6 +81,10 @@ impl Cache for Opt {
         false
     }
 
+    fn holds(&self, x: u32) -> bool {
+        self.heap.contains(x)
+    }
+
     fn len(&self) -> u32 {
         self.heap.len()
     }

@@ -39,6 +39,10 @@ impl Cache for Lru {
         false
     }
 
+    fn holds(&self, x: u32) -> bool {
+        self.queue.tag(x) == Q
+    }
+
     fn len(&self) -> u32 {
         self.queue.len(Q)
     }
@@ -77,6 +81,10 @@ impl Cache for Fifo {
         }
         self.queue.push_head(Q, x);
         false
+    }
+
+    fn holds(&self, x: u32) -> bool {
+        self.queue.tag(x) == Q
     }
 
     fn len(&self) -> u32 {
@@ -134,14 +142,21 @@ impl Cache for Clock {
         false
     }
 
+    fn holds(&self, x: u32) -> bool {
+        self.queue.tag(x) == Q
+    }
+
     fn len(&self) -> u32 {
         self.queue.len(Q)
     }
 
     fn contents(&self) -> Vec<(&'static str, Vec<u32>)> {
         let items = self.queue.items(Q);
-        let (set, clear): (Vec<u32>, Vec<u32>) = items.into_iter().partition(|&x| self.referenced[x as usize]);
-        vec![("reference bit set", set), ("reference bit clear", clear)]
+        let set = items.iter().copied().filter(|&x| self.referenced[x as usize]).collect();
+        vec![
+            ("the clock, newest first (the hand at the oldest)", items),
+            ("reference bit set", set),
+        ]
     }
 }
 
@@ -199,6 +214,10 @@ impl Cache for Sieve {
         false
     }
 
+    fn holds(&self, x: u32) -> bool {
+        self.queue.tag(x) == Q
+    }
+
     fn len(&self) -> u32 {
         self.queue.len(Q)
     }
@@ -206,8 +225,8 @@ impl Cache for Sieve {
     fn contents(&self) -> Vec<(&'static str, Vec<u32>)> {
         let items = self.queue.items(Q);
         let hand = self.hand.or_else(|| self.queue.tail(Q));
-        let (visited, not): (Vec<u32>, Vec<u32>) = items.into_iter().partition(|&x| self.visited[x as usize]);
-        let mut out = vec![("visited", visited), ("not visited", not)];
+        let visited = items.iter().copied().filter(|&x| self.visited[x as usize]).collect();
+        let mut out = vec![("queue, newest first", items), ("visited", visited)];
         if let Some(h) = hand {
             out.push(("the hand", vec![h]));
         }

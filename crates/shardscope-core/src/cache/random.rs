@@ -46,6 +46,10 @@ impl Cache for Random {
         false
     }
 
+    fn holds(&self, x: u32) -> bool {
+        self.position[x as usize] != NIL
+    }
+
     fn len(&self) -> u32 {
         u32::try_from(self.slots.len()).expect("at most capacity slots")
     }

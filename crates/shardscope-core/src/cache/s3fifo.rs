@@ -114,6 +114,10 @@ impl Cache for S3Fifo {
         }
     }
 
+    fn holds(&self, x: u32) -> bool {
+        matches!(self.queues.tag(x), S | M)
+    }
+
     fn len(&self) -> u32 {
         self.queues.len(S) + self.queues.len(M)
     }

@@ -232,6 +232,10 @@ impl Cache for WTinyLfu {
         }
     }
 
+    fn holds(&self, x: u32) -> bool {
+        self.queues.tag(x) != 0
+    }
+
     fn len(&self) -> u32 {
         self.queues.len(WINDOW) + self.queues.len(PROBATION) + self.queues.len(PROTECTED)
     }

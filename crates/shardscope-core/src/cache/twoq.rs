@@ -74,6 +74,10 @@ impl Cache for TwoQ {
         }
     }
 
+    fn holds(&self, x: u32) -> bool {
+        matches!(self.queues.tag(x), A1IN | AM)
+    }
+
     fn len(&self) -> u32 {
         self.queues.len(A1IN) + self.queues.len(AM)
     }

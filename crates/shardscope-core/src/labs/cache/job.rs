@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::Params;
+use super::{stepped, Params, Stepped};
 use crate::cache::mattson::StackDistances;
 use crate::cache::opt::NEVER;
 use crate::cache::theory::{che_lru_hit_ratio, fifo_irm_hit_ratio, Bins};
@@ -91,6 +91,8 @@ pub struct Report {
     pub lru_size_for_90: Option<u32>,
     /// What Che's approximation says that size is.
     pub che_size_for_90: Option<u32>,
+    /// The stepped miniature run.
+    pub stepped: Stepped,
 }
 
 /// What the job is doing.
@@ -492,6 +494,7 @@ impl Run for Job {
             irm_curve: std::mem::take(&mut self.irm),
             lru_size_for_90: self.stack.as_ref().and_then(|s| s.smallest_size_for(target)),
             che_size_for_90: self.che_size_for_90(),
+            stepped: stepped(&p),
         }
     }
 }

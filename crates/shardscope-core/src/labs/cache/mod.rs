@@ -14,8 +14,10 @@ use crate::cache::Policy;
 use crate::query::{echo, list, to_query, Problem, Query};
 
 mod job;
+mod stepped;
 
 pub use job::{CurvePoint, Job, PolicyReport, Report, CURVE_POINTS, LRU_CURVE_POINTS, WARMUP_PERCENT};
+pub use stepped::{stepped, PolicyStep, Stepped, STEP_CACHE, STEP_OBJECTS, STEP_REQUESTS};
 
 /// The permalink format version.
 pub const VERSION: u32 = 1;
@@ -32,8 +34,9 @@ pub const MAX_SHARE: u32 = 90;
 /// The longest scanned loop.
 pub const MAX_SCAN_LEN: u32 = 1_000_000;
 /// The permalink parameters, in the order they are written.
-pub const PARAMS: [&str; 13] = [
+pub const PARAMS: [&str; 14] = [
     "v", "pol", "dist", "alpha", "objects", "requests", "scan", "scanlen", "shift", "onehit", "size", "curve", "seed",
+    "step",
 ];
 
 /// How popularity is spread, as the lab offers it.
@@ -91,6 +94,9 @@ pub struct Params {
     pub curve: bool,
     /// Seeds the requests and Random's choices.
     pub seed: u64,
+    /// How many requests of the stepped miniature run are shown, `0..=STEP_REQUESTS`; a view,
+    /// which changes no number.
+    pub step: u32,
 }
 
 impl Default for Params {
@@ -115,6 +121,7 @@ impl Default for Params {
             size: 1_000,
             curve: true,
             seed: 42,
+            step: 0,
         }
     }
 }
@@ -304,6 +311,12 @@ pub enum Command {
     SetCurve(bool),
     /// Set the seed.
     SetSeed(u64),
+    /// Show one more request of the stepped run.
+    NextStep,
+    /// Show one request fewer.
+    BackStep,
+    /// Back to before the first request.
+    FirstStep,
     /// Replace the whole state (a permalink was opened).
     Load(Params),
 }
@@ -359,6 +372,7 @@ impl LabParams for Params {
             ("size", self.size.to_string()),
             ("curve", u32::from(self.curve).to_string()),
             ("seed", self.seed.to_string()),
+            ("step", self.step.to_string()),
         ])
     }
 
@@ -395,6 +409,7 @@ impl LabParams for Params {
             size: q.int_clamped("size", 1..=MAX_OBJECTS + MAX_REQUESTS, d.size, p),
             curve: q.int_clamped("curve", 0..=1, 1, p) == 1,
             seed: q.int_in("seed", 0..=u64::MAX, d.seed, p),
+            step: q.int_clamped("step", 0..=STEP_REQUESTS, 0, p),
         };
         for message in params.repair() {
             problems.push(Problem {
@@ -449,6 +464,9 @@ impl LabParams for Params {
             Command::SetDistribution(d) => p.distribution = d,
             Command::SetCurve(on) => p.curve = on,
             Command::SetSeed(s) => p.seed = s,
+            Command::NextStep => p.step = (p.step + 1).min(STEP_REQUESTS),
+            Command::BackStep => p.step = p.step.saturating_sub(1),
+            Command::FirstStep => p.step = 0,
             Command::Load(params) => p = params,
             // The numeric settings, handled above.
             _ => {}

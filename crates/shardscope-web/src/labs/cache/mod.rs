@@ -7,7 +7,8 @@ mod charts;
 use shardscope_core::cache::Policy;
 use shardscope_core::labs::cache::{
     alpha_text, parse_centi, Command, Distribution, Model, Params, PolicyReport, Report, MAX_ALPHA_CENTI, MAX_OBJECTS,
-    MAX_POLICIES, MAX_REQUESTS, MAX_SCAN_LEN, MAX_SHARE, PRESETS, WARMUP_PERCENT,
+    MAX_POLICIES, MAX_REQUESTS, MAX_SCAN_LEN, MAX_SHARE, PRESETS, STEP_CACHE, STEP_OBJECTS, STEP_REQUESTS,
+    WARMUP_PERCENT,
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -33,7 +34,8 @@ pub fn CacheLab() -> Html {
     let lab = use_lab::<Params>();
     let note = use_state(|| None::<String>);
     let p = lab.model().params.clone();
-    let run = use_worker(&p);
+    // Stepping through the miniature changes only what is shown, not what is computed.
+    let run = use_worker(&Params { step: 0, ..p.clone() });
     let (state, status_html) = worker_status(
         &run,
         "Drawing the requests and running every policy in a background worker",
@@ -73,7 +75,10 @@ pub fn CacheLab() -> Html {
         |c| headline(&c.report),
     );
     let details = match &run.progress {
-        Progress::Done(c) => numbers_table(&c.report),
+        Progress::Done(c) => html! { <>
+            { stepped_view(&lab, &c.report) }
+            { numbers_table(&c.report) }
+        </> },
         _ => Html::default(),
     };
     html! {
@@ -177,6 +182,56 @@ fn headline(r: &Report) -> Vec<Headline> {
             )),
         },
     ]
+}
+
+/// The miniature run, request by request: each policy's hit or miss, what it evicted, and its
+/// queues, ghosts and hand after the request.
+fn stepped_view(lab: &LabHandle<Params>, r: &Report) -> Html {
+    let step = lab.model().params.step;
+    let s = &r.stepped;
+    let at = step.checked_sub(1).map(|i| i as usize);
+    let list = |items: &[u32]| {
+        if items.is_empty() {
+            "—".to_owned()
+        } else {
+            items.iter().map(u32::to_string).collect::<Vec<_>>().join(" ")
+        }
+    };
+    let status = match at {
+        None => format!("Before the first of {STEP_REQUESTS} requests: every cache is empty."),
+        Some(i) => format!("Request {} of {STEP_REQUESTS}: object {}.", i + 1, s.requests[i]),
+    };
+    html! {
+        <section class="stepped" aria-label="A miniature, request by request">
+            <h2>{ "A miniature, request by request" }</h2>
+            <p>{ format!("The same workload in small: {STEP_OBJECTS} objects, {STEP_REQUESTS} requests, a cache of {STEP_CACHE}. The requests: {}.", list(&s.requests)) }</p>
+            <div class="event-buttons">
+                <button type="button" id="mini-first" onclick={lab.on(|_: MouseEvent| Command::FirstStep)} disabled={step == 0}>{ "⏮ Start" }</button>
+                <button type="button" id="mini-back" onclick={lab.on(|_: MouseEvent| Command::BackStep)} disabled={step == 0}>{ "◀ Previous request" }</button>
+                <button type="button" id="mini-next" onclick={lab.on(|_: MouseEvent| Command::NextStep)} disabled={step >= STEP_REQUESTS}>{ "Next request ▶" }</button>
+            </div>
+            <p id="mini-status" aria-live="polite">{ status }</p>
+            if let Some(i) = at {
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Each policy after the request">
+                    <table class="loads" id="mini">
+                        <thead><tr><th scope="col">{ "Policy" }</th><th scope="col">{ "This request" }</th><th scope="col">{ "Evicted" }</th><th scope="col">{ "Hits so far" }</th><th scope="col">{ "State after it" }</th></tr></thead>
+                        <tbody>
+                            { for r.policies.iter().zip(&s.steps).map(|(x, steps)| {
+                                let st = &steps[i];
+                                html! { <tr data-policy={x.policy.slug()}>
+                                    <th scope="row">{ &x.name }</th>
+                                    <td class="mini-hit">{ if st.hit { "hit" } else { "miss" } }</td>
+                                    <td class="mini-evicted">{ list(&st.evicted) }</td>
+                                    <td class="mini-hits">{ format!("{} of {}", st.hits, i + 1) }</td>
+                                    <td class="mini-lists">{ for st.lists.iter().map(|(name, items)| html! { <span class="mini-list">{ format!("{name}: {}", list(items)) }</span> }) }</td>
+                                </tr> }
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+        </section>
+    }
 }
 
 /// Every number of every policy, measured beside theory.
