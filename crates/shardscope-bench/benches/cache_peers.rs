@@ -40,56 +40,53 @@ fn trace() -> Trace {
 /// A peer's hits over the trace.
 type Peer = fn(&[u32]) -> u64;
 
+/// Serves `trace` through `serve`, which answers whether a key hit and stores it on a miss.
+fn hits(trace: &[u32], mut serve: impl FnMut(u32) -> bool) -> u64 {
+    trace.iter().map(|&k| u64::from(serve(k))).sum()
+}
+
 fn lru_crate(trace: &[u32]) -> u64 {
     let mut c = lru::LruCache::new(NonZeroUsize::new(CAPACITY as usize).expect("non-zero"));
-    let mut hits = 0;
-    for &k in trace {
-        if c.get(&k).is_some() {
-            hits += 1;
-        } else {
+    hits(trace, |k| {
+        let hit = c.get(&k).is_some();
+        if !hit {
             c.put(k, ());
         }
-    }
-    hits
+        hit
+    })
 }
 
 fn sieve_crate(trace: &[u32]) -> u64 {
     let mut c = sieve_cache::SieveCache::new(CAPACITY as usize).expect("non-zero");
-    let mut hits = 0;
-    for &k in trace {
-        if c.get(&k).is_some() {
-            hits += 1;
-        } else {
+    hits(trace, |k| {
+        let hit = c.get(&k).is_some();
+        if !hit {
             c.insert(k, ());
         }
-    }
-    hits
+        hit
+    })
 }
 
 fn quick_cache_crate(trace: &[u32]) -> u64 {
     let mut c = quick_cache::unsync::Cache::<u32, ()>::new(CAPACITY as usize);
-    let mut hits = 0;
-    for &k in trace {
-        if c.get(&k).is_some() {
-            hits += 1;
-        } else {
+    hits(trace, |k| {
+        let hit = c.get(&k).is_some();
+        if !hit {
             c.insert(k, ());
         }
-    }
-    hits
+        hit
+    })
 }
 
 fn moka_crate(trace: &[u32]) -> u64 {
     let c = moka::sync::Cache::<u32, ()>::new(u64::from(CAPACITY));
-    let mut hits = 0;
-    for &k in trace {
-        if c.get(&k).is_some() {
-            hits += 1;
-        } else {
+    hits(trace, |k| {
+        let hit = c.get(&k).is_some();
+        if !hit {
             c.insert(k, ());
         }
-    }
-    hits
+        hit
+    })
 }
 
 const PEERS: [(&str, Peer); 4] = [

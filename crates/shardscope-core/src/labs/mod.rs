@@ -15,6 +15,29 @@ pub mod partition;
 pub mod placement;
 pub mod proofs;
 
+/// A command that sets one number of a lab's state: what the number is called, the value asked
+/// for, the values allowed, and where it goes. Labs map their numeric commands to these, and
+/// [`set_number`] applies them all the same way.
+pub type NumberSetting<P> = (&'static str, u32, std::ops::RangeInclusive<u32>, fn(&mut P, u32));
+
+/// Puts a [`NumberSetting`]'s value into `params`, or, if it is out of range, leaves `params`
+/// alone and returns the notice naming the range.
+///
+/// ```
+/// use shardscope_core::labs::set_number;
+/// let mut n = 5u32;
+/// assert_eq!(set_number(&mut n, ("nodes", 0, 1..=9, |n, v| *n = v)), Err("nodes must be 1–9, not 0".into()));
+/// assert_eq!((set_number(&mut n, ("nodes", 7, 1..=9, |n, v| *n = v)), n), (Ok(()), 7));
+/// ```
+pub fn set_number<P>(params: &mut P, (what, value, range, put): NumberSetting<P>) -> Result<(), String> {
+    if range.contains(&value) {
+        put(params, value);
+        Ok(())
+    } else {
+        Err(format!("{what} must be {}–{}, not {value}", range.start(), range.end()))
+    }
+}
+
 /// A lab's whole state (what its permalink holds) and the reducer over it. Each lab implements
 /// this for its `Params`; [`Model`] and the web shell do the rest.
 pub trait LabParams: Clone + PartialEq + Default + fmt::Debug {

@@ -10,7 +10,7 @@ use super::{stepped, Params, Stepped};
 use crate::cache::mattson::StackDistances;
 use crate::cache::opt::NEVER;
 use crate::cache::theory::{che_lru_hit_ratio, fifo_irm_hit_ratio, Bins};
-use crate::cache::workload::{probabilities, Generator};
+use crate::cache::workload::{probabilities, Generator, Trace};
 use crate::cache::{Cache, Policy};
 use crate::hash::hash_u64;
 use crate::labs::Run;
@@ -199,15 +199,8 @@ impl Job {
 
     /// Counts the working set and lays out the simulations, once the requests are drawn.
     fn plan(&mut self) {
-        self.universe = self.requests.iter().max().map_or(1, |m| m + 1);
-        let mut seen = vec![false; self.universe as usize];
-        self.distinct = self
-            .requests
-            .iter()
-            .filter(|&&x| !std::mem::replace(&mut seen[x as usize], true))
-            .count()
-            .try_into()
-            .expect("at most the requests");
+        let trace = Trace::from_requests(std::mem::take(&mut self.requests));
+        (self.requests, self.universe, self.distinct) = (trace.requests, trace.universe, trace.distinct);
         let mut sizes: Vec<u32> = if self.params.curve {
             CURVE_POINTS
                 .iter()

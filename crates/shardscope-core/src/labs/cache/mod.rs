@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::LabParams;
 pub use super::Preset;
+use super::{set_number, LabParams, NumberSetting};
 use crate::cache::workload::{Popularity, Workload};
 use crate::cache::Policy;
 use crate::query::{echo, list, to_query, Problem, Query};
@@ -321,11 +321,8 @@ pub enum Command {
     Load(Params),
 }
 
-/// Where a numeric setting goes.
-type Put = fn(&mut Params, u32);
-
-/// A command that sets a number: its name, its value, its range and where it goes.
-fn number(command: &Command) -> Option<(&'static str, u32, std::ops::RangeInclusive<u32>, Put)> {
+/// The setting a numeric command makes, if it is one.
+fn number(command: &Command) -> Option<NumberSetting<Params>> {
     Some(match *command {
         Command::SetAlpha(v) => ("α × 100", v, 0..=MAX_ALPHA_CENTI, |p, v| p.alpha_centi = v),
         Command::SetObjects(v) => ("objects", v, 1..=MAX_OBJECTS, |p, v| p.objects = v),
@@ -437,12 +434,8 @@ impl LabParams for Params {
     fn apply(&mut self, command: Command) -> Option<String> {
         let mut p = self.clone();
         let mut notice = None;
-        if let Some((what, value, range, put)) = number(&command) {
-            if range.contains(&value) {
-                put(&mut p, value);
-            } else {
-                notice = Some(format!("{what} must be {}–{}, not {value}", range.start(), range.end()));
-            }
+        if let Some(setting) = number(&command) {
+            notice = set_number(&mut p, setting).err();
         }
         match command {
             Command::Toggle(policy) => {

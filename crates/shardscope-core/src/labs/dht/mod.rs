@@ -9,8 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::LabParams;
 pub use super::Preset;
+use super::{set_number, LabParams, NumberSetting};
 use crate::dht::chord::MAX_SUCCESSORS;
 use crate::dht::kademlia::{MAX_ALPHA, MAX_K};
 use crate::dht::{Protocol, Space, MAX_SLOTS};
@@ -317,11 +317,8 @@ fn protocols_from(raw: &str, problems: &mut Vec<Problem>) -> Vec<Protocol> {
     out
 }
 
-/// Where a numeric setting goes.
-type Put = fn(&mut Params, u32);
-
-/// A command that sets a number: its name, its value, its range and where it goes.
-fn number(command: &Command) -> Option<(&'static str, u32, std::ops::RangeInclusive<u32>, Put)> {
+/// The setting a numeric command makes, if it is one.
+fn number(command: &Command) -> Option<NumberSetting<Params>> {
     Some(match *command {
         Command::SetNodes(v) => ("nodes", v, 1..=MAX_NODES, |p, v| p.nodes = v),
         Command::SetBits(v) => ("identifier bits", v, 1..=64, |p, v| p.bits = v),
@@ -505,12 +502,10 @@ impl LabParams for Params {
     fn apply(&mut self, command: Command) -> Option<String> {
         let mut p = self.clone();
         let mut notice = None;
-        if let Some((what, value, range, put)) = number(&command) {
-            if range.contains(&value) {
-                put(&mut p, value);
-                p.hop = 0;
-            } else {
-                notice = Some(format!("{what} must be {}–{}, not {value}", range.start(), range.end()));
+        if let Some(setting) = number(&command) {
+            match set_number(&mut p, setting) {
+                Ok(()) => p.hop = 0,
+                Err(refused) => notice = Some(refused),
             }
         }
         match command {
