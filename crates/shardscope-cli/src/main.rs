@@ -24,10 +24,10 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use shardscope_core::labs::{anti_entropy, cache, dht, partition, placement, proofs};
-use shardscope_core::labs::{run_to_end, Computes, LabParams, CATALOG};
+use shardscope_core::labs::{run_to_end, try_run_to_end, Computes, LabParams, CATALOG};
 
 const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs|dht|cache QUERY | \
-     shardscope cache-trace QUERY | shardscope labs | \
+     shardscope cache QUERY --trace FILE | shardscope cache-trace QUERY | shardscope labs | \
      shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
      shardscope site pages DIR ROOT_FROM_DIR";
 
@@ -73,7 +73,11 @@ fn main() -> ExitCode {
         ["partition", query] => Ok(partition_report(query)),
         ["dht", query] => lab_report::<dht::Params>(query),
         ["placement", query] => lab_report::<placement::Params>(query),
+        ["cache", query] if cache::Params::from_query(query).0.distribution == cache::Distribution::File => {
+            Err("this query replays a trace file: name it with --trace FILE".into())
+        }
         ["cache", query] => lab_report::<cache::Params>(query),
+        ["cache", query, "--trace", path] => cache_file_report(query, Path::new(path)),
         ["cache-trace", query] => return written(cache_trace(query)),
         _ => {
             eprintln!("{USAGE}");
@@ -107,6 +111,27 @@ fn cache_trace(query: &str) -> std::io::Result<()> {
         writeln!(out, "{x}")?;
     }
     out.flush()
+}
+
+/// The Caching lab's numbers for `query` over the requests of the trace file at `path`, as the
+/// page computes them after the file is chosen there (`dist` is set to `file`).
+fn cache_file_report(query: &str, path: &Path) -> Result<Value, String> {
+    let (mut params, problems) = cache::Params::from_query(query);
+    params.distribution = cache::Distribution::File;
+    let name = path.display().to_string();
+    let length = std::fs::metadata(path).map_err(|e| format!("{name}: {e}"))?.len();
+    if let Some(refusal) = cache::file_refusal(&name, length) {
+        return Err(refusal);
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    let run = params.start_with(Some(std::sync::Arc::new(bytes)))?;
+    let report =
+        serde_json::to_value(try_run_to_end(run).map_err(|e| format!("{name}: {e}"))?).map_err(|e| e.to_string())?;
+    Ok(json!({
+        "query": params.to_query(),
+        "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "report": report,
+    }))
 }
 
 /// The exit code for a file-writing command.
@@ -173,7 +198,7 @@ where
     <P::Run as shardscope_core::labs::Run>::Report: serde::Serialize,
 {
     let (params, problems) = P::from_query_ignoring(query, &[]);
-    let report = serde_json::to_value(run_to_end(params.start()?)).map_err(|e| e.to_string())?;
+    let report = serde_json::to_value(try_run_to_end(params.start()?)?).map_err(|e| e.to_string())?;
     Ok(json!({
         "query": params.to_query(),
         "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),

@@ -11,6 +11,7 @@
 use std::cell::Cell;
 use std::marker::PhantomData;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
 use serde::de::DeserializeOwned;
@@ -35,6 +36,18 @@ pub enum Input<P> {
     },
     /// Abandon the run in progress.
     Cancel,
+    /// A part of a file the user chose, which the runs that follow read (the Caching lab's own
+    /// trace). Parts arrive in order; the first (`at == 0`) replaces any earlier file, and the
+    /// file is whole when `at + bytes.len() == total`.
+    File {
+        /// Where the part starts in the file.
+        at: u64,
+        /// The file's length.
+        total: u64,
+        /// The part.
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
 }
 
 /// What the worker answers.
@@ -74,6 +87,9 @@ pub type ReportOf<P> = <<P as Computes>::Run as Run>::Report;
 /// The worker of lab `P`: which run is current. A run's loop stops when the generation moves on.
 pub struct LabWorker<P> {
     generation: Rc<Cell<u64>>,
+    /// The file being received, and the last whole one.
+    incoming: Vec<u8>,
+    file: Option<Arc<Vec<u8>>>,
     lab: PhantomData<P>,
 }
 
@@ -121,6 +137,25 @@ impl Rates {
     }
 }
 
+impl<P> LabWorker<P> {
+    /// Keeps a part of the file being sent; a part out of order restarts the file, which the
+    /// page never does (it sends parts in order on one channel).
+    fn receive(&mut self, at: u64, total: u64, bytes: Vec<u8>) {
+        if at == 0 {
+            self.file = None;
+            self.incoming = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+        }
+        if at != self.incoming.len() as u64 {
+            self.incoming = Vec::new();
+            return;
+        }
+        self.incoming.extend_from_slice(&bytes);
+        if self.incoming.len() as u64 == total {
+            self.file = Some(Arc::new(std::mem::take(&mut self.incoming)));
+        }
+    }
+}
+
 impl<P> Worker for LabWorker<P>
 where
     P: Computes + Serialize + DeserializeOwned + 'static,
@@ -133,6 +168,8 @@ where
     fn create(_scope: &WorkerScope<Self>) -> Self {
         Self {
             generation: Rc::new(Cell::new(0)),
+            incoming: Vec::new(),
+            file: None,
             lab: PhantomData,
         }
     }
@@ -141,13 +178,18 @@ where
 
     fn received(&mut self, scope: &WorkerScope<Self>, input: Self::Input, id: HandlerId) {
         self.generation.set(self.generation.get() + 1);
-        let Input::Run { ticket, params } = input else {
-            return;
+        let (ticket, params) = match input {
+            Input::Run { ticket, params } => (ticket, params),
+            Input::Cancel => return,
+            Input::File { at, total, bytes } => {
+                self.receive(at, total, bytes);
+                return;
+            }
         };
         let mine = self.generation.get();
         let generation = self.generation.clone();
         let scope = scope.clone();
-        let mut run = match params.start() {
+        let mut run = match params.start_with(self.file.clone()) {
             Ok(run) => run,
             Err(message) => {
                 scope.respond(id, Output::Failed { ticket, message });
@@ -172,6 +214,10 @@ where
                     }
                 };
                 if finished {
+                    if let Some(message) = run.failure() {
+                        scope.respond(id, Output::Failed { ticket, message });
+                        return;
+                    }
                     let report = Box::new(run.finish());
                     let rates = rates.per_second();
                     scope.respond(id, Output::Done { ticket, report, rates });

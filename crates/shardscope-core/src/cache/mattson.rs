@@ -48,6 +48,8 @@ pub struct StackDistances {
     marks: u32,
     /// `histogram[d]`: counted requests at stack distance `d + 1`.
     histogram: Vec<u64>,
+    /// `bytes[d]`: bytes of the counted requests at stack distance `d + 1` (sized traces only).
+    bytes: Vec<u64>,
     /// Counted requests for an object never used before (infinite distance).
     cold: u64,
     /// Requests before this time are served but not counted (the warm-up).
@@ -65,6 +67,7 @@ impl StackDistances {
             time: 0,
             marks: 0,
             histogram: Vec::new(),
+            bytes: Vec::new(),
             cold: 0,
             count_from,
         }
@@ -73,28 +76,49 @@ impl StackDistances {
     /// Serves the next requests.
     pub fn feed(&mut self, batch: &[u32]) {
         for &x in batch {
-            let t = self.time as usize;
-            let prev = self.last[x as usize];
-            let counted = self.time >= self.count_from;
-            if prev == u32::MAX {
-                self.cold += u64::from(counted);
-                self.marks += 1;
-            } else {
-                // Marks after `prev` are the distinct objects used since.
-                let since = self.marks - self.fenwick.prefix(prev as usize + 1);
-                if counted {
-                    let d = since as usize;
-                    if self.histogram.len() <= d {
-                        self.histogram.resize(d + 1, 0);
-                    }
-                    self.histogram[d] += 1;
-                }
-                self.fenwick.add(prev as usize, -1);
-            }
-            self.fenwick.add(t, 1);
-            self.last[x as usize] = self.time;
-            self.time += 1;
+            self.serve(x);
         }
+    }
+
+    /// Serves the next requests, `sizes[i]` bytes each, so [`byte_hits_at`](Self::byte_hits_at)
+    /// can weigh hits by size.
+    pub fn feed_sized(&mut self, batch: &[u32], sizes: &[u32]) {
+        for (&x, &size) in batch.iter().zip(sizes) {
+            if let Some(d) = self.serve(x) {
+                if self.bytes.len() <= d {
+                    self.bytes.resize(d + 1, 0);
+                }
+                self.bytes[d] += u64::from(size);
+            }
+        }
+    }
+
+    /// One request; returns its histogram index if it was counted and not cold.
+    fn serve(&mut self, x: u32) -> Option<usize> {
+        let t = self.time as usize;
+        let prev = self.last[x as usize];
+        let counted = self.time >= self.count_from;
+        let mut counted_at = None;
+        if prev == u32::MAX {
+            self.cold += u64::from(counted);
+            self.marks += 1;
+        } else {
+            // Marks after `prev` are the distinct objects used since.
+            let since = self.marks - self.fenwick.prefix(prev as usize + 1);
+            if counted {
+                let d = since as usize;
+                if self.histogram.len() <= d {
+                    self.histogram.resize(d + 1, 0);
+                }
+                self.histogram[d] += 1;
+                counted_at = Some(d);
+            }
+            self.fenwick.add(prev as usize, -1);
+        }
+        self.fenwick.add(t, 1);
+        self.last[x as usize] = self.time;
+        self.time += 1;
+        counted_at
     }
 
     /// Counted requests so far.
@@ -115,6 +139,16 @@ impl StackDistances {
         sizes
             .iter()
             .map(|&c| cumulative[(c as usize).min(self.histogram.len())])
+            .collect()
+    }
+
+    /// Bytes LRU serves from the cache at each size in `sizes` (objects), over the counted
+    /// requests of a trace fed with [`feed_sized`](Self::feed_sized).
+    #[must_use]
+    pub fn byte_hits_at(&self, sizes: &[u32]) -> Vec<u64> {
+        sizes
+            .iter()
+            .map(|&c| self.bytes[..(c as usize).min(self.bytes.len())].iter().sum())
             .collect()
     }
 

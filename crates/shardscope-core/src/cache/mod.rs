@@ -27,6 +27,7 @@ mod random;
 mod s3fifo;
 pub mod theory;
 mod tinylfu;
+pub mod tracefile;
 mod twoq;
 pub mod workload;
 
@@ -64,6 +65,19 @@ pub trait Cache {
             hits += u64::from(self.access(x));
         }
         hits
+    }
+
+    /// Serves every request of `trace`, `sizes[i]` bytes each, and returns the hits and the
+    /// bytes they served (the byte hit ratio's numerator). Capacity stays counted in objects.
+    fn run_sized(&mut self, trace: &[u32], sizes: &[u32]) -> (u64, u64) {
+        let (mut hits, mut bytes) = (0, 0);
+        for (&x, &size) in trace.iter().zip(sizes) {
+            if self.access(x) {
+                hits += 1;
+                bytes += u64::from(size);
+            }
+        }
+        (hits, bytes)
     }
 
     /// The policy's state as named lists of objects (its queues, ghosts, clock bits), for the

@@ -83,6 +83,11 @@ pub trait Run {
     fn timed_work(&self) -> Option<(u32, u64)> {
         None
     }
+    /// Why the computation stopped without a report, once [`step`](Run::step) returned `true`:
+    /// only input the state cannot check, a user's file, makes a run fail.
+    fn failure(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// A lab whose state starts a computation.
@@ -91,12 +96,35 @@ pub trait Computes: LabParams {
     type Run: Run;
     /// Starts computing this state; a valid state always starts, so an error is a bug's message.
     fn start(&self) -> Result<Self::Run, String>;
+    /// Starts computing this state with a file the user chose, which the state's link cannot
+    /// carry (the Caching lab's own trace); a lab that reads no file ignores it.
+    ///
+    /// # Errors
+    /// As [`start`](Computes::start), or the state needs a file and none was given.
+    fn start_with(&self, file: Option<std::sync::Arc<Vec<u8>>>) -> Result<Self::Run, String> {
+        drop(file);
+        self.start()
+    }
 }
 
-/// Runs a computation to its end in one go, as the CLI and the tests do.
-pub fn run_to_end<R: Run>(mut run: R) -> R::Report {
+/// Runs a computation to its end in one go, as the tests do.
+///
+/// # Panics
+/// If the run fails, which only a run over a user's file can: use [`try_run_to_end`] for those.
+pub fn run_to_end<R: Run>(run: R) -> R::Report {
+    try_run_to_end(run).unwrap_or_else(|message| panic!("a run that cannot fail failed: {message}"))
+}
+
+/// Runs a computation to its end in one go, as the CLI does.
+///
+/// # Errors
+/// The run's [`failure`](Run::failure).
+pub fn try_run_to_end<R: Run>(mut run: R) -> Result<R::Report, String> {
     while !run.step() {}
-    run.finish()
+    match run.failure() {
+        Some(message) => Err(message),
+        None => Ok(run.finish()),
+    }
 }
 
 /// A computation small enough to be a single step (a simulation of at most a few hundred

@@ -16,7 +16,9 @@ use crate::query::{echo, list, to_query, Problem, Query};
 mod job;
 mod stepped;
 
-pub use job::{CurvePoint, Job, PolicyReport, Report, CURVE_POINTS, LRU_CURVE_POINTS, WARMUP_PERCENT};
+pub use job::{
+    CurvePoint, FileSummary, Job, PolicyReport, Report, CURVE_POINTS, LRU_CURVE_POINTS, NO_FILE, WARMUP_PERCENT,
+};
 pub use stepped::{stepped, PolicyStep, Stepped, STEP_CACHE, STEP_OBJECTS, STEP_REQUESTS};
 
 /// The permalink format version.
@@ -31,6 +33,9 @@ pub const MAX_REQUESTS: u32 = 10_000_000;
 pub const MAX_ALPHA_CENTI: u32 = 200;
 /// The largest share of requests that scan, or that go to one-hit wonders, in percent.
 pub const MAX_SHARE: u32 = 90;
+/// The largest trace file read, in bytes (256 MiB): ten million requests of a few fields fit
+/// several times over, and the page refuses a larger file before reading it.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
 /// The longest scanned loop.
 pub const MAX_SCAN_LEN: u32 = 1_000_000;
 /// The permalink parameters, in the order they are written.
@@ -46,15 +51,19 @@ pub enum Distribution {
     Zipf,
     /// Uniform.
     Uniform,
+    /// The user's own trace file, which stays in the browser (a link records only that one was
+    /// used); the other workload settings do not apply.
+    File,
 }
 
 impl crate::query::Choice for Distribution {
-    const ALL: &'static [Self] = &[Distribution::Zipf, Distribution::Uniform];
+    const ALL: &'static [Self] = &[Distribution::Zipf, Distribution::Uniform, Distribution::File];
 
     fn slug(self) -> &'static str {
         match self {
             Distribution::Zipf => "zipf",
             Distribution::Uniform => "uniform",
+            Distribution::File => "file",
         }
     }
 
@@ -62,6 +71,7 @@ impl crate::query::Choice for Distribution {
         match self {
             Distribution::Zipf => "Zipf(α)",
             Distribution::Uniform => "Uniform",
+            Distribution::File => "Your own trace file",
         }
     }
 }
@@ -175,7 +185,8 @@ impl Params {
                 Distribution::Zipf => Popularity::Zipf {
                     alpha_centi: self.alpha_centi,
                 },
-                Distribution::Uniform => Popularity::Uniform,
+                // A file's requests are read, not drawn; the miniature still needs a law.
+                Distribution::Uniform | Distribution::File => Popularity::Uniform,
             },
             objects: self.objects,
             requests: self.requests,
@@ -191,7 +202,10 @@ impl Params {
     /// one-hit wonders), the model the theory assumes.
     #[must_use]
     pub fn independent(&self) -> bool {
-        self.scan_percent == 0 && self.shift_percent == 0 && self.one_hit_percent == 0
+        self.distribution != Distribution::File
+            && self.scan_percent == 0
+            && self.shift_percent == 0
+            && self.one_hit_percent == 0
     }
 
     /// Brings fields that depend on each other back in range, saying what changed.
@@ -211,6 +225,10 @@ impl Params {
     /// The most distinct objects the requests can touch (a cache larger than this never evicts).
     #[must_use]
     pub fn most_objects(&self) -> u32 {
+        if self.distribution == Distribution::File {
+            // Known only once the file is read; the run brings the size within its objects.
+            return MAX_OBJECTS + MAX_REQUESTS;
+        }
         let scans = if self.scan_percent > 0 { self.scan_len } else { 0 };
         let fresh = u32::try_from(u64::from(self.requests) * u64::from(self.one_hit_percent) / 100).unwrap_or(u32::MAX);
         self.objects
@@ -218,6 +236,34 @@ impl Params {
             .saturating_add(scans.min(self.requests))
             .saturating_add(fresh)
             .max(1)
+    }
+}
+
+/// Why a file cannot be read as a trace before a byte of it is (too large, or empty), if so.
+///
+/// ```
+/// use shardscope_core::labs::cache::file_refusal;
+/// assert!(file_refusal("t.csv", 2 << 30).unwrap().contains("2.0 GB"));
+/// assert_eq!(file_refusal("t.csv", 1_000), None);
+/// ```
+#[must_use]
+pub fn file_refusal(name: &str, bytes: u64) -> Option<String> {
+    let gb = |b: u64| b as f64 / f64::from(1u32 << 30);
+    if bytes == 0 {
+        Some(format!(
+            "{} is empty; a trace has one request per line: key[,size][,time]",
+            echo(name)
+        ))
+    } else if bytes > MAX_FILE_BYTES {
+        Some(format!(
+            "{} is {:.1} GB; the lab reads trace files up to {} MB and replays up to 10,000,000 requests. Keep the first lines, e.g. head -n {MAX_REQUESTS} {} > part.csv",
+            echo(name),
+            gb(bytes),
+            MAX_FILE_BYTES >> 20,
+            echo(name)
+        ))
+    } else {
+        None
     }
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Params;
 use crate::cache::opt::next_uses;
-use crate::cache::workload::{Generator, Workload};
+use crate::cache::workload::{Generator, Trace, Workload};
 use crate::cache::Policy;
 
 /// Objects in the miniature workload.
@@ -52,6 +52,30 @@ pub fn stepped(params: &Params) -> Stepped {
         scan_len: STEP_SCAN_LEN,
         ..w
     });
+    run_steps(params, trace)
+}
+
+/// Runs the first [`STEP_REQUESTS`] requests of a user's trace through each of `params`'s
+/// policies, objects numbered in order of first appearance among them.
+#[must_use]
+pub fn stepped_prefix(params: &Params, requests: &[u32]) -> Stepped {
+    let mut ids: Vec<(u32, u32)> = Vec::new();
+    let prefix = requests[..requests.len().min(STEP_REQUESTS as usize)]
+        .iter()
+        .map(|&x| {
+            if let Some(&(_, id)) = ids.iter().find(|&&(y, _)| y == x) {
+                id
+            } else {
+                let id = u32::try_from(ids.len()).expect("at most STEP_REQUESTS");
+                ids.push((x, id));
+                id
+            }
+        })
+        .collect();
+    run_steps(params, Trace::from_requests(prefix))
+}
+
+fn run_steps(params: &Params, trace: Trace) -> Stepped {
     let next: Arc<[u32]> = next_uses(&trace.requests, trace.universe).into();
     let steps = params
         .policies
