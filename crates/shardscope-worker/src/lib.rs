@@ -40,6 +40,8 @@ pub enum Input<P> {
     /// trace). Parts arrive in order; the first (`at == 0`) replaces any earlier file, and the
     /// file is whole when `at + bytes.len() == total`.
     File {
+        /// The file's name, which names it in a failure.
+        name: String,
         /// Where the part starts in the file.
         at: u64,
         /// The file's length.
@@ -89,7 +91,7 @@ pub struct LabWorker<P> {
     generation: Rc<Cell<u64>>,
     /// The file being received, and the last whole one.
     incoming: Vec<u8>,
-    file: Option<Arc<Vec<u8>>>,
+    file: Option<(String, Arc<Vec<u8>>)>,
     lab: PhantomData<P>,
 }
 
@@ -140,7 +142,7 @@ impl Rates {
 impl<P> LabWorker<P> {
     /// Keeps a part of the file being sent; a part out of order restarts the file, which the
     /// page never does (it sends parts in order on one channel).
-    fn receive(&mut self, at: u64, total: u64, bytes: Vec<u8>) {
+    fn receive(&mut self, name: String, at: u64, total: u64, bytes: Vec<u8>) {
         if at == 0 {
             self.file = None;
             self.incoming = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
@@ -151,7 +153,7 @@ impl<P> LabWorker<P> {
         }
         self.incoming.extend_from_slice(&bytes);
         if self.incoming.len() as u64 == total {
-            self.file = Some(Arc::new(std::mem::take(&mut self.incoming)));
+            self.file = Some((name, Arc::new(std::mem::take(&mut self.incoming))));
         }
     }
 }
@@ -181,15 +183,16 @@ where
         let (ticket, params) = match input {
             Input::Run { ticket, params } => (ticket, params),
             Input::Cancel => return,
-            Input::File { at, total, bytes } => {
-                self.receive(at, total, bytes);
+            Input::File { name, at, total, bytes } => {
+                self.receive(name, at, total, bytes);
                 return;
             }
         };
         let mine = self.generation.get();
         let generation = self.generation.clone();
         let scope = scope.clone();
-        let mut run = match params.start_with(self.file.clone()) {
+        let name = self.file.as_ref().map(|(name, _)| name.clone());
+        let mut run = match params.start_with(self.file.as_ref().map(|(_, bytes)| bytes.clone())) {
             Ok(run) => run,
             Err(message) => {
                 scope.respond(id, Output::Failed { ticket, message });
@@ -215,6 +218,8 @@ where
                 };
                 if finished {
                     if let Some(message) = run.failure() {
+                        // Only a run over a file fails, and its message names a line of it.
+                        let message = name.map_or_else(|| message.clone(), |name| format!("{name}: {message}"));
                         scope.respond(id, Output::Failed { ticket, message });
                         return;
                     }

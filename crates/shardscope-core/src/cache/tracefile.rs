@@ -172,7 +172,12 @@ impl TraceReader {
             let Some(nl) = chunk.iter().position(|&b| b == b'\n') else {
                 self.carry.extend_from_slice(chunk);
                 if self.carry.len() > MAX_LINE_BYTES {
-                    return Err(self.too_long());
+                    let carry = std::mem::take(&mut self.carry);
+                    self.line += 1;
+                    return Err(self.binary(&carry).unwrap_or_else(|| TraceError {
+                        line: self.line,
+                        ..self.too_long()
+                    }));
                 }
                 return Ok(());
             };
@@ -252,19 +257,25 @@ impl TraceReader {
         }
     }
 
+    /// The error for a line holding a zero byte, which text never has, if it does.
+    fn binary(&self, raw: &[u8]) -> Option<TraceError> {
+        let at = raw.iter().position(|&b| b == 0)?;
+        Some(self.error(format!(
+            "byte {} is 0x00: this is a binary file, not a trace; a trace is text with one request per line (key[,size][,time])",
+            at + 1
+        )))
+    }
+
     fn line(&mut self, raw: &[u8]) -> Result<(), TraceError> {
         self.line += 1;
+        if let Some(e) = self.binary(raw) {
+            return Err(e);
+        }
         if raw.len() > MAX_LINE_BYTES {
             return Err(TraceError {
                 line: self.line,
                 ..self.too_long()
             });
-        }
-        if let Some(at) = raw.iter().position(|&b| b == 0) {
-            return Err(self.error(format!(
-                "byte {} is 0x00: this is a binary file, not a trace; a trace is text with one request per line (key[,size][,time])",
-                at + 1
-            )));
         }
         let Ok(text) = std::str::from_utf8(raw) else {
             return Err(self.error(
@@ -419,6 +430,48 @@ pub fn read_all(bytes: &[u8], limit: u32) -> Result<ReadTrace, TraceError> {
     reader.finish()
 }
 
+/// Checks the start of a file before it is sent anywhere, so a binary file is refused at once:
+/// a zero byte, a line that is not UTF-8 or one longer than [`MAX_LINE_BYTES`]. Fields are left
+/// to the reader, which names a bad one by its line; this check stays small because the page
+/// runs it, and the page's weight is what a visitor waits for.
+///
+/// # Errors
+/// The first line that is not text.
+pub fn sniff(bytes: &[u8]) -> Result<(), TraceError> {
+    let mut line = 0;
+    let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    while !rest.is_empty() {
+        line += 1;
+        let (text, cut) = match rest.iter().position(|&b| b == b'\n') {
+            Some(nl) => (&rest[..nl], false),
+            None => (rest, true),
+        };
+        let error = |message: String| Err(TraceError { line, message });
+        if let Some(at) = text.iter().position(|&b| b == 0) {
+            return error(format!("byte {} is 0x00: {NOT_TEXT}", at + 1));
+        }
+        if text.len() > MAX_LINE_BYTES {
+            return error(format!(
+                "longer than {MAX_LINE_BYTES} bytes without a line break; {TEXT}"
+            ));
+        }
+        if let Err(e) = std::str::from_utf8(text) {
+            // A cut last line may end inside a character: that is not an error.
+            if !(cut && e.error_len().is_none()) {
+                return error(format!("not UTF-8 text: {NOT_TEXT}"));
+            }
+        }
+        rest = if cut { &[] } else { &rest[text.len() + 1..] };
+    }
+    Ok(())
+}
+
+/// What a trace is, for the messages that refuse a file.
+const TEXT: &str = "a trace is text with one request per line (key[,size][,time])";
+/// Why a binary file is refused.
+const NOT_TEXT: &str =
+    "this is a binary file, not a trace; a trace is text with one request per line (key[,size][,time])";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,6 +546,28 @@ mod tests {
         let mut r = TraceReader::new(10);
         r.feed(b"a\n").unwrap();
         assert!(r.feed(&[b'y'; MAX_LINE_BYTES + 1]).is_err());
+    }
+
+    #[test]
+    fn the_start_of_a_file_is_sniffed_for_binary() {
+        assert!(sniff(b"key,size\na,1\nb,2").is_ok());
+        // Fields are the reader's to check.
+        assert!(sniff(b"key,size\na,1\nb,x\nc").is_ok());
+        assert!(sniff(&[b'z'; MAX_LINE_BYTES + 1])
+            .unwrap_err()
+            .to_string()
+            .starts_with("line 1: longer than"));
+        let elf = [&b"\x7fELF"[..], &[0; 10_000]].concat();
+        assert!(sniff(&elf)
+            .unwrap_err()
+            .to_string()
+            .starts_with("line 1: byte 5 is 0x00"));
+        assert!(sniff(b"a\n\xff\xfe\n")
+            .unwrap_err()
+            .to_string()
+            .starts_with("line 2: not UTF-8"));
+        // A cut in the middle of “é” at the end of the bytes is not an error.
+        assert!(sniff(&"ab\ncafé".as_bytes()[..7]).is_ok());
     }
 
     #[test]

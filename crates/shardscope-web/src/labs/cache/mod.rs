@@ -4,12 +4,14 @@
 
 mod charts;
 
+use shardscope_core::cache::tracefile::sniff;
 use shardscope_core::cache::Policy;
 use shardscope_core::labs::cache::{
     alpha_text, parse_centi, Command, Distribution, Model, Params, PolicyReport, Report, MAX_ALPHA_CENTI, MAX_OBJECTS,
     MAX_POLICIES, MAX_REQUESTS, MAX_SCAN_LEN, MAX_SHARE, PRESETS, STEP_CACHE, STEP_OBJECTS, STEP_REQUESTS,
     WARMUP_PERCENT,
 };
+use shardscope_core::labs::cache::{file_refusal, FileSummary};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -17,7 +19,7 @@ use crate::frame::{Headline, LabFrame};
 use crate::hooks::Progress;
 use crate::lab::{choice_select, group_digits, number_field, use_lab, LabHandle};
 use crate::widgets::TextField;
-use crate::worker::{use_worker, worker_status};
+use crate::worker::{use_worker, worker_status, Attach};
 use charts::pct;
 
 /// The headline numbers' ids and labels, in order.
@@ -35,7 +37,32 @@ pub fn CacheLab() -> Html {
     let note = use_state(|| None::<String>);
     let p = lab.model().params.clone();
     // Stepping through the miniature changes only what is shown, not what is computed.
-    let run = use_worker(&Params { step: 0, ..p.clone() });
+    let run = use_worker::<_, true>(&Params { step: 0, ..p.clone() });
+    let on_file = {
+        let attach = run.attach.clone();
+        let note = note.clone();
+        let state = lab.state.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // A whole number of bytes.
+            let bytes = file.size() as u64;
+            if let Some(refusal) = file_refusal(&file.name(), bytes) {
+                note.set(Some(refusal));
+                input.set_value("");
+                return;
+            }
+            note.set(None);
+            let state = state.clone();
+            attach.emit(Attach {
+                file,
+                check: |bytes| sniff(bytes).map_err(|e| e.to_string()),
+                then: Callback::from(move |()| state.dispatch(Command::SetDistribution(Distribution::File))),
+            });
+        })
+    };
     let (state, status_html) = worker_status(
         &run,
         "Drawing the requests and running every policy in a background worker",
@@ -83,7 +110,7 @@ pub fn CacheLab() -> Html {
     };
     html! {
         <LabFrame title={Model::info().title} class="cache" banner={lab.problems_banner()} {figure} {headline} {toolbar}
-            controls={controls(&lab, &note)}
+            controls={controls(&lab, &note, on_file, run.attached.as_deref())}
             lede={html! { <>
                 { "A cache keeps a few objects close so most requests never reach the database or the origin. Which few is the eviction policy's choice. " }
                 { "Here up to six policies serve the same seeded requests, at every cache size, beside what theory predicts and what Belady's OPT, which knows the future, would have done." }
@@ -91,7 +118,8 @@ pub fn CacheLab() -> Html {
             { details }
             <section class="note">
                 <h2>{ "How the numbers are made" }</h2>
-                <p>{ format!("The requests are drawn first, then every policy serves all of them from an empty cache at each size; the first {WARMUP_PERCENT} % only warm the cache and are not counted. Objects all have one size, so the object and byte hit ratios are the same number here.") }</p>
+                <p>{ format!("The requests are drawn first, then every policy serves all of them from an empty cache at each size; the first {WARMUP_PERCENT} % only warm the cache and are not counted. Drawn objects all have one size, so their object and byte miss ratios are one number; a trace file with a size column gets its byte miss ratio too (bytes missed over bytes requested), with capacity still counted in objects.") }</p>
+                <p>{ "Your own trace is read by the background worker, a megabyte at a time, and never leaves your browser: one request per line, key[,size][,time], comma-, tab- or space-separated, an optional first line naming the columns (key, size, time). Keys that are all plain numbers are the objects themselves, so a trace written by shardscope cache-trace replays exactly the lab's requests; other keys are numbered in order of first appearance. A bad line is named by its number." }</p>
                 <p>{ "LRU's curve needs no simulation per size: LRU is a stack algorithm (Mattson et al., 1970), a cache of C objects always holding the C most recently used, so one pass that measures each request's stack distance gives its hits at every size at once, exactly. Che's approximation (2002) predicts the same curve from the popularities alone, assuming independent requests; FIFO and Random share another formula (Gelenbe, 1973). Belady's OPT evicts the object used farthest in the future and may leave a missed object out; no policy can miss less." }</p>
                 <p>{ "W-TinyLFU is modelled with the paper's fixed 1 % window, not Caffeine's hill climber that resizes it; S3-FIFO follows the SOSP 2023 paper's algorithm with the reference implementation's constants (10 % small queue, a ghost queue of 90 %, promotion after two uses); LFU ages with LFU-DA's dynamic aging." }</p>
             </section>
@@ -253,6 +281,9 @@ fn numbers_table(r: &Report) -> Html {
                     <tbody>
                         { row(&format!("Miss ratio at {} objects", group_digits(r.size.into())), "row-miss", &|x| format!("{:.4}", x.miss_ratio)) }
                         { row("Theory", "row-theory", &|x| x.theory.map_or_else(|| "—".into(), |t| format!("{t:.4}"))) }
+                        if r.counted_bytes.is_some() {
+                            { row("Byte miss ratio", "row-byte-miss", &|x| x.byte_miss_ratio.map_or_else(|| "—".into(), |b| format!("{b:.4}"))) }
+                        }
                         { row("Hits", "row-hits", &|x| group_digits(x.hits)) }
                         { row("Misses", "row-misses", &|x| group_digits(x.misses)) }
                         { row("Source", "row-source", &|x| x.source.clone()) }
@@ -261,11 +292,49 @@ fn numbers_table(r: &Report) -> Html {
             </div>
             <p>{ format!("{} requests, the first {} not counted; {} distinct objects, {} first uses among the counted requests.",
                 group_digits(r.requests.into()), group_digits((r.requests - r.counted).into()), group_digits(r.distinct.into()), group_digits(r.cold)) }</p>
+            if let Some(f) = &r.file {
+                <p id="file-summary">{ file_summary(f, r.counted_bytes) }</p>
+            }
+            { for r.notes.iter().map(|n| html! { <p class="notice">{ n }</p> }) }
         </section>
     }
 }
 
-fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>) -> Html {
+/// What was read from the user's file, in words.
+fn file_summary(f: &FileSummary, counted_bytes: Option<u64>) -> String {
+    let mut parts = vec![format!(
+        "Read from your file: {} bytes, {} lines{}",
+        group_digits(f.bytes),
+        group_digits(f.lines),
+        if f.header { ", the first naming the columns" } else { "" }
+    )];
+    if f.renumbered {
+        parts.push("keys numbered in order of first appearance".into());
+    } else {
+        parts.push("keys are the object numbers".into());
+    }
+    match counted_bytes {
+        Some(b) => parts.push(format!(
+            "sizes read: {} bytes requested after the warm-up; capacity is still counted in objects, and OPT is the floor of object misses, not of bytes",
+            group_digits(b)
+        )),
+        None => parts.push("no sizes, so byte and object miss ratios are the same".into()),
+    }
+    if f.times {
+        parts.push("times checked but not used: requests are replayed in file order".into());
+    }
+    if f.truncated {
+        parts.push("the file has more than 10,000,000 requests: the first 10,000,000 were replayed".into());
+    }
+    format!("{}.", parts.join("; "))
+}
+
+fn controls(
+    lab: &LabHandle<Params>,
+    field_note: &UseStateHandle<Option<String>>,
+    on_file: Callback<Event>,
+    attached: Option<&str>,
+) -> Html {
     let p = lab.model().params.clone();
     let field = |what, make| number_field(lab, field_note, what, make);
     let on_objects = field("Objects", |v| u32::try_from(v).ok().map(Command::SetObjects));
@@ -315,6 +384,16 @@ fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>
                 <span>{ "Popularity" }</span>
                 { choice_select("dist", p.distribution, lab.on(Command::SetDistribution)) }
             </label>
+            <label>
+                <span>{ "Your own trace (text or CSV, one request per line: key[,size][,time]; up to 256 MB; it never leaves your browser)" }</span>
+                <input type="file" id="trace" accept=".csv,.txt,.tsv,.log,text/csv,text/plain" onchange={on_file} />
+            </label>
+            if p.distribution == Distribution::File {
+                <p class="hint" id="trace-now">{ attached.map_or_else(
+                    || "This state replays a trace file: choose it above.".to_owned(),
+                    |name| format!("Replaying {name}; the settings below the cache size do not apply to a file."),
+                ) }</p>
+            }
             <TextField id="alpha" label={format!("Zipf exponent α (0–{})", alpha_text(MAX_ALPHA_CENTI))} kind="text" value={alpha_text(p.alpha_centi)}
                 disabled={p.distribution != Distribution::Zipf} on_commit={on_alpha} />
             <TextField id="objects" label={format!("Objects (1–{})", group_digits(MAX_OBJECTS.into()))} value={p.objects.to_string()}

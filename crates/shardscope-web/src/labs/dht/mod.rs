@@ -55,7 +55,7 @@ pub fn DhtLab() -> Html {
         zoom: 0,
         ..p.clone()
     };
-    let run = use_worker(&computed);
+    let run = use_worker::<_, false>(&computed);
     let playing = use_state(|| false);
     let steps = match &run.progress {
         Progress::Done(c) => trace_steps(&c.report),

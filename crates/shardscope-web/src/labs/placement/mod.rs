@@ -33,7 +33,7 @@ pub fn PlacementLab() -> Html {
     let note = use_state(|| None::<String>);
     let model = lab.model();
     let p = model.params.clone();
-    let run = use_worker(&p);
+    let run = use_worker::<_, false>(&p);
     let playing = use_state(|| false);
     let node_pick = use_state(|| 0u32);
     let weight_pick = use_state(|| 2u32);
