@@ -394,3 +394,34 @@ fn cache_lab_report_is_pinned() {
 }
 
 const PIN_CACHE_LAB: u64 = 0x8814_6b42_12c7_ee01;
+
+/// A Cache cluster run with a loss, a return, a celebrity with copies, local caches and
+/// coalescing, folded into one number: every bucket's counts, each node's load and the theory's
+/// floating-point bits (Che node by node, placement's shares).
+#[test]
+fn cache_cluster_lab_report_is_pinned() {
+    use shardscope_core::labs::cache_cluster::Params;
+    use shardscope_core::labs::{run_to_end, Computes};
+    let mut words: Vec<u64> = Vec::new();
+    for q in [
+        "v=1&alg=ring,modn,maglev&nodes=6&objects=5000&capacity=300&alpha=0.8&rate=5000&seconds=4&fail=2000&back=3000&fetch=30&seed=5",
+        "v=1&alg=hrw,jump,anchor&policy=s3fifo&nodes=5&objects=5000&capacity=300&rate=5000&seconds=4&fail=2000&hot=10&replicas=3&hotkeys=5&local=20&coalesce=1&fetch=50&seed=5",
+    ] {
+        let (params, problems) = Params::from_query(q);
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = run_to_end(params.start().unwrap());
+        for a in &r.algorithms {
+            for b in &a.series {
+                words.extend([b.requests, b.local_hits, b.hits, b.fetches, b.coalesced, b.busiest]);
+            }
+            words.extend(a.node_rps.iter().chain(&a.node_rps_theory).map(|x| x.to_bits()));
+            words.extend([a.hit_ratio.to_bits(), a.db_steady_rps.to_bits()]);
+            words.extend(a.hit_ratio_theory.into_iter().chain(a.moved_keys).chain(a.moved_share).map(f64::to_bits));
+            words.extend(a.extra_fetches);
+        }
+    }
+    let folded = words.into_iter().fold(0x5eed, |acc, x| hash_pair(0, acc, x));
+    assert_eq!(folded, PIN_CACHE_CLUSTER_LAB, "{folded:#x}");
+}
+
+const PIN_CACHE_CLUSTER_LAB: u64 = 0xb7f5_780a_b6e4_5812;

@@ -225,10 +225,13 @@ impl Cluster {
     }
 
     /// The node lost, by index: the one that owns the celebrity key if there is one (the worst
-    /// case, and the one a teacher asks about), else node 0.
+    /// case, and the one a teacher asks about), else node 0. Jump hash can remove only its last
+    /// bucket, so under it the last node is lost.
     #[must_use]
     pub fn lost_node(&self) -> u32 {
-        if self.config.hot_percent > 0 {
+        if self.config.algorithm == Algorithm::Jump {
+            self.config.nodes - 1
+        } else if self.config.hot_percent > 0 {
             self.placement.place(routing_key(self.config.seed, self.celebrity, 0))
         } else {
             0

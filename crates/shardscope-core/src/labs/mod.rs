@@ -10,6 +10,7 @@ use crate::query::Problem;
 
 pub mod anti_entropy;
 pub mod cache;
+pub mod cache_cluster;
 pub mod dht;
 pub mod partition;
 pub mod placement;
@@ -279,6 +280,13 @@ pub const CATALOG: &[LabInfo] = &[
         slug: "cache",
         title: "Caching",
         summary: "Eleven eviction policies, LRU to S3-FIFO, SIEVE and Belady's OPT, on up to ten million requests: miss-ratio curves beside Che's approximation.",
+        aliases: &[],
+        worker: true,
+    },
+    LabInfo {
+        slug: "cache-cluster",
+        title: "Cache cluster",
+        summary: "Cache nodes behind consistent hashing: lose one and watch the miss storm reach the database; a celebrity key's node, and what replication, local caches and coalescing save.",
         aliases: &[],
         worker: true,
     },

@@ -3,6 +3,7 @@
 
 pub mod anti_entropy;
 pub mod cache;
+pub mod cache_cluster;
 pub mod dht;
 pub mod partition;
 pub mod placement;
