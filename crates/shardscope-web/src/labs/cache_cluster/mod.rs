@@ -124,15 +124,10 @@ fn peak_headline(r: &Report, lost: bool, id: &'static str) -> Headline {
         Headline {
             id,
             label: format!(
-                "Database's busiest 10 ms after the loss (capacity {} a second)",
+                "Database fetches a second, its busiest 10 ms after the loss (capacity {})",
                 group_digits(r.db_rps.into())
             ),
-            values: per_algorithm(r, |a| {
-                format!(
-                    "{} fetches a second",
-                    a.db_peak_rps.map_or_else(|| "—".into(), group_float)
-                )
-            }),
+            values: per_algorithm(r, |a| a.db_peak_rps.map_or_else(|| "—".into(), group_float)),
             theory: Some(format!(
                 "one fetch per miss: {}",
                 r.algorithms
@@ -218,13 +213,13 @@ fn headline(r: &Report, p: &Params) -> Vec<Headline> {
         Headline {
             id: busy.0,
             label: format!(
-                "{} (mean {} requests a second)",
+                "{}, requests a second (mean {})",
                 busy.1,
                 group_float(f64::from(p.get(Field::Rate)) / nodes)
             ),
             values: per_algorithm(r, |a| {
                 let (n, v) = busiest(&a.node_rps);
-                format!("node {n}, {} requests a second", group_float(v))
+                format!("node {n}, {}", group_float(v))
             }),
             theory: Some(format!(
                 "placement predicts {}",
