@@ -7,14 +7,35 @@
 //! the requests the lab drew (W-TinyLFU's sketch and Random's choices depend on the numbers);
 //! otherwise objects are numbered in the order they first appear.
 
-use xxhash_rust::xxh3::Xxh3Builder;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::workload::Trace;
+use crate::hash::hash_bytes;
 
 /// Object numbers by key. A hash map for speed over millions of lines, with a fixed-seed hasher;
 /// its order never escapes, since numbers are given in order of first appearance.
 #[allow(clippy::disallowed_types)]
-type KeyIds = std::collections::HashMap<Box<[u8]>, u32, Xxh3Builder>;
+type KeyIds = std::collections::HashMap<Box<[u8]>, u32, BuildHasherDefault<KeyHasher>>;
+
+/// Hashes a key's bytes in one call of xxh3 (a streaming hasher buffers every write, which
+/// costs more than the hash for keys of a few bytes).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = hash_bytes(self.0, bytes);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        // The length a slice's `Hash` writes first; the bytes' hash covers it well enough.
+        self.0 ^= n as u64;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The longest line read, in bytes: a longer one is most likely a binary file without newlines.
 pub const MAX_LINE_BYTES: usize = 4_096;
@@ -100,16 +121,29 @@ pub struct TraceReader {
 
 /// A request's fields: `key,size,time` split on commas, or on tabs and spaces when the line has
 /// no comma; a field in double quotes loses them.
-fn fields(line: &str) -> Vec<&str> {
+/// Returns the first three and how many there are, without allocating: this runs once per line.
+fn fields(line: &str) -> ([&str; 3], usize) {
     fn unquote(f: &str) -> &str {
         let f = f.trim();
         f.strip_prefix('"').and_then(|g| g.strip_suffix('"')).unwrap_or(f)
     }
-    if line.contains(',') {
-        line.split(',').map(unquote).collect()
+    let (mut comma, mut space);
+    let parts: &mut dyn Iterator<Item = &str> = if line.contains(',') {
+        comma = line.split(',');
+        &mut comma
     } else {
-        line.split_ascii_whitespace().map(unquote).collect()
+        space = line.split_ascii_whitespace();
+        &mut space
+    };
+    let mut out = [""; 3];
+    let mut n = 0;
+    for f in parts {
+        if n < 3 {
+            out[n] = unquote(f);
+        }
+        n += 1;
     }
+    (out, n)
 }
 
 /// A plain decimal number (no sign, no leading zero) below [`DIRECT_KEYS`].
@@ -286,20 +320,25 @@ impl TraceReader {
         if text.is_empty() || text.starts_with('#') {
             return Ok(());
         }
-        let fields = fields(text);
+        let (parts, count) = fields(text);
+        let fields = &parts[..count.min(3)];
         if self.columns.is_none() {
-            return self.first_line(&fields);
+            return self.first_line(fields, count);
         }
-        self.request(&fields)
+        self.request(fields, count)
     }
 
     /// A request line, once the columns are known.
-    fn request(&mut self, fields: &[&str]) -> Result<(), TraceError> {
-        let columns = self.columns.clone().expect("known after the first line");
-        if fields.len() != columns.len() {
+    fn request(&mut self, fields: &[&str], count: usize) -> Result<(), TraceError> {
+        // A copy of the (at most three) columns, so the loop below may borrow `self` mutably.
+        let known = self.columns.as_deref().expect("known after the first line");
+        let mut layout = [Column::Key; 3];
+        layout[..known.len()].copy_from_slice(known);
+        let columns = &layout[..known.len()];
+        if count != columns.len() {
             return Err(self.error(format!(
                 "{} fields where the first line has {} ({})",
-                fields.len(),
+                count,
                 columns.len(),
                 columns
                     .iter()
@@ -339,11 +378,10 @@ impl TraceReader {
     }
 
     /// The first request line, or a header naming the columns.
-    fn first_line(&mut self, fields: &[&str]) -> Result<(), TraceError> {
-        if fields.len() > 3 {
+    fn first_line(&mut self, fields: &[&str], count: usize) -> Result<(), TraceError> {
+        if count > 3 {
             return Err(self.error(format!(
-                "{} fields; a request is key[,size][,time], or a header names those columns",
-                fields.len()
+                "{count} fields; a request is key[,size][,time], or a header names those columns"
             )));
         }
         let named: Vec<Option<Column>> = fields.iter().map(|f| Column::named(f)).collect();
@@ -371,7 +409,7 @@ impl TraceReader {
             return Ok(());
         }
         self.columns = Some([Column::Key, Column::Size, Column::Time][..fields.len()].to_vec());
-        self.request(fields)
+        self.request(fields, count)
     }
 
     fn key(&mut self, key: &str) -> Result<(), TraceError> {
@@ -386,8 +424,15 @@ impl TraceReader {
             self.named = Some(self.name_direct_keys());
         }
         let map = self.named.as_mut().expect("named above");
-        let next = u32::try_from(map.len()).expect("fewer objects than requests");
-        let id = *map.entry(key.as_bytes().into()).or_insert(next);
+        // Looked up before it is inserted: most requests repeat a key, and only a new one needs
+        // its bytes copied.
+        let id = if let Some(&id) = map.get(key.as_bytes()) {
+            id
+        } else {
+            let next = u32::try_from(map.len()).expect("fewer objects than requests");
+            map.insert(key.as_bytes().into(), next);
+            next
+        };
         self.requests.push(id);
         Ok(())
     }
@@ -395,7 +440,7 @@ impl TraceReader {
     /// Leaves direct numbering: the numbers read so far become names, numbered in order of
     /// first appearance.
     fn name_direct_keys(&mut self) -> KeyIds {
-        let mut map = KeyIds::with_hasher(Xxh3Builder::new());
+        let mut map = KeyIds::default();
         let largest = self.requests.iter().max().map_or(0, |&m| m as usize + 1);
         let mut ids = vec![u32::MAX; largest];
         for x in &mut self.requests {
