@@ -69,7 +69,7 @@ pub fn db_chart(r: &Report, fail_ms: Option<u32>, done: bool) -> Html {
             label="Database fetches per second over time, one line per placement algorithm, with the database's capacity dashed"
             legend={legend(r, &more)} table={db_table(r)}
             caption={html! { format!(
-                "Fetches the database receives per second, in buckets of {} ms, over the {} s run. The first seconds fill the empty caches; after a loss, the keys that moved miss until they are fetched again.",
+                "Fetches the database receives per second, in buckets of {} ms, over the {} s run. The first seconds fill the empty caches; after a loss, the keys that moved miss until they are fetched again. A bucket averages its ticks, so the line's peak sits below the busiest 10 ms the headline gives.",
                 r.bucket_ms, r.run_ms / 1_000
             ) }}>
             { y_axis(x0, (y1, y0), &yticks, sy, group_float) }
