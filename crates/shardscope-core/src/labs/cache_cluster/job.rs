@@ -128,8 +128,9 @@ pub struct Job {
     bucket: Counts,
     series: Vec<Bucket>,
     total: Counts,
-    /// Per-node loads in the steady window, and the owners before the loss (for moved share).
-    before: Option<Vec<u32>>,
+    /// The owner of every copy of every object before any loss, in [`Cluster::owners`] order:
+    /// placement's shares, Che node by node and the keys a loss moves all start from it.
+    owners: Vec<u32>,
     steady: Counts,
     /// Each node's load when the steady window starts and ends.
     window_loads: (Vec<u64>, Vec<u64>),
@@ -200,7 +201,7 @@ impl Job {
             bucket: Counts::default(),
             series: Vec::new(),
             total: Counts::default(),
-            before: None,
+            owners: Vec::new(),
             steady: Counts::default(),
             window_loads: (Vec::new(), Vec::new()),
             peak_tick: None,
@@ -215,11 +216,11 @@ impl Job {
     fn start_algorithm(&mut self) -> Result<(), String> {
         self.config.algorithm = self.params.algorithms[self.index];
         let cluster = Cluster::new(&self.config)?;
+        self.owners = cluster.owners();
         self.lost = self.config.fail_ms.map(|_| cluster.lost_node());
         self.cluster = Some(cluster);
         (self.bucket, self.total, self.steady) = (Counts::default(), Counts::default(), Counts::default());
         self.series = Vec::new();
-        self.before = None;
         self.peak_tick = None;
         Ok(())
     }
@@ -249,17 +250,18 @@ impl Job {
             .zip(&self.window_loads.0)
             .map(|(&end, &start)| (end - start) as f64 / window_s.max(1e-9))
             .collect();
-        let shares = self.shares_before();
+        let probabilities = self.copy_probabilities();
+        let shares = self.shares(&probabilities);
         let node_rps_theory = shares.iter().map(|s| s * f64::from(c.rate)).collect();
-        let hit_ratio_theory = (c.policy == Policy::Lru && c.local == 0).then(|| self.che_hit_ratio(&shares));
+        let hit_ratio_theory =
+            (c.policy == Policy::Lru && c.local == 0).then(|| self.che_hit_ratio(&shares, &probabilities));
         let bucket_ms = self.bucket_ticks * TICK_MS;
         let (mut db_peak_rps, mut db_peak_theory_rps, mut moved_share, mut moved_theory) = (None, None, None, None);
         let (mut moved_keys, mut db_settled_rps) = (None, None);
         let (mut extra_fetches, mut recovery_ms) = (None, None);
-        if let (Some(fail_ms), Some(before)) = (c.fail_ms, &self.before) {
-            let after = self.owners_after();
-            let moved: f64 = self
-                .copy_probabilities()
+        if let Some(fail_ms) = c.fail_ms {
+            let (before, after) = (&self.owners, self.owners_after());
+            let moved: f64 = probabilities
                 .iter()
                 .zip(before.iter().zip(&after))
                 .filter(|(_, (b, a))| b != a)
@@ -349,11 +351,10 @@ impl Job {
             .collect()
     }
 
-    /// Each node's share of the requests before any loss.
-    fn shares_before(&self) -> Vec<f64> {
-        let cluster = Cluster::new(&self.config).expect("built once already");
+    /// Each node's share of the requests before any loss, from each copy's share.
+    fn shares(&self, probabilities: &[f64]) -> Vec<f64> {
         let mut shares = vec![0.0; self.config.nodes as usize];
-        for (owner, p) in cluster.owners().into_iter().zip(self.copy_probabilities()) {
+        for (&owner, p) in self.owners.iter().zip(probabilities) {
             shares[owner as usize] += p;
         }
         shares
@@ -374,10 +375,9 @@ impl Job {
     }
 
     /// Che's approximation applied to each node over the keys it owns, weighted by its share.
-    fn che_hit_ratio(&self, shares: &[f64]) -> f64 {
-        let cluster = Cluster::new(&self.config).expect("built once already");
+    fn che_hit_ratio(&self, shares: &[f64], probabilities: &[f64]) -> f64 {
         let mut per_node: Vec<Vec<f64>> = vec![Vec::new(); shares.len()];
-        for (owner, p) in cluster.owners().into_iter().zip(self.copy_probabilities()) {
+        for (&owner, &p) in self.owners.iter().zip(probabilities) {
             per_node[owner as usize].push(p);
         }
         per_node
@@ -404,9 +404,6 @@ impl Run for Job {
         let mut budget = STEP_REQUESTS / per_tick + 1;
         while budget > 0 && cluster.tick() < cluster.ticks() {
             let t = cluster.tick();
-            if self.before.is_none() && self.config.fail_ms.is_some_and(|ms| t == ms / TICK_MS) {
-                self.before = Some(cluster.owners());
-            }
             let mut counts = Counts::default();
             cluster.step(&mut counts);
             self.bucket.add(&counts);
