@@ -39,6 +39,39 @@ pub fn set_number<P>(params: &mut P, (what, value, range, put): NumberSetting<P>
     }
 }
 
+/// Turns `item` on or off in a lab's list of compared things (policies, algorithms, protocols),
+/// kept in the order `rank` gives: at least one stays on and at most `max` are on. A refusal
+/// leaves the list alone and returns the notice, naming the thing as `one` (singular) or `many`.
+///
+/// ```
+/// use shardscope_core::labs::toggle;
+/// let mut on = vec![3u8];
+/// assert_eq!(toggle(&mut on, 3, 2, ("policy", "policies"), |x| *x), Err("at least one policy stays on".into()));
+/// toggle(&mut on, 1, 2, ("policy", "policies"), |x| *x).unwrap();
+/// assert_eq!(on, vec![1, 3]);
+/// assert!(toggle(&mut on, 2, 2, ("policy", "policies"), |x| *x).unwrap_err().contains("at most 2 policies"));
+/// ```
+pub fn toggle<T: PartialEq, K: Ord>(
+    list: &mut Vec<T>,
+    item: T,
+    max: usize,
+    (one, many): (&str, &str),
+    rank: impl Fn(&T) -> K,
+) -> Result<(), String> {
+    if let Some(i) = list.iter().position(|x| *x == item) {
+        if list.len() == 1 {
+            return Err(format!("at least one {one} stays on"));
+        }
+        list.remove(i);
+    } else if list.len() >= max {
+        return Err(format!("at most {max} {many} side by side; turn one off first"));
+    } else {
+        list.push(item);
+        list.sort_by_key(rank);
+    }
+    Ok(())
+}
+
 /// A lab's whole state (what its permalink holds) and the reducer over it. Each lab implements
 /// this for its `Params`; [`Model`] and the web shell do the rest.
 pub trait LabParams: Clone + PartialEq + Default + fmt::Debug {

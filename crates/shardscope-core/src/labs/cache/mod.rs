@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use super::Preset;
-use super::{set_number, LabParams, NumberSetting};
+use super::{set_number, toggle, LabParams, NumberSetting};
 use crate::cache::workload::{Popularity, Workload};
 use crate::cache::Policy;
 use crate::query::{echo, list, to_query, Problem, Query};
@@ -485,20 +485,7 @@ impl LabParams for Params {
         }
         match command {
             Command::Toggle(policy) => {
-                if let Some(i) = p.policies.iter().position(|&x| x == policy) {
-                    if p.policies.len() == 1 {
-                        notice = Some("at least one policy stays on".into());
-                    } else {
-                        p.policies.remove(i);
-                    }
-                } else if p.policies.len() >= MAX_POLICIES {
-                    notice = Some(format!(
-                        "at most {MAX_POLICIES} policies side by side; turn one off first"
-                    ));
-                } else {
-                    p.policies.push(policy);
-                    p.policies.sort();
-                }
+                notice = toggle(&mut p.policies, policy, MAX_POLICIES, ("policy", "policies"), |x| *x).err();
             }
             Command::SetDistribution(d) => p.distribution = d,
             Command::SetCurve(on) => p.curve = on,

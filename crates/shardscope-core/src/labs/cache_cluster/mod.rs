@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cache::{alpha_text, parse_centi};
 pub use super::Preset;
-use super::{set_number, LabParams};
+use super::{set_number, toggle, LabParams};
 use crate::cache::Policy;
 use crate::placement::Algorithm;
 use crate::query::{echo, list, to_query, Choice, Problem, Query};
@@ -421,22 +421,19 @@ impl LabParams for Params {
         let mut p = self.clone();
         let mut notice = None;
         match command {
-            Command::Toggle(a) => {
-                if let Some(i) = p.algorithms.iter().position(|&x| x == a) {
-                    if p.algorithms.len() == 1 {
-                        notice = Some("at least one placement algorithm stays on".into());
-                    } else {
-                        p.algorithms.remove(i);
-                    }
-                } else if p.algorithms.len() >= MAX_ALGORITHMS {
-                    notice = Some(format!(
-                        "at most {MAX_ALGORITHMS} algorithms side by side; turn one off first"
-                    ));
-                } else if ALGORITHMS.contains(&a) {
-                    p.algorithms.push(a);
-                    p.algorithms.sort_by_key(|x| ALGORITHMS.iter().position(|y| y == x));
-                }
+            // Only the cluster's algorithms have boxes; another is never offered.
+            Command::Toggle(a) if ALGORITHMS.contains(&a) => {
+                let rank = |x: &Algorithm| ALGORITHMS.iter().position(|y| y == x);
+                notice = toggle(
+                    &mut p.algorithms,
+                    a,
+                    MAX_ALGORITHMS,
+                    ("placement algorithm", "algorithms"),
+                    rank,
+                )
+                .err();
             }
+            Command::Toggle(_) => {}
             Command::SetPolicy(Policy::Opt) => {
                 notice = Some("OPT needs the future, which a live cluster does not have".into());
             }

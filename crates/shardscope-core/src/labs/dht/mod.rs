@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use super::Preset;
-use super::{set_number, LabParams, NumberSetting};
+use super::{set_number, toggle, LabParams, NumberSetting};
 use crate::dht::chord::MAX_SUCCESSORS;
 use crate::dht::kademlia::{MAX_ALPHA, MAX_K};
 use crate::dht::{Protocol, Space, MAX_SLOTS};
@@ -510,16 +510,9 @@ impl LabParams for Params {
         }
         match command {
             Command::Toggle(proto) => {
-                if let Some(i) = p.protocols.iter().position(|&x| x == proto) {
-                    if p.protocols.len() == 1 {
-                        notice = Some("at least one protocol stays on".into());
-                    } else {
-                        p.protocols.remove(i);
-                    }
-                } else {
-                    p.protocols.push(proto);
-                    p.protocols.sort();
-                }
+                // Every protocol fits at once, so only the last one's removal is refused.
+                let every = Protocol::ALL.len();
+                notice = toggle(&mut p.protocols, proto, every, ("protocol", "protocols"), |x| *x).err();
             }
             Command::SetSeed(s) => {
                 p.seed = s;
