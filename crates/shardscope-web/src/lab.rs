@@ -274,6 +274,32 @@ pub fn number_field<P: LabParams + 'static>(
     })
 }
 
+/// Maps an exponent field's committed text, written as people write it ("0.8"), through `make`
+/// to a command (in hundredths), or sets `note` to say what was wrong with the text; the command
+/// checks the range.
+pub fn alpha_field<P: LabParams + 'static>(
+    lab: &LabHandle<P>,
+    note: &UseStateHandle<Option<String>>,
+    max_centi: u32,
+    make: fn(u32) -> P::Command,
+) -> Callback<String> {
+    let state = lab.state.clone();
+    let note = note.clone();
+    Callback::from(
+        move |raw: String| match shardscope_core::labs::cache::parse_centi(raw.trim()) {
+            Some(v) => {
+                note.set(None);
+                state.dispatch(make(v));
+            }
+            None => note.set(Some(format!(
+                "α: “{}” is not an exponent from 0 to {} with at most two decimals",
+                echo(&raw),
+                shardscope_core::labs::cache::alpha_text(max_centi)
+            ))),
+        },
+    )
+}
+
 /// A menu of every option of `T`, with `current` selected; `chosen` receives the option picked.
 pub fn choice_select<T: Choice>(id: &'static str, current: T, chosen: Callback<T>) -> Html {
     let onchange = Callback::from(move |e: Event| {

@@ -7,9 +7,8 @@ mod charts;
 use shardscope_core::cache::tracefile::sniff;
 use shardscope_core::cache::Policy;
 use shardscope_core::labs::cache::{
-    alpha_text, parse_centi, Command, Distribution, Model, Params, PolicyReport, Report, MAX_ALPHA_CENTI, MAX_OBJECTS,
-    MAX_POLICIES, MAX_REQUESTS, MAX_SCAN_LEN, MAX_SHARE, PRESETS, STEP_CACHE, STEP_OBJECTS, STEP_REQUESTS,
-    WARMUP_PERCENT,
+    alpha_text, Command, Distribution, Model, Params, PolicyReport, Report, MAX_ALPHA_CENTI, MAX_OBJECTS, MAX_POLICIES,
+    MAX_REQUESTS, MAX_SCAN_LEN, MAX_SHARE, PRESETS, STEP_CACHE, STEP_OBJECTS, STEP_REQUESTS, WARMUP_PERCENT,
 };
 use shardscope_core::labs::cache::{file_refusal, FileSummary};
 use web_sys::HtmlInputElement;
@@ -17,7 +16,7 @@ use yew::prelude::*;
 
 use crate::frame::{Headline, LabFrame};
 use crate::hooks::Progress;
-use crate::lab::{choice_select, group_digits, number_field, use_lab, LabHandle};
+use crate::lab::{alpha_field, choice_select, group_digits, number_field, use_lab, LabHandle};
 use crate::widgets::TextField;
 use crate::worker::{use_worker, worker_status, Attach};
 use charts::pct;
@@ -345,21 +344,7 @@ fn controls(
     let on_shift = field("Shift", |v| u32::try_from(v).ok().map(Command::SetShift));
     let on_one_hit = field("One-hit wonders", |v| u32::try_from(v).ok().map(Command::SetOneHit));
     let on_seed = field("Seed", |v| Some(Command::SetSeed(v)));
-    let on_alpha = {
-        let state = lab.state.clone();
-        let note = field_note.clone();
-        Callback::from(move |raw: String| match parse_centi(raw.trim()) {
-            Some(v) => {
-                note.set(None);
-                state.dispatch(Command::SetAlpha(v));
-            }
-            None => note.set(Some(format!(
-                "α: “{}” is not an exponent from 0 to {} with at most two decimals",
-                shardscope_core::query::echo(&raw),
-                alpha_text(MAX_ALPHA_CENTI)
-            ))),
-        })
-    };
+    let on_alpha = alpha_field(lab, field_note, MAX_ALPHA_CENTI, Command::SetAlpha);
     let on_policy = lab.on(|e: Event| {
         let slug = e.target_unchecked_into::<HtmlInputElement>().value();
         // The boxes carry only the policies' own slugs, so the lookup always succeeds.

@@ -6,7 +6,7 @@
 mod charts;
 
 use shardscope_core::cache::Policy;
-use shardscope_core::labs::cache::{alpha_text, parse_centi};
+use shardscope_core::labs::cache::{alpha_text, MAX_ALPHA_CENTI};
 use shardscope_core::labs::cache_cluster::{
     AlgorithmReport, Command, Field, Model, Params, Report, ALGORITHMS, FIELDS, MAX_ALGORITHMS, PRESETS,
 };
@@ -16,7 +16,7 @@ use yew::prelude::*;
 
 use crate::frame::{Headline, LabFrame};
 use crate::hooks::Progress;
-use crate::lab::{choice_select, group_digits, group_float, number_field, use_lab, LabHandle};
+use crate::lab::{alpha_field, choice_select, group_digits, group_float, number_field, use_lab, LabHandle};
 use crate::widgets::TextField;
 use crate::worker::{use_worker, worker_status};
 
@@ -281,20 +281,7 @@ fn numbers_table(r: &Report) -> Html {
 
 fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>) -> Html {
     let p = lab.model().params.clone();
-    let on_alpha = {
-        let state = lab.state.clone();
-        let note = field_note.clone();
-        Callback::from(move |raw: String| match parse_centi(raw.trim()) {
-            Some(v) => {
-                note.set(None);
-                state.dispatch(Command::SetAlpha(v));
-            }
-            None => note.set(Some(format!(
-                "α: “{}” is not an exponent from 0 to 2 with at most two decimals",
-                shardscope_core::query::echo(&raw)
-            ))),
-        })
-    };
+    let on_alpha = alpha_field(lab, field_note, MAX_ALPHA_CENTI, Command::SetAlpha);
     let on_algorithm = lab.on(|e: Event| {
         let slug = e.target_unchecked_into::<HtmlInputElement>().value();
         // The boxes carry only the algorithms' own slugs, so the lookup always succeeds.
