@@ -51,7 +51,7 @@ async function expectCoreNumbers(page: Page, query: string, timeout = 60_000) {
     await expect(cell('row-coalesced')).toHaveText(grouped(a.total.coalesced));
     await expect(cell('row-busiest')).toHaveText(whole(Math.max(...a.node_rps)));
     // The picture has the algorithm's line and a bar per node.
-    await expect(page.locator(`#db-chart g.policy-line[data-alg="${SLUG[a.algorithm]}"] polyline`)).toHaveCount(1);
+    await expect(page.locator(`#db-chart g.policy-line[data-series="${SLUG[a.algorithm]}"] polyline`)).toHaveCount(1);
     await expect(page.locator(`#nodes-chart g.node-bars[data-alg="${SLUG[a.algorithm]}"] rect.bar`)).toHaveCount(a.node_rps.length);
   }
   return expected;

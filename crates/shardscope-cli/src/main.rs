@@ -10,6 +10,7 @@
 //! shardscope dht 'v=1&proto=chord,kademlia&nodes=10000&lookups=10000&fail=20&rounds=2'
 //! shardscope cache 'v=1&pol=lru,sieve,opt&alpha=1&objects=100000&requests=1000000&size=1000'
 //! shardscope cache-cluster 'v=1&alg=ring,modn&nodes=10&fail=20000'
+//! shardscope cdn 'v=1&ttl=60,600&shield=both&regions=3'
 //! shardscope cache-trace 'v=1&alpha=1&objects=100000&requests=1000000' > trace.csv
 //! shardscope labs
 //! shardscope presets                  # every lab's presets: lab, name, lesson, query
@@ -24,10 +25,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use shardscope_core::labs::{anti_entropy, cache, cache_cluster, dht, partition, placement, proofs};
+use shardscope_core::labs::{anti_entropy, cache, cache_cluster, cdn, dht, partition, placement, proofs};
 use shardscope_core::labs::{run_to_end, try_run_to_end, Computes, LabParams, CATALOG};
 
-const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs|dht|cache|cache-cluster QUERY | \
+const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs|dht|cache|cache-cluster|cdn QUERY | \
      shardscope cache QUERY --trace FILE | shardscope cache-trace QUERY | shardscope labs | \
      shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
      shardscope site pages DIR ROOT_FROM_DIR";
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
             ("placement", placement::PRESETS),
             ("cache", cache::PRESETS),
             ("cache-cluster", cache_cluster::PRESETS),
+            ("cdn", cdn::PRESETS),
             ("partition", partition::PRESETS),
             ("anti-entropy", anti_entropy::PRESETS),
             ("proofs", proofs::PRESETS),
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         }
         ["cache", query] => lab_report::<cache::Params>(query),
         ["cache-cluster", query] => lab_report::<cache_cluster::Params>(query),
+        ["cdn", query] => lab_report::<cdn::Params>(query),
         ["cache", query, "--trace", path] => cache_file_report(query, Path::new(path)),
         ["cache-trace", query] => return written(cache_trace(query)),
         _ => {

@@ -69,6 +69,18 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// A problem with the settings as a whole: two that do not fit together, one brought back
+    /// in range because of another.
+    #[must_use]
+    pub fn with_params(message: String) -> Self {
+        Self {
+            field: "params".into(),
+            message,
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.field, self.message)

@@ -7,6 +7,9 @@
 // proptest is native-only; wasm32 runs the known-answer file.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod lessons;
+
+use lessons::{numbers_in, whole};
 use proptest::prelude::*;
 use shardscope_core::labs::cache_cluster::{Field, Params, Report, PRESETS};
 use shardscope_core::labs::{run_to_end, Computes};
@@ -87,21 +90,6 @@ fn replication_and_local_caches_relieve_the_celebrity_node() {
     assert_eq!(local.algorithms[0].hit_ratio_theory, None);
 }
 
-/// The numbers of the form 12,345 or 12.3 in a text.
-fn numbers_in(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for c in text.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_digit() || ((c == ',' || c == '.') && !current.is_empty()) {
-            current.push(c);
-        } else if !current.is_empty() {
-            out.push(current.trim_end_matches([',', '.']).to_owned());
-            current.clear();
-        }
-    }
-    out
-}
-
 #[test]
 fn every_preset_lesson_states_numbers_the_lab_computes() {
     // Lessons compare with each other (the replicated celebrity with the plain one), so a
@@ -111,19 +99,6 @@ fn every_preset_lesson_states_numbers_the_lab_computes() {
         let (p, _) = Params::from_query(preset.query);
         let r = run_to_end(p.start().unwrap());
         // Everything the lab computes, as the lesson would write it.
-        let whole = |x: f64| {
-            let s = format!("{x:.0}");
-            let n = s.len();
-            s.chars()
-                .enumerate()
-                .flat_map(|(i, c)| {
-                    (i > 0 && (n - i) % 3 == 0)
-                        .then_some(',')
-                        .into_iter()
-                        .chain(std::iter::once(c))
-                })
-                .collect::<String>()
-        };
         let hundreds = |x: f64| whole((x / 100.0).round() * 100.0);
         for a in &r.algorithms {
             let mut values = vec![a.hit_ratio, a.db_steady_rps];

@@ -425,3 +425,37 @@ fn cache_cluster_lab_report_is_pinned() {
 }
 
 const PIN_CACHE_CLUSTER_LAB: u64 = 0xb7f5_780a_b6e4_5812;
+
+/// A CDN run with shields compared, stale-while-revalidate, changes, purges on change and a
+/// purge of everything, folded into one number: every bucket's counts, each region's latency
+/// percentiles and the model's floating-point bits.
+#[test]
+fn cdn_lab_report_is_pinned() {
+    use shardscope_core::labs::cdn::Params;
+    use shardscope_core::labs::{run_to_end, Computes};
+    let mut words: Vec<u64> = Vec::new();
+    for q in [
+        "v=1&ttl=5,30&shield=both&regions=3&edges=2&objects=3000&edgecap=3000&shieldcap=3000&rate=3000&seconds=20&change=15&seed=5",
+        "v=1&ttl=10&shield=on&regions=6&edges=3&objects=3000&edgecap=400&shieldcap=2000&rate=3000&seconds=20&swr=5&change=8&purge=1&purgedelay=300&flush=12000&seed=5",
+    ] {
+        let (params, problems) = Params::from_query(q);
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = run_to_end(params.start().unwrap());
+        for a in &r.runs {
+            for b in &a.series {
+                words.extend([b.requests, b.answered, b.origin_requests, b.origin_bytes, b.stale]);
+            }
+            for g in &a.regions {
+                words.extend([g.p50_ms, g.p95_ms, g.p99_ms].into_iter().flatten().map(u64::from));
+                words.push(g.answered.to_bits());
+            }
+            words.extend([a.offload.to_bits(), a.stale.to_bits(), a.egress_mbps.to_bits()]);
+            words.extend(a.origin_rps_theory.into_iter().chain(a.stale_theory).map(f64::to_bits));
+            words.extend(a.flush_10s_requests);
+        }
+    }
+    let folded = words.into_iter().fold(0x5eed, |acc, x| hash_pair(0, acc, x));
+    assert_eq!(folded, PIN_CDN_LAB, "{folded:#x}");
+}
+
+const PIN_CDN_LAB: u64 = 0x0074_7563_bc60_ad49;

@@ -24,6 +24,12 @@ pub struct Headline {
 }
 
 impl Headline {
+    /// The headlines `(id, label)` before their numbers arrive, each showing "…".
+    #[must_use]
+    pub fn pending(headlines: &[(&'static str, &'static str)]) -> Vec<Self> {
+        headlines.iter().map(|&(id, label)| Self::new(id, label, "…")).collect()
+    }
+
     /// A headline number with one value and no theory.
     #[must_use]
     pub fn new(id: &'static str, label: impl Into<String>, value: impl Into<String>) -> Self {

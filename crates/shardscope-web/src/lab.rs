@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use shardscope_core::labs::{LabParams, Model, Preset};
+use shardscope_core::labs::{FieldSpec, LabParams, Model, Preset};
 use shardscope_core::query::{echo, Choice, Problem};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -15,6 +15,7 @@ use yew_router::hooks::use_route;
 
 use crate::hooks::{use_lab_query, use_permalink_sync, Progress, EMBED_PARAM};
 use crate::route::Route;
+use crate::widgets::TextField;
 
 /// Yew's reducer around a core model: it only delegates.
 #[derive(PartialEq)]
@@ -272,6 +273,36 @@ pub fn number_field<P: LabParams + 'static>(
         }
         None => note.set(Some(format!("{what}: “{}” is not a whole number in range", echo(&raw)))),
     })
+}
+
+/// One text field per numeric setting of a lab's [`FieldSpec`] table, labelled with its range;
+/// `value` reads a setting and `make` turns a committed number into the lab's command (which
+/// checks the range), or `note` says the text was not a whole number.
+pub fn field_inputs<P: LabParams + 'static, F: Copy + 'static>(
+    lab: &LabHandle<P>,
+    note: &UseStateHandle<Option<String>>,
+    fields: &[FieldSpec<F>],
+    value: impl Fn(F) -> u32,
+    make: fn(F, u32) -> P::Command,
+) -> Html {
+    let fields = fields.iter().map(|&(field, name, label, lo, hi, _)| {
+        let on_commit = {
+            let state = lab.state.clone();
+            let note = note.clone();
+            Callback::from(move |raw: String| match raw.trim().parse::<u32>() {
+                Ok(v) => {
+                    note.set(None);
+                    state.dispatch(make(field, v));
+                }
+                Err(_) => note.set(Some(format!("{label}: “{}” is not a whole number", echo(&raw)))),
+            })
+        };
+        html! {
+            <TextField id={name} label={format!("{}{} ({}–{})", label[..1].to_uppercase(), &label[1..], group_digits(lo.into()), group_digits(hi.into()))}
+                value={value(field).to_string()} min={lo.to_string()} max={hi.to_string()} {on_commit} />
+        }
+    });
+    html! { <>{ for fields }</> }
 }
 
 /// Maps an exponent field's committed text, written as people write it ("0.8"), through `make`

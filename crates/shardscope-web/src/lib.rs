@@ -14,6 +14,7 @@ pub mod labs;
 mod panic;
 pub mod route;
 pub mod shell;
+pub mod timeline;
 pub mod widgets;
 pub mod worker;
 

@@ -45,6 +45,18 @@ pub struct WorkerRun<R> {
     pub attached: Option<String>,
 }
 
+impl<R> WorkerRun<R> {
+    /// What the picture shows: the finished computation for the current parameters, or while
+    /// it runs the last one finished (dimmed).
+    #[must_use]
+    pub fn shown(&self) -> Option<Rc<Computed<R>>> {
+        match &self.progress {
+            Progress::Done(c) => Some(c.clone()),
+            _ => self.last.clone(),
+        }
+    }
+}
+
 /// A file to send to the worker: it is read a part at a time (the page never holds it whole),
 /// `check` sees the start first so a file that is not what the lab reads is refused before
 /// anything is sent, and `then` runs once the worker has it all (before the current state is

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 mod arc;
+pub mod cdn;
 pub mod cluster;
 mod heap;
 mod lfu;

@@ -11,10 +11,78 @@ use crate::query::Problem;
 pub mod anti_entropy;
 pub mod cache;
 pub mod cache_cluster;
+pub mod cdn;
 pub mod dht;
 pub mod partition;
 pub mod placement;
 pub mod proofs;
+
+/// Checks that every preset's link reads without a problem and round-trips: the test each lab
+/// with presets runs.
+///
+/// # Panics
+/// A preset's link has a problem or does not read back to the same state.
+#[cfg(test)]
+pub(crate) fn assert_presets_read_cleanly<P: LabParams + PartialEq + fmt::Debug>(presets: &[Preset]) {
+    for preset in presets {
+        let (p, problems) = P::from_query_ignoring(preset.query, &[]);
+        assert!(problems.is_empty(), "{}: {problems:?}", preset.name);
+        assert_eq!(
+            P::from_query_ignoring(&p.to_query(), &[]),
+            (p, vec![]),
+            "{}",
+            preset.name
+        );
+    }
+}
+
+/// A lab's numeric setting: the name of the field, its permalink name, what people call it, its
+/// range and its default. A lab with many plain numbers lists them in one table and keeps their
+/// values in an array in the table's order; [`read_fields`] and [`set_field`] serve every such
+/// table alike.
+pub type FieldSpec<F> = (F, &'static str, &'static str, u32, u32, u32);
+
+/// Reads every field of `fields` from a permalink, clamping each into its range.
+#[must_use]
+pub fn read_fields<F, const N: usize>(
+    q: &crate::query::Query,
+    fields: &[FieldSpec<F>; N],
+    problems: &mut Vec<Problem>,
+) -> [u32; N] {
+    std::array::from_fn(|i| {
+        let (_, name, _, lo, hi, default) = fields[i];
+        q.int_clamped(name, lo..=hi, default, problems)
+    })
+}
+
+/// Sets `field` to `value` in `values` (kept in `fields`' order), or returns the notice naming
+/// its range.
+///
+/// # Errors
+/// The value is outside the field's range.
+///
+/// ```
+/// use shardscope_core::labs::set_field;
+/// let fields = [("nodes", "nodes", "cache nodes", 2, 64, 10)];
+/// let mut values = [10];
+/// assert_eq!(set_field(&fields, &mut values, "nodes", 1), Err("cache nodes must be 2–64, not 1".into()));
+/// assert_eq!((set_field(&fields, &mut values, "nodes", 20), values), (Ok(()), [20]));
+/// ```
+pub fn set_field<F: PartialEq>(
+    fields: &[FieldSpec<F>],
+    values: &mut [u32],
+    field: F,
+    value: u32,
+) -> Result<(), String> {
+    let i = fields.iter().position(|f| f.0 == field).expect("every field is listed");
+    let (_, _, what, lo, hi, _) = fields[i];
+    if (lo..=hi).contains(&value) {
+        values[i] = value;
+        Ok(())
+    } else {
+        Err(format!("{what} must be {lo}–{hi}, not {value}"))
+    }
+}
 
 /// A command that sets one number of a lab's state: what the number is called, the value asked
 /// for, the values allowed, and where it goes. Labs map their numeric commands to these, and
@@ -320,6 +388,13 @@ pub const CATALOG: &[LabInfo] = &[
         slug: "cache-cluster",
         title: "Cache cluster",
         summary: "Cache nodes behind consistent hashing: lose one and watch the miss storm reach the database; a celebrity key's node, and what replication, local caches and coalescing save.",
+        aliases: &[],
+        worker: true,
+    },
+    LabInfo {
+        slug: "cdn",
+        title: "CDN",
+        summary: "Edges in six regions with max-age, stale-while-revalidate, shields and purges: the origin's offload and egress, stale answers and each region's p95, beside the TTL-cache model.",
         aliases: &[],
         worker: true,
     },

@@ -4,6 +4,7 @@
 pub mod anti_entropy;
 pub mod cache;
 pub mod cache_cluster;
+pub mod cdn;
 pub mod dht;
 pub mod partition;
 pub mod placement;

@@ -8,12 +8,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::cache::{alpha_text, parse_centi};
+use super::cache::{alpha_from, alpha_text};
 pub use super::Preset;
-use super::{set_number, toggle, LabParams};
+use super::{read_fields, set_field, set_number, toggle, FieldSpec, LabParams};
 use crate::cache::Policy;
 use crate::placement::Algorithm;
-use crate::query::{echo, list, to_query, Choice, Problem, Query};
+use crate::query::{list, to_query, Choice, Problem, Query};
 
 mod job;
 
@@ -76,7 +76,7 @@ pub enum Field {
 }
 
 /// Each numeric setting: its permalink name, what people call it, its range and its default.
-pub const FIELDS: [(Field, &str, &str, u32, u32, u32); 15] = [
+pub const FIELDS: [FieldSpec<Field>; 15] = [
     (Field::Nodes, "nodes", "cache nodes", 2, 64, 10),
     (Field::Capacity, "capacity", "objects per node", 1, 1_000_000, 5_000),
     (Field::Objects, "objects", "objects", 1, 1_000_000, 100_000),
@@ -368,24 +368,8 @@ impl LabParams for Params {
             });
             policy = Policy::Lru;
         }
-        let alpha_centi = match q.get("alpha") {
-            None => d.alpha_centi,
-            Some(raw) => parse_centi(raw.trim()).filter(|&a| a <= 200).unwrap_or_else(|| {
-                p.push(Problem {
-                    field: "alpha".into(),
-                    message: format!(
-                        "“{}” is not an exponent from 0 to 2 (at most two decimals); using {}",
-                        echo(raw),
-                        alpha_text(d.alpha_centi)
-                    ),
-                });
-                d.alpha_centi
-            }),
-        };
-        let mut values = d.values;
-        for (i, &(_, name, _, lo, hi, default)) in FIELDS.iter().enumerate() {
-            values[i] = q.int_clamped(name, lo..=hi, default, p);
-        }
+        let alpha_centi = alpha_from(&q, d.alpha_centi, p);
+        let values = read_fields(&q, &FIELDS, p);
         let mut params = Self {
             algorithms,
             policy,
@@ -394,12 +378,7 @@ impl LabParams for Params {
             values,
             seed: q.int_in("seed", 0..=u64::MAX, d.seed, p),
         };
-        for message in params.repair() {
-            problems.push(Problem {
-                field: "params".into(),
-                message,
-            });
-        }
+        problems.extend(params.repair().into_iter().map(Problem::with_params));
         (params, problems)
     }
 
@@ -441,14 +420,7 @@ impl LabParams for Params {
             Command::SetAlpha(a) => {
                 notice = set_number(&mut p, ("α × 100", a, 0..=200, |p, v| p.alpha_centi = v)).err();
             }
-            Command::Set(field, value) => {
-                let &(_, _, what, lo, hi, _) = FIELDS.iter().find(|f| f.0 == field).expect("every field is listed");
-                if (lo..=hi).contains(&value) {
-                    p.put(field, value);
-                } else {
-                    notice = Some(format!("{what} must be {lo}–{hi}, not {value}"));
-                }
-            }
+            Command::Set(field, value) => notice = set_field(&FIELDS, &mut p.values, field, value).err(),
             Command::SetCoalesce(on) => p.coalesce = on,
             Command::SetSeed(s) => p.seed = s,
             Command::Load(params) => p = params,
@@ -467,11 +439,7 @@ mod tests {
 
     #[test]
     fn every_preset_reads_without_a_problem() {
-        for preset in PRESETS {
-            let (p, problems) = Params::from_query(preset.query);
-            assert!(problems.is_empty(), "{}: {problems:?}", preset.name);
-            assert_eq!(Params::from_query(&p.to_query()), (p, vec![]), "{}", preset.name);
-        }
+        crate::labs::assert_presets_read_cleanly::<Params>(PRESETS);
     }
 
     #[test]

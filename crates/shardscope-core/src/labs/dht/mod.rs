@@ -473,12 +473,7 @@ impl LabParams for Params {
             hop: q.int_clamped("hop", 0..=u32::from(u8::MAX), 0, p),
             zoom: q.int_clamped("zoom", 0..=MAX_ZOOM, 0, p),
         };
-        for message in params.repair() {
-            problems.push(Problem {
-                field: "params".into(),
-                message,
-            });
-        }
+        problems.extend(params.repair().into_iter().map(Problem::with_params));
         (params, problems)
     }
 

@@ -454,12 +454,7 @@ impl LabParams for Params {
         if q.get("at").is_some() {
             params.at = Some(q.int_clamped("at", 0..=MAX_TICK, 0, p));
         }
-        for message in params.repair() {
-            problems.push(Problem {
-                field: "params".into(),
-                message,
-            });
-        }
+        problems.extend(params.repair().into_iter().map(Problem::with_params));
         (params, problems)
     }
 

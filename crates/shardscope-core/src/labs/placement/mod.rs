@@ -484,12 +484,7 @@ impl LabParams for Params {
         if q.get("step").is_none() {
             params.step = u32::try_from(params.events.len()).expect("events are few");
         }
-        for message in params.repair() {
-            problems.push(Problem {
-                field: "params".into(),
-                message,
-            });
-        }
+        problems.extend(params.repair().into_iter().map(Problem::with_params));
         for message in check_events(&params) {
             problems.push(Problem {
                 field: "events".into(),

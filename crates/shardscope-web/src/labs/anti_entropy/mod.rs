@@ -134,10 +134,7 @@ pub fn AntiEntropyLab() -> Html {
         // Until the numbers arrive the headline shows its labels, so nothing shifts when they do.
         other => (
             unfinished(other, "Building replicas and trees").unwrap_or_default(),
-            HEADLINES
-                .iter()
-                .map(|(id, label)| Headline::new(id, *label, "…"))
-                .collect(),
+            Headline::pending(&HEADLINES),
             Html::default(),
         ),
     };

@@ -67,10 +67,7 @@ pub fn CacheLab() -> Html {
         "Drawing the requests and running every policy in a background worker",
     );
     let done = state == "done";
-    let shown = match &run.progress {
-        Progress::Done(c) => Some(c.clone()),
-        _ => run.last.clone(),
-    };
+    let shown = run.shown();
     let size = p.size;
     let toolbar = html! { <>
         { lab.preset_menu(PRESETS) }
@@ -91,15 +88,9 @@ pub fn CacheLab() -> Html {
             { shown.as_ref().map(|c| charts::curve_chart(&c.report, done)).unwrap_or_default() }
         </section>
     };
-    let headline = shown.as_ref().map_or_else(
-        || {
-            HEADLINES
-                .iter()
-                .map(|(id, label)| Headline::new(id, *label, "…"))
-                .collect()
-        },
-        |c| headline(&c.report),
-    );
+    let headline = shown
+        .as_ref()
+        .map_or_else(|| Headline::pending(&HEADLINES), |c| headline(&c.report));
     let details = match &run.progress {
         Progress::Done(c) => html! { <>
             { stepped_view(&lab, &c.report) }

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::chart::{fmt, nice_ticks, series, x_axis, y_axis, Chart, DataTable, LegendItem};
 use crate::lab::{group_digits, group_float};
+use crate::timeline::{timeline, Line, Timeline};
 
 /// Each algorithm's mark, so no line is told by colour alone.
 const GLYPHS: [&str; 3] = ["●", "■", "◆"];
@@ -35,80 +36,37 @@ fn rate(r: &Report, fetches: u64) -> f64 {
 
 /// The database's load over time.
 pub fn db_chart(r: &Report, fail_ms: Option<u32>, done: bool) -> Html {
-    let (x0, x1, y0, y1) = (58.0, 384.0, 12.0, 196.0);
-    let run = f64::from(r.run_ms.max(1));
-    let top = r
-        .algorithms
-        .iter()
-        .flat_map(|a| a.series.iter().map(|b| rate(r, b.fetches)))
-        .fold(f64::from(r.db_rps), f64::max)
-        .max(1.0);
-    let yticks = nice_ticks(top, 5);
-    let ytop = yticks.last().copied().unwrap_or(top).max(top);
-    let sx = |ms: f64| x0 + (x1 - x0) * ms / run;
-    let sy = |v: f64| y1 - (y1 - y0) * v / ytop;
-    let xticks = nice_ticks(run / 1_000.0, 6);
-    let lines = r.algorithms.iter().enumerate().map(|(i, a)| {
-        let points = a
-            .series
-            .iter()
-            .map(|b| format!("{},{}", fmt(sx(f64::from(b.at_ms))), fmt(sy(rate(r, b.fetches)))))
-            .collect::<Vec<_>>()
-            .join(" ");
-        html! { <g class={classes!(class_of(i), "policy-line")} data-alg={a.algorithm.slug()}>
-            <polyline class="series-line" {points} />
-        </g> }
-    });
-    let capacity = sy(f64::from(r.db_rps));
-    let mut more = vec![("", "┄", "the database's capacity")];
-    if fail_ms.is_some() {
-        more.push(("", "│", "the node is lost"));
-    }
-    html! {
-        <Chart id="db-chart" class={classes!("cache-chart", (!done).then_some("stale"))} view={(400.0, 224.0)}
-            label="Database fetches per second over time, one line per placement algorithm, with the database's capacity dashed"
-            legend={legend(r, &more)} table={db_table(r)}
-            caption={html! { format!(
+    timeline(
+        &Timeline {
+            id: "db-chart",
+            label: "Database fetches per second over time, one line per placement algorithm, with the database's capacity dashed",
+            caption: format!(
                 "Fetches the database receives per second, in buckets of {} ms, over the {} s run. The first seconds fill the empty caches; after a loss, the keys that moved miss until they are fetched again. A bucket averages its ticks, so the line's peak sits below the busiest 10 ms the headline gives.",
-                r.bucket_ms, r.run_ms / 1_000
-            ) }}>
-            { y_axis(x0, (y1, y0), &yticks, sy, group_float) }
-            { x_axis(y1, (x0, x1), &xticks, |s| sx(s * 1_000.0), |s| format!("{s:.0}")) }
-            <text class="tick axis-title" x={fmt(f64::midpoint(x0, x1))} y="222" text-anchor="middle">{ "time (s)" }</text>
-            <line class="theory-line" x1={fmt(x0)} x2={fmt(x1)} y1={fmt(capacity)} y2={fmt(capacity)}
-                data-tip={format!("capacity: {} fetches a second", group_digits(r.db_rps.into()))} />
-            if let Some(ms) = fail_ms {
-                <line class="size-line" x1={fmt(sx(f64::from(ms)))} x2={fmt(sx(f64::from(ms)))} y1={fmt(y0)} y2={fmt(y1)}
-                    data-tip={format!("a node is lost at {:.1} s", f64::from(ms) / 1_000.0)} />
-            }
-            { for lines }
-        </Chart>
-    }
-}
-
-fn db_table(r: &Report) -> DataTable {
-    let len = r.algorithms.first().map_or(0, |a| a.series.len());
-    // A row per second keeps the table readable; the picture has every bucket.
-    let every = (1_000 / r.bucket_ms.max(1)).max(1) as usize;
-    DataTable {
-        caption: "Database fetches per second, per algorithm".into(),
-        head: std::iter::once("Time (s)".to_owned())
-            .chain(r.algorithms.iter().map(|a| a.name.clone()))
-            .collect(),
-        rows: (0..len)
-            .step_by(every)
-            .map(|k| {
-                let at = r.algorithms[0].series[k].at_ms;
-                std::iter::once(format!("{:.1}", f64::from(at) / 1_000.0))
-                    .chain(r.algorithms.iter().map(|a| {
-                        a.series
-                            .get(k)
-                            .map_or_else(String::new, |b| group_float(rate(r, b.fetches)))
-                    }))
-                    .collect()
-            })
-            .collect(),
-    }
+                r.bucket_ms,
+                r.run_ms / 1_000
+            ),
+            table_caption: "Database fetches per second, per algorithm",
+            run_ms: r.run_ms,
+            lines: r
+                .algorithms
+                .iter()
+                .map(|a| Line {
+                    name: a.name.clone(),
+                    slug: a.algorithm.slug().into(),
+                    points: a.series.iter().map(|b| (b.at_ms, rate(r, b.fetches))).collect(),
+                })
+                .collect(),
+            level: Some((
+                f64::from(r.db_rps),
+                format!("capacity: {} fetches a second", group_digits(r.db_rps.into())),
+                "the database's capacity",
+            )),
+            marker: fail_ms.map(|ms| (ms, format!("a node is lost at {:.1} s", f64::from(ms) / 1_000.0), "the node is lost")),
+            // A row per second keeps the table readable; the picture has every bucket.
+            table_every: (1_000 / r.bucket_ms.max(1)).max(1) as usize,
+        },
+        done,
+    )
 }
 
 /// Each node's requests per second in the steady window beside placement's prediction.

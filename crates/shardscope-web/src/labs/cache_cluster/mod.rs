@@ -16,7 +16,9 @@ use yew::prelude::*;
 
 use crate::frame::{Headline, LabFrame};
 use crate::hooks::Progress;
-use crate::lab::{alpha_field, choice_select, group_digits, group_float, number_field, use_lab, LabHandle};
+use crate::lab::{
+    alpha_field, choice_select, field_inputs, group_digits, group_float, number_field, use_lab, LabHandle,
+};
 use crate::widgets::TextField;
 use crate::worker::{use_worker, worker_status};
 
@@ -41,10 +43,7 @@ pub fn CacheClusterLab() -> Html {
     let run = use_worker::<_, false>(&p);
     let (state, status_html) = worker_status(&run, "Simulating every cluster, tick by tick, in a background worker");
     let done = state == "done";
-    let shown = match &run.progress {
-        Progress::Done(c) => Some(c.clone()),
-        _ => run.last.clone(),
-    };
+    let shown = run.shown();
     let fail = Some(p.get(Field::FailMs)).filter(|&ms| ms > 0);
     let coalesce = p.coalesce;
     let toolbar = html! { <>
@@ -65,15 +64,9 @@ pub fn CacheClusterLab() -> Html {
             { shown.as_ref().map(|c| charts::db_chart(&c.report, fail, done)).unwrap_or_default() }
         </section>
     };
-    let headline = shown.as_ref().map_or_else(
-        || {
-            HEADLINES
-                .iter()
-                .map(|(id, label)| Headline::new(id, *label, "…"))
-                .collect()
-        },
-        |c| headline(&c.report, &p),
-    );
+    let headline = shown
+        .as_ref()
+        .map_or_else(|| Headline::pending(&HEADLINES), |c| headline(&c.report, &p));
     let details = match &run.progress {
         Progress::Done(c) => html! { <>
             <section class="nodes" aria-label="Each node's load">
@@ -291,23 +284,7 @@ fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>
     let on_seed = number_field(lab, field_note, "Seed", |v| Some(Command::SetSeed(v)));
     let uses = |a| p.algorithms.contains(&a);
     let full = p.algorithms.len() >= MAX_ALGORITHMS;
-    let fields = FIELDS.iter().map(|&(field, name, label, lo, hi, _)| {
-        let on_commit = {
-            let state = lab.state.clone();
-            let note = field_note.clone();
-            Callback::from(move |raw: String| match raw.trim().parse::<u32>() {
-                Ok(v) => {
-                    note.set(None);
-                    state.dispatch(Command::Set(field, v));
-                }
-                Err(_) => note.set(Some(format!("{label}: “{}” is not a whole number", shardscope_core::query::echo(&raw)))),
-            })
-        };
-        html! {
-            <TextField id={name} label={format!("{}{} ({}–{})", label[..1].to_uppercase(), &label[1..], group_digits(lo.into()), group_digits(hi.into()))}
-                value={p.get(field).to_string()} min={lo.to_string()} max={hi.to_string()} {on_commit} />
-        }
-    });
+    let fields = field_inputs(lab, field_note, &FIELDS, |f| p.get(f), Command::Set);
     html! { <>
         <fieldset class="algorithms">
             <legend>{ format!("Placement (up to {MAX_ALGORITHMS}, on the same requests)") }</legend>
@@ -325,7 +302,7 @@ fn controls(lab: &LabHandle<Params>, field_note: &UseStateHandle<Option<String>>
                 { choice_select("policy", p.policy, lab.on(Command::SetPolicy)) }
             </label>
             <TextField id="alpha" label="Zipf exponent α (0–2)" kind="text" value={alpha_text(p.alpha_centi)} on_commit={on_alpha} />
-            { for fields }
+            { fields }
             <label class="inline">
                 <input type="checkbox" id="coalesce" checked={p.coalesce} onchange={on_coalesce} />
                 <span>{ "Coalesce concurrent misses (one fetch per key at a time)" }</span>

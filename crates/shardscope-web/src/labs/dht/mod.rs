@@ -103,10 +103,7 @@ pub fn DhtLab() -> Html {
 
     let (state, status_html) = worker_status(&run, "Building the overlays and routing lookups in a background worker");
     let done = state == "done";
-    let shown = match &run.progress {
-        Progress::Done(c) => Some(c.clone()),
-        _ => run.last.clone(),
-    };
+    let shown = run.shown();
     let figure = html! {
         <section class="results" data-state={state} aria-busy={(!done).then_some("true")}
             data-query={done.then(|| lab.canonical.clone())} data-steps={done.then(|| steps.to_string())}>
@@ -121,15 +118,9 @@ pub fn DhtLab() -> Html {
             { shown.as_ref().map(|c| charts::zoom_strip(&p, &c.report)).unwrap_or_default() }
         </section>
     };
-    let headline = shown.as_ref().map_or_else(
-        || {
-            HEADLINES
-                .iter()
-                .map(|(id, label)| Headline::new(id, *label, "…"))
-                .collect()
-        },
-        |c| headline(&p, &c.report),
-    );
+    let headline = shown
+        .as_ref()
+        .map_or_else(|| Headline::pending(&HEADLINES), |c| headline(&p, &c.report));
     let details = match &run.progress {
         Progress::Done(c) => html! { <>
             { charts::distance_chart(&p, &c.report) }

@@ -1,0 +1,32 @@
+//! What the tests of presets' lessons share: the numbers a lesson's text states, and numbers
+//! written the way lessons write them.
+
+/// Every number in `text`, as written (digits with their group commas and decimal point).
+pub fn numbers_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || ((c == ',' || c == '.') && !current.is_empty()) {
+            current.push(c);
+        } else if !current.is_empty() {
+            out.push(current.trim_end_matches([',', '.']).to_owned());
+            current.clear();
+        }
+    }
+    out
+}
+
+/// `x` rounded and written with group commas, as the lessons write counts.
+pub fn whole(x: f64) -> String {
+    let s = format!("{x:.0}");
+    let n = s.len();
+    s.chars()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            (i > 0 && (n - i) % 3 == 0)
+                .then_some(',')
+                .into_iter()
+                .chain(std::iter::once(c))
+        })
+        .collect()
+}
