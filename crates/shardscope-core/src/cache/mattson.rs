@@ -5,8 +5,12 @@
 //! LRU is a stack algorithm: a cache of `C` objects always holds the `C` most recently used, so
 //! a request hits at size `C` exactly when fewer than `C` distinct objects were used since the
 //! object's last use. That count plus one is the request's stack distance. A Fenwick tree over
-//! request times, with a mark at each object's latest use, counts the marks after the previous
-//! use in `O(log n)`, so the whole curve costs `O(n log n)` instead of one simulation per size.
+//! time slots, with a mark at each object's latest use, counts the marks after the previous use
+//! in `O(log S)` for `S` slots. Slots are handed out one per request; when they run out, the live
+//! marks (at most one per object) are renumbered in order into the first slots and the tree is
+//! rebuilt in `O(S)`, which happens once every `S − M` requests or more. With `S = 2M` slots for
+//! `M` objects the whole curve costs `O(n log M)` time and `O(M)` memory for `n` requests,
+//! instead of one simulation per size.
 
 /// A Fenwick (binary indexed) tree of counts over positions `0..n`.
 #[derive(Clone, Debug)]
@@ -43,7 +47,13 @@ impl Fenwick {
 #[derive(Clone, Debug)]
 pub struct StackDistances {
     fenwick: Fenwick,
+    /// Each object's slot of its latest use (`u32::MAX`: never used).
     last: Vec<u32>,
+    /// Each slot's object, while the slot holds that object's latest use (`u32::MAX`: none).
+    owner: Vec<u32>,
+    /// The next slot to hand out.
+    slot: u32,
+    /// Requests served so far.
     time: u32,
     marks: u32,
     /// `histogram[d]`: counted requests at stack distance `d + 1`.
@@ -58,12 +68,17 @@ pub struct StackDistances {
 
 impl StackDistances {
     /// Distances for a trace of `requests` requests over `universe` objects; requests before
-    /// `count_from` warm the stack but are not counted.
+    /// `count_from` warm the stack but are not counted. Memory is `O(min(requests, universe))`.
     #[must_use]
     pub fn new(requests: u32, universe: u32, count_from: u32) -> Self {
+        // Twice the objects leaves at least half the slots free after each renumbering; a
+        // trace shorter than that never needs one.
+        let slots = requests.min(universe.saturating_mul(2)).max(2) as usize;
         Self {
-            fenwick: Fenwick::new(requests as usize),
+            fenwick: Fenwick::new(slots),
             last: vec![u32::MAX; universe as usize],
+            owner: vec![u32::MAX; slots],
+            slot: 0,
             time: 0,
             marks: 0,
             histogram: Vec::new(),
@@ -71,6 +86,37 @@ impl StackDistances {
             cold: 0,
             count_from,
         }
+    }
+
+    /// Renumbers the live marks, in the order of their slots, into the first slots and
+    /// rebuilds the tree; doubles the slots if that leaves fewer than half free (only when the
+    /// trace is longer than it was said to be).
+    fn compact(&mut self) {
+        let mut live = 0usize;
+        for s in 0..self.owner.len() {
+            let x = self.owner[s];
+            if x != u32::MAX {
+                self.owner[s] = u32::MAX;
+                self.owner[live] = x;
+                self.last[x as usize] = u32::try_from(live).expect("slots fit u32");
+                live += 1;
+            }
+        }
+        let mut slots = self.owner.len();
+        if live * 2 > slots {
+            slots *= 2;
+            self.owner.resize(slots, u32::MAX);
+        }
+        // A tree of ones over the first `live` slots, built in linear time: node i covers the
+        // `i & -i` positions ending at i.
+        let tree = (0..=slots)
+            .map(|i| {
+                let low = i - (i & i.wrapping_neg());
+                u32::try_from(i.min(live).saturating_sub(low)).expect("slots fit u32")
+            })
+            .collect();
+        self.fenwick = Fenwick { tree };
+        self.slot = u32::try_from(live).expect("slots fit u32");
     }
 
     /// Serves the next requests.
@@ -95,7 +141,10 @@ impl StackDistances {
 
     /// One request; returns its histogram index if it was counted and not cold.
     fn serve(&mut self, x: u32) -> Option<usize> {
-        let t = self.time as usize;
+        if self.slot as usize == self.owner.len() {
+            self.compact();
+        }
+        let t = self.slot as usize;
         let prev = self.last[x as usize];
         let counted = self.time >= self.count_from;
         let mut counted_at = None;
@@ -114,9 +163,12 @@ impl StackDistances {
                 counted_at = Some(d);
             }
             self.fenwick.add(prev as usize, -1);
+            self.owner[prev as usize] = u32::MAX;
         }
         self.fenwick.add(t, 1);
-        self.last[x as usize] = self.time;
+        self.owner[t] = x;
+        self.last[x as usize] = self.slot;
+        self.slot += 1;
         self.time += 1;
         counted_at
     }
@@ -188,5 +240,46 @@ mod tests {
         assert_eq!(s.smallest_size_for(3), Some(3));
         assert_eq!(s.smallest_size_for(1), Some(1));
         assert_eq!(s.smallest_size_for(4), None);
+    }
+
+    /// The distances by the definition: distinct objects since the last use, counted directly.
+    fn naive(trace: &[u32]) -> (Vec<u64>, u64) {
+        let (mut histogram, mut cold) = (Vec::new(), 0);
+        for (t, &x) in trace.iter().enumerate() {
+            match trace[..t].iter().rposition(|&y| y == x) {
+                None => cold += 1,
+                Some(p) => {
+                    let mut seen: Vec<u32> = trace[p + 1..t].to_vec();
+                    seen.sort_unstable();
+                    seen.dedup();
+                    if histogram.len() <= seen.len() {
+                        histogram.resize(seen.len() + 1, 0);
+                    }
+                    histogram[seen.len()] += 1;
+                }
+            }
+        }
+        (histogram, cold)
+    }
+
+    #[test]
+    fn renumbering_the_slots_changes_no_distance() {
+        // Few objects and a long trace renumber the slots many times; a trace longer than it
+        // was said to be makes them grow too.
+        let mut rng = crate::hash::Stream::new(9);
+        for (universe, n, declared) in [(3u32, 200u32, 200u32), (7, 500, 500), (40, 2_000, 2_000), (5, 300, 4)] {
+            let trace: Vec<u32> = (0..n)
+                .map(|_| u32::try_from(rng.below(u64::from(universe))).unwrap())
+                .collect();
+            let mut s = StackDistances::new(declared, universe, 0);
+            s.feed(&trace);
+            let (histogram, cold) = naive(&trace);
+            assert_eq!(
+                (s.histogram.clone(), s.cold()),
+                (histogram, cold),
+                "{universe} objects, {n} requests"
+            );
+            assert!(s.owner.len() <= 2 * universe as usize || declared < n);
+        }
     }
 }

@@ -113,7 +113,7 @@ pub const FIELDS: [FieldSpec<Field>; 13] = [
         100_000,
     ),
     (Field::Objects, "objects", "objects", 1, 1_000_000, 100_000),
-    (Field::Rate, "rate", "requests per second", 100, 1_000_000, 5_000),
+    (Field::Rate, "rate", "requests per second", 100, 1_000_000, 2_000),
     (Field::Seconds, "seconds", "seconds", 1, 3_600, 600),
     (Field::Swr, "swr", "stale-while-revalidate (s)", 0, 86_400, 0),
     (
@@ -293,33 +293,33 @@ impl Params {
 pub const PRESETS: &[Preset] = &[
     Preset {
         name: "TTL vs staleness",
-        lesson: "Three regions of four edges, each able to hold all 20,000 objects, serve 2,000 Zipf(0.9) requests a second for an hour, and an object changes every 600 s on average. A longer max-age spares the origin more and serves more stale copies: with 10 s the edges answer 43.0 % (the TTL-cache model: 43.0 %) and 0.32 % of the answers are stale (model 0.36 %); with 60 s, 63.1 % and 3.01 % (model 3.05 %); with 300 s, 81.2 % and 16.39 % (model 17.31 %; the hottest objects change only a few times in the hour, so this number varies with the seed). Egress falls less than the origin's requests, from 166 to 148 Mb/s, because a revalidation of an unchanged object is answered without a body: 76 % of the origin's answers at 10 s, 36 % at 300 s.",
-        query: "v=1&ttl=10,60,300&shield=off&regions=3&edges=4&edgecap=20000&shieldcap=20000&objects=20000&alpha=0.9&rate=2000&seconds=3600&swr=0&change=600&purge=0&purgedelay=150&flush=0&size=50&originms=30&seed=42",
+        lesson: "Three regions of four edges, each able to hold all 20,000 objects, serve 500 Zipf(0.9) requests a second for an hour, and an object changes every 600 s on average. A longer max-age spares the origin more and serves more stale copies: with 10 s the edges answer 29.4 % (the TTL-cache model: 29.4 %) and 0.24 % of the answers are stale (model 0.24 %); with 60 s, 47.3 % and 2.10 % (model 2.29 %); with 300 s, 65.7 % and 13.45 % (model 14.00 %; the hottest objects change only a few times in the hour, so this number varies with the seed). Egress falls less than the origin's requests, from 88 to 82 Mb/s, because a revalidation of an unchanged object is answered without a body: 60 % of the origin's answers at 10 s, 24 % at 300 s.",
+        query: "v=1&ttl=10,60,300&shield=off&regions=3&edges=4&edgecap=20000&shieldcap=20000&objects=20000&alpha=0.9&rate=500&seconds=3600&swr=0&change=600&purge=0&purgedelay=150&flush=0&size=50&originms=30&seed=42",
     },
     Preset {
         name: "What a shield tier saves",
-        lesson: "Six regions of eight edges, each holding 10,000 of 100,000 objects, serve 20,000 Zipf(0.8) requests a second; objects never change. The edges answer 46.9 % either way. Without shields every other request goes to the origin: 10,628 requests and 7,055 Mb/s a second. With a shield of 100,000 objects in each region, the shields answer 84.6 % of what the edges miss, and the origin gets 496 requests and 327 Mb/s a second, an offload of 97.5 %. A miss through a shield costs one more hop, yet North America's median answer falls from 72 to 20 ms, because it now ends at the shield.",
-        query: "v=1&ttl=300&shield=both&regions=6&edges=8&edgecap=10000&shieldcap=100000&objects=100000&alpha=0.8&rate=20000&seconds=300&swr=0&change=0&purge=0&purgedelay=150&flush=0&size=50&originms=30&seed=42",
+        lesson: "Six regions of eight edges, each holding 10,000 of 100,000 objects, serve 5,000 Zipf(0.8) requests a second; objects never change. The edges answer 45.2 % either way. Without shields the rest go to the origin: 2,741 requests and 1,819 Mb/s a second. With a shield of 100,000 objects in each region, the shields answer 57.0 % of what the edges miss, and the origin gets 781 requests and 515 Mb/s a second, an offload of 84.4 %. A miss through a shield costs one more hop, yet North America's median answer falls from 72 to 20 ms, because it now ends at the shield.",
+        query: "v=1&ttl=300&shield=both&regions=6&edges=8&edgecap=10000&shieldcap=100000&objects=100000&alpha=0.8&rate=5000&seconds=240&swr=0&change=0&purge=0&purgedelay=150&flush=0&size=50&originms=30&seed=42",
     },
     Preset {
         name: "Purge everything at once",
-        lesson: "The same tier, purged completely at 60 s. For a moment nearly every request reaches the origin, with or without shields: its busiest 100 ms is 19,570 requests a second without them and 18,170 with, of the 20,000 made. Shields refill faster, because one fetch per region serves all its edges: the origin gets 148,073 requests in the ten seconds after the purge without shields and 101,353 with.",
-        query: "v=1&ttl=300&shield=both&regions=6&edges=8&edgecap=10000&shieldcap=100000&objects=100000&alpha=0.8&rate=20000&seconds=120&swr=0&change=0&purge=0&purgedelay=150&flush=60000&size=50&originms=30&seed=42",
+        lesson: "The same tier at 10,000 requests a second, purged completely at 60 s. For a moment nearly every request reaches the origin, with or without shields: its busiest 100 ms is 9,870 requests a second without them and 9,320 with, of the 10,000 made. Shields refill faster, because one fetch per region serves all its edges: the origin gets 79,287 requests in the ten seconds after the purge without shields and 59,267 with.",
+        query: "v=1&ttl=300&shield=both&regions=6&edges=8&edgecap=10000&shieldcap=100000&objects=100000&alpha=0.8&rate=10000&seconds=120&swr=0&change=0&purge=0&purgedelay=150&flush=60000&size=50&originms=30&seed=42",
     },
     Preset {
         name: "Stale-while-revalidate hides the expiry",
-        lesson: "The TTL vs staleness tier with a max-age of 10 s and 60 s of stale-while-revalidate. The origin gets the same 1,141 requests a second (model 1,141), because each expiry still costs one revalidation, but the user who finds a copy expired no longer waits for it: the edges answer 71.5 % without waiting (model 71.5 %) instead of 43.0 %, and North America's median answer is 15 ms instead of 72. The price is staleness: 1.61 % of the answers (model 1.67 %) instead of 0.32 %.",
-        query: "v=1&ttl=10&shield=off&regions=3&edges=4&edgecap=20000&shieldcap=20000&objects=20000&alpha=0.9&rate=2000&seconds=3600&swr=60&change=600&purge=0&purgedelay=150&flush=0&size=50&originms=30&seed=42",
+        lesson: "The TTL vs staleness tier with a max-age of 10 s and 60 s of stale-while-revalidate. The origin gets the same 353 requests a second (model 353), because each expiry still costs one revalidation, but the user who finds a copy expired no longer waits for it: the edges answer 54.7 % without waiting (model 54.7 %) instead of 29.4 %, and North America's median answer is 18 ms instead of 72. The price is staleness: 1.39 % of the answers (model 1.43 %) instead of 0.24 %.",
+        query: "v=1&ttl=10&shield=off&regions=3&edges=4&edgecap=20000&shieldcap=20000&objects=20000&alpha=0.9&rate=500&seconds=3600&swr=60&change=600&purge=0&purgedelay=150&flush=0&size=50&originms=30&seed=42",
     },
     Preset {
         name: "Long TTLs with purge on change",
-        lesson: "The TTL vs staleness tier, but every copy of an object is purged 150 ms after it changes. Staleness is bounded by the purge's spread: 0.02 % of the answers are stale, by 74 ms on average, against 16.39 % at 300 s without purges. So a long max-age is safe: with an hour the edges answer 87.6 % of the requests, more than the 81.2 % of 300 s without purges, and the origin's egress stays at 166 Mb/s, since every change must be fetched once anyway.",
-        query: "v=1&ttl=300,3600&shield=off&regions=3&edges=4&edgecap=20000&shieldcap=20000&objects=20000&alpha=0.9&rate=2000&seconds=3600&swr=0&change=600&purge=1&purgedelay=150&flush=0&size=50&originms=30&seed=42",
+        lesson: "The TTL vs staleness tier, but every copy of an object is purged 150 ms after it changes. Staleness is bounded by the purge's spread: 0.02 % of the answers are stale, by 75 ms on average, against 13.45 % at 300 s without purges. So a long max-age is safe: with an hour the edges answer 73.8 % of the requests, more than the 65.7 % of 300 s without purges, and the origin's egress stays at 88 Mb/s, since every change must be fetched once anyway.",
+        query: "v=1&ttl=300,3600&shield=off&regions=3&edges=4&edgecap=20000&shieldcap=20000&objects=20000&alpha=0.9&rate=500&seconds=3600&swr=0&change=600&purge=1&purgedelay=150&flush=0&size=50&originms=30&seed=42",
     },
     Preset {
         name: "Far from the origin",
-        lesson: "Six regions, edges of 5,000 objects, the origin in North America. The edges answer 37 % of the requests, and for the rest distance decides: the median answer takes 72 ms in North America and 286 ms in Africa, the round trip to the origin. Shields answer 59 % of the edges' misses, so medians fall to 21 and 58 ms; but the 95th percentile rises by the shield's hop, from 79 to 84 ms in North America and from 301 to 311 ms in Africa, since the slowest answers still come from the origin.",
-        query: "v=1&ttl=60&shield=both&regions=6&edges=4&edgecap=5000&shieldcap=50000&objects=100000&alpha=0.8&rate=20000&seconds=300&swr=0&change=0&purge=0&purgedelay=150&flush=0&size=50&originms=30&seed=42",
+        lesson: "Six regions, edges of 5,000 objects, the origin in North America. The edges answer 35 % of the requests, and for the rest distance decides: the median answer takes 72 ms in North America and 287 ms in Africa, the round trip to the origin. Shields answer 40 % of the edges' misses. In North America the median falls to 22 ms; in Africa, with 3 % of the users, more than half the answers still come from the origin, so its median rises to 298 ms, by the shield's extra hop. The 95th percentile rises everywhere by that hop, from 79 to 85 ms in North America and from 301 to 313 ms in Africa, since the slowest answers still come from the origin.",
+        query: "v=1&ttl=60&shield=both&regions=6&edges=4&edgecap=5000&shieldcap=50000&objects=100000&alpha=0.8&rate=5000&seconds=240&swr=0&change=0&purge=0&purgedelay=150&flush=0&size=50&originms=30&seed=42",
     },
 ];
 
