@@ -166,6 +166,18 @@ test('settings change the link, and the link restores the settings', async ({ pa
   await expect(page.locator('#policy-opt')).toBeDisabled();
 });
 
+test('drawn object sizes give every policy a byte miss ratio, as the CLI computes it', async ({ page }) => {
+  const q = 'v=1&pol=lru,sieve,opt&objects=5000&requests=50000&size=100&osize=50';
+  await page.goto(`./cache/#/lab/cache?${q}`);
+  const expected = await expectCoreNumbers(page, q);
+  expect(expected.report.policies.every((p) => p.byte_miss_ratio !== null)).toBe(true);
+  await expect(page.locator('#row-byte-miss')).toBeVisible();
+  await page.locator('#osize').fill('0');
+  await page.locator('#osize').press('Enter');
+  await expectCoreNumbers(page, q.replace('osize=50', 'osize=0'));
+  await expect(page.locator('#row-byte-miss')).toHaveCount(0);
+});
+
 test('bad cache links are named and clamped, never a hang', async ({ page }) => {
   const bad = 'v=1&pol=lru,mru&alpha=-1&requests=1000000000000&objects=0&size=0&onehit=200';
   await page.goto(`./cache/#/lab/cache?${bad}`);

@@ -112,9 +112,16 @@ fn cache_trace(query: &str) -> std::io::Result<()> {
     }
     let trace = shardscope_core::cache::workload::Generator::generate(params.workload());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    writeln!(out, "key")?;
-    for x in &trace.requests {
-        writeln!(out, "{x}")?;
+    if let Some(sizes) = params.drawn_sizes(&trace.requests) {
+        writeln!(out, "key,size")?;
+        for (x, size) in trace.requests.iter().zip(sizes) {
+            writeln!(out, "{x},{size}")?;
+        }
+    } else {
+        writeln!(out, "key")?;
+        for x in &trace.requests {
+            writeln!(out, "{x}")?;
+        }
     }
     out.flush()
 }

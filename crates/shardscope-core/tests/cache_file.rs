@@ -61,6 +61,37 @@ fn a_trace_the_lab_wrote_replays_to_the_same_numbers() {
     assert!(read.che_curve.is_empty() && !read.independent);
 }
 
+/// The file `shardscope cache-trace` writes for drawn sizes: a header, then object and size.
+fn written_sized(params: &Params) -> String {
+    let mut text = String::from("key,size\n");
+    let trace = Generator::generate(params.workload());
+    let sizes = params.drawn_sizes(&trace.requests).expect("sizes are drawn");
+    for (x, size) in trace.requests.iter().zip(sizes) {
+        writeln!(text, "{x},{size}").unwrap();
+    }
+    text
+}
+
+#[test]
+fn drawn_sizes_give_byte_miss_ratios_and_replay_from_the_trace_the_lab_wrote() {
+    let p = Params {
+        object_kb: 20,
+        ..small()
+    };
+    let drawn = run_to_end(p.start().unwrap());
+    assert!(drawn.counted_bytes.is_some());
+    let lru = &drawn.policies[0];
+    let (bytes, objects) = (lru.byte_miss_ratio.expect("sizes give a byte ratio"), lru.miss_ratio);
+    // Sizes differ, so bytes and objects miss differently.
+    assert!((bytes - objects).abs() > 1e-4, "{bytes} vs {objects}");
+    let read = over_file(&p, written_sized(&p)).unwrap();
+    assert!(read.file.as_ref().is_some_and(|f| f.sizes));
+    assert_eq!(read.policies, drawn.policies);
+    assert_eq!(read.counted_bytes, drawn.counted_bytes);
+    // Without a median size the same requests have no sizes.
+    assert!(run_to_end(small().start().unwrap()).counted_bytes.is_none());
+}
+
 #[test]
 fn equal_sizes_give_equal_object_and_byte_miss_ratios() {
     let p = small();

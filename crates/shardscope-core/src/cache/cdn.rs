@@ -11,7 +11,7 @@
 //! arrives, as if concurrent misses for one object were collapsed into one upstream request,
 //! which CDNs do. Nothing depends on a clock or on hash-map order.
 
-use super::workload::{probabilities, Alias, Popularity};
+use super::workload::{object_bytes, probabilities, Alias, Popularity};
 use super::{Cache, Policy};
 use crate::hash::{hash_pair, hash_u64, unit_interval, Stream};
 
@@ -271,25 +271,6 @@ impl std::fmt::Debug for Cdn {
 
 /// Salts the change times' and the sizes' seeds, so neither follows the request stream.
 const CHANGE_SALT: u64 = 0x6368_616e_6765;
-const SIZE_SALT: u64 = 0x7369_7a65;
-
-/// The log-normal sizes' σ: the mean object is e^(σ²/2) ≈ 1.65 times the median.
-pub const SIZE_SIGMA: f64 = 1.0;
-
-/// Object `x`'s size in bytes: the median times e^(σ·z) for a standard normal z drawn from the
-/// seed (Box–Muller), at least one byte.
-#[must_use]
-pub fn object_bytes(seed: u64, size_kb: u32, x: u32) -> u64 {
-    let s = hash_u64(seed, SIZE_SALT);
-    let u1 = unit_interval(hash_pair(s, u64::from(x), 0));
-    let u2 = unit_interval(hash_pair(s, u64::from(x), 1));
-    let z = libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2);
-    let bytes = f64::from(size_kb) * 1_000.0 * libm::exp(SIZE_SIGMA * z);
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // Positive and far below 2^64.
-    let b = bytes.round().max(1.0) as u64;
-    b
-}
-
 impl Cdn {
     /// A tier with every cache empty.
     #[must_use]
@@ -687,15 +668,5 @@ mod tests {
         assert_eq!(s.percentile(0.5), Some(10));
         assert_eq!(s.percentile(0.95), Some(100));
         assert_eq!(s.percentile(0.99), Some(300));
-    }
-
-    #[test]
-    fn sizes_are_log_normal_around_the_median() {
-        let mut sizes: Vec<u64> = (0..10_001).map(|x| object_bytes(3, 50, x)).collect();
-        sizes.sort_unstable();
-        let median = sizes[5_000] as f64;
-        assert!((median / 50_000.0 - 1.0).abs() < 0.05, "{median}");
-        let mean = sizes.iter().sum::<u64>() as f64 / sizes.len() as f64;
-        assert!((mean / (50_000.0 * libm::exp(0.5)) - 1.0).abs() < 0.08, "{mean}");
     }
 }

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::hash::{hash_u64, Stream};
+use crate::hash::{hash_pair, hash_u64, unit_interval, Stream};
 
 /// How popularity is spread over the objects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +116,26 @@ impl Alias {
             self.alias[slot as usize]
         }
     }
+}
+
+/// Salts the sizes' seed, so they do not follow the request stream.
+const SIZE_SALT: u64 = 0x7369_7a65;
+
+/// The log-normal sizes' σ: the mean object is e^(σ²/2) ≈ 1.65 times the median.
+pub const SIZE_SIGMA: f64 = 1.0;
+
+/// Object `x`'s size in bytes (the CDN lab's objects, and the Caching lab's when it draws sizes): the median times e^(σ·z) for a standard normal z drawn from the
+/// seed (Box–Muller), at least one byte.
+#[must_use]
+pub fn object_bytes(seed: u64, size_kb: u32, x: u32) -> u64 {
+    let s = hash_u64(seed, SIZE_SALT);
+    let u1 = unit_interval(hash_pair(s, u64::from(x), 0));
+    let u2 = unit_interval(hash_pair(s, u64::from(x), 1));
+    let z = libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2);
+    let bytes = f64::from(size_kb) * 1_000.0 * libm::exp(SIZE_SIGMA * z);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // Positive and far below 2^64.
+    let b = bytes.round().max(1.0) as u64;
+    b
 }
 
 /// The probability of each popularity rank, `M` values summing to 1.
@@ -271,6 +291,16 @@ impl Generator {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sizes_are_log_normal_around_the_median() {
+        let mut sizes: Vec<u64> = (0..10_001).map(|x| object_bytes(3, 50, x)).collect();
+        sizes.sort_unstable();
+        let median = sizes[5_000] as f64;
+        assert!((median / 50_000.0 - 1.0).abs() < 0.05, "{median}");
+        let mean = sizes.iter().sum::<u64>() as f64 / sizes.len() as f64;
+        assert!((mean / (50_000.0 * libm::exp(0.5)) - 1.0).abs() < 0.08, "{mean}");
+    }
+
     use super::*;
 
     fn base() -> Workload {

@@ -523,6 +523,7 @@ impl Run for Job {
                 self.done_units += u64::from(BATCH.min(self.params.requests));
                 if generator.done() {
                     let trace = Trace::from_requests(std::mem::take(&mut self.requests));
+                    self.sizes = self.params.drawn_sizes(&trace.requests);
                     self.plan(trace);
                     self.after_plan()
                 } else {

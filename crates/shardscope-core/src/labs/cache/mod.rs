@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use super::Preset;
 use super::{set_number, toggle, LabParams, NumberSetting};
-use crate::cache::workload::{Popularity, Workload};
+use crate::cache::workload::{object_bytes, Popularity, Workload};
 use crate::cache::Policy;
 use crate::query::{echo, list, to_query, Problem, Query};
 
@@ -39,10 +39,12 @@ pub const MAX_FILE_BYTES: u64 = 256 << 20;
 /// The longest scanned loop.
 pub const MAX_SCAN_LEN: u32 = 1_000_000;
 /// The permalink parameters, in the order they are written.
-pub const PARAMS: [&str; 14] = [
-    "v", "pol", "dist", "alpha", "objects", "requests", "scan", "scanlen", "shift", "onehit", "size", "curve", "seed",
-    "step",
+pub const PARAMS: [&str; 15] = [
+    "v", "pol", "dist", "alpha", "objects", "requests", "scan", "scanlen", "shift", "onehit", "osize", "size", "curve",
+    "seed", "step",
 ];
+/// The largest median object size drawn, in KB (the log-normal tail stays below 2^32 bytes).
+pub const MAX_OBJECT_KB: u32 = 1_000;
 
 /// How popularity is spread, as the lab offers it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +99,10 @@ pub struct Params {
     pub shift_percent: u32,
     /// Percent of requests to one-hit wonders, `0..=MAX_SHARE`.
     pub one_hit_percent: u32,
+    /// The median object's size in KB when the requests are drawn: sizes are log-normal (σ = 1)
+    /// and seeded, as in the CDN lab, and give every policy a byte miss ratio; 0 gives every
+    /// object one size. A trace file's own sizes are used instead.
+    pub object_kb: u32,
     /// The cache size of the single comparison, in objects (at least 1).
     pub size: u32,
     /// Whether every policy's whole curve is computed ([`CURVE_POINTS`] sizes each); without it
@@ -128,6 +134,7 @@ impl Default for Params {
             scan_len: 10_000,
             shift_percent: 0,
             one_hit_percent: 0,
+            object_kb: 0,
             size: 1_000,
             curve: true,
             seed: 42,
@@ -196,6 +203,18 @@ impl Params {
             one_hit_percent: self.one_hit_percent,
             seed: self.seed,
         }
+    }
+
+    /// Each drawn request's size in bytes, if objects are drawn with sizes (none for a file,
+    /// which brings its own).
+    #[must_use]
+    pub fn drawn_sizes(&self, requests: &[u32]) -> Option<Vec<u32>> {
+        (self.object_kb > 0 && self.distribution != Distribution::File).then(|| {
+            requests
+                .iter()
+                .map(|&x| u32::try_from(object_bytes(self.seed, self.object_kb, x)).unwrap_or(u32::MAX))
+                .collect()
+        })
     }
 
     /// Whether requests are independent draws from fixed popularities (no scans, no shift, no
@@ -353,6 +372,8 @@ pub enum Command {
     SetShift(u32),
     /// Set the one-hit wonders' share in percent.
     SetOneHit(u32),
+    /// Set the median object size in KB (0: one size).
+    SetObjectKb(u32),
     /// Set the cache size of the single comparison.
     SetSize(u32),
     /// Compute every policy's curve, or only LRU's.
@@ -379,6 +400,7 @@ fn number(command: &Command) -> Option<NumberSetting<Params>> {
         Command::SetScanLen(v) => ("scanned loop", v, 1..=MAX_SCAN_LEN, |p, v| p.scan_len = v),
         Command::SetShift(v) => ("shift (% of the requests)", v, 0..=99, |p, v| p.shift_percent = v),
         Command::SetOneHit(v) => ("one-hit wonders (%)", v, 0..=MAX_SHARE, |p, v| p.one_hit_percent = v),
+        Command::SetObjectKb(v) => ("median object size (KB)", v, 0..=MAX_OBJECT_KB, |p, v| p.object_kb = v),
         Command::SetSize(v) => ("cache size", v, 1..=MAX_OBJECTS + MAX_REQUESTS, |p, v| p.size = v),
         _ => return None,
     })
@@ -414,6 +436,7 @@ impl LabParams for Params {
             ("scanlen", self.scan_len.to_string()),
             ("shift", self.shift_percent.to_string()),
             ("onehit", self.one_hit_percent.to_string()),
+            ("osize", self.object_kb.to_string()),
             ("size", self.size.to_string()),
             ("curve", u32::from(self.curve).to_string()),
             ("seed", self.seed.to_string()),
@@ -451,6 +474,7 @@ impl LabParams for Params {
             scan_len: q.int_clamped("scanlen", 1..=MAX_SCAN_LEN, d.scan_len, p),
             shift_percent: q.int_clamped("shift", 0..=99, 0, p),
             one_hit_percent: q.int_clamped("onehit", 0..=MAX_SHARE, 0, p),
+            object_kb: q.int_clamped("osize", 0..=MAX_OBJECT_KB, 0, p),
             size: q.int_clamped("size", 1..=MAX_OBJECTS + MAX_REQUESTS, d.size, p),
             curve: q.int_clamped("curve", 0..=1, 1, p) == 1,
             seed: q.int_in("seed", 0..=u64::MAX, d.seed, p),

@@ -7,8 +7,9 @@ mod charts;
 use shardscope_core::cache::tracefile::sniff;
 use shardscope_core::cache::Policy;
 use shardscope_core::labs::cache::{
-    alpha_text, Command, Distribution, Model, Params, PolicyReport, Report, MAX_ALPHA_CENTI, MAX_OBJECTS, MAX_POLICIES,
-    MAX_REQUESTS, MAX_SCAN_LEN, MAX_SHARE, PRESETS, STEP_CACHE, STEP_OBJECTS, STEP_REQUESTS, WARMUP_PERCENT,
+    alpha_text, Command, Distribution, Model, Params, PolicyReport, Report, MAX_ALPHA_CENTI, MAX_OBJECTS,
+    MAX_OBJECT_KB, MAX_POLICIES, MAX_REQUESTS, MAX_SCAN_LEN, MAX_SHARE, PRESETS, STEP_CACHE, STEP_OBJECTS,
+    STEP_REQUESTS, WARMUP_PERCENT,
 };
 use shardscope_core::labs::cache::{file_refusal, FileSummary};
 use web_sys::HtmlInputElement;
@@ -108,7 +109,7 @@ pub fn CacheLab() -> Html {
             { details }
             <section class="note">
                 <h2>{ "How the numbers are made" }</h2>
-                <p>{ format!("The requests are drawn first, then every policy serves all of them from an empty cache at each size; the first {WARMUP_PERCENT} % only warm the cache and are not counted. Drawn objects all have one size, so their object and byte miss ratios are one number; a trace file with a size column gets its byte miss ratio too (bytes missed over bytes requested), with capacity still counted in objects.") }</p>
+                <p>{ format!("The requests are drawn first, then every policy serves all of them from an empty cache at each size; the first {WARMUP_PERCENT} % only warm the cache and are not counted. Drawn objects have one size unless a median size is set: then each object's size is drawn from a log-normal law around it (σ = 1, from the seed), and every policy gets a byte miss ratio (bytes missed over bytes requested), as a trace file with a size column does; capacity is still counted in objects.") }</p>
                 <p>{ "Your own trace is read by the background worker, a megabyte at a time, and never leaves your browser: one request per line, key[,size][,time], comma-, tab- or space-separated, an optional first line naming the columns (key, size, time). Keys that are all plain numbers are the objects themselves, so a trace written by shardscope cache-trace replays exactly the lab's requests; other keys are numbered in order of first appearance. A bad line is named by its number." }</p>
                 <p>{ "LRU's curve needs no simulation per size: LRU is a stack algorithm (Mattson et al., 1970), a cache of C objects always holding the C most recently used, so one pass that measures each request's stack distance gives its hits at every size at once, exactly. Che's approximation (2002) predicts the same curve from the popularities alone, assuming independent requests; FIFO and Random share another formula (Gelenbe, 1973). Belady's OPT evicts the object used farthest in the future and may leave a missed object out; no policy can miss less." }</p>
                 <p>{ "W-TinyLFU is modelled with the paper's fixed 1 % window, not Caffeine's hill climber that resizes it; S3-FIFO follows the SOSP 2023 paper's algorithm with the reference implementation's constants (10 % small queue, a ghost queue of 90 %, promotion after two uses); LFU ages with LFU-DA's dynamic aging." }</p>
@@ -334,6 +335,9 @@ fn controls(
     let on_scan_len = field("Scanned loop", |v| u32::try_from(v).ok().map(Command::SetScanLen));
     let on_shift = field("Shift", |v| u32::try_from(v).ok().map(Command::SetShift));
     let on_one_hit = field("One-hit wonders", |v| u32::try_from(v).ok().map(Command::SetOneHit));
+    let on_object_kb = field("Median object size", |v| {
+        u32::try_from(v).ok().map(Command::SetObjectKb)
+    });
     let on_seed = field("Seed", |v| Some(Command::SetSeed(v)));
     let on_alpha = alpha_field(lab, field_note, MAX_ALPHA_CENTI, Command::SetAlpha);
     let on_policy = lab.on(|e: Event| {
@@ -385,6 +389,8 @@ fn controls(
                 min="0" max="99" on_commit={on_shift} />
             <TextField id="onehit" label={format!("Requests to one-hit wonders (%, 0–{MAX_SHARE})")} value={p.one_hit_percent.to_string()}
                 min="0" max={MAX_SHARE.to_string()} on_commit={on_one_hit} />
+            <TextField id="osize" label={format!("Object sizes: the median in KB, log-normal (0 = one size; 0–{})", group_digits(MAX_OBJECT_KB.into()))}
+                value={p.object_kb.to_string()} min="0" max={MAX_OBJECT_KB.to_string()} on_commit={on_object_kb} />
             <TextField id="seed" label="Seed" kind="text" value={p.seed.to_string()} on_commit={on_seed} />
             <label class="inline">
                 <input type="checkbox" id="curve" checked={p.curve} onchange={on_curve} />
