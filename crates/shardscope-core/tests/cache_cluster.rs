@@ -9,7 +9,7 @@
 
 mod lessons;
 
-use lessons::{numbers_in, whole};
+use lessons::{assert_lessons_state_computed_numbers, whole};
 use proptest::prelude::*;
 use shardscope_core::labs::cache_cluster::{Field, Params, Report, PRESETS};
 use shardscope_core::labs::{run_to_end, Computes};
@@ -141,15 +141,7 @@ fn every_preset_lesson_states_numbers_the_lab_computes() {
     }
     // Counts and settings the lessons spell out: 1/N, Zipf(0.9), ten nodes, key#0 … key#7.
     computed.extend(["1".into(), "0.9".into(), "10".into(), "20".into(), "100".into()]);
-    for preset in PRESETS {
-        for n in numbers_in(preset.lesson) {
-            assert!(
-                computed.contains(&n),
-                "{}: the lesson's {n} is not a number the lab computes",
-                preset.name
-            );
-        }
-    }
+    assert_lessons_state_computed_numbers(PRESETS, &computed);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 mod lessons;
 
-use lessons::{numbers_in, whole};
+use lessons::{assert_lessons_state_computed_numbers, whole};
 use proptest::prelude::*;
 use shardscope_core::cache::cdn::{ttl_theory, Cdn, CdnConfig, Counts};
 use shardscope_core::labs::cdn::{Params, FIELDS, PRESETS};
@@ -141,15 +141,7 @@ fn every_preset_lesson_states_numbers_the_lab_computes() {
     }
     // Settings the lessons spell out: Zipf(0.9) and (0.8), the 95th percentile, 100 ms slots.
     computed.extend(["0.9", "0.8", "95", "100"].map(String::from));
-    for preset in PRESETS {
-        for n in numbers_in(preset.lesson) {
-            assert!(
-                computed.contains(&n),
-                "{}: the lesson's {n} is not a number the lab computes",
-                preset.name
-            );
-        }
-    }
+    assert_lessons_state_computed_numbers(PRESETS, &computed);
 }
 
 #[test]

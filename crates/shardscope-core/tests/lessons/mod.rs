@@ -1,5 +1,5 @@
-//! What the tests of presets' lessons share: the numbers a lesson's text states, and numbers
-//! written the way lessons write them.
+//! What the tests of presets' lessons share: the numbers a lesson's text states, numbers
+//! written the way lessons write them, and the check that every stated number is computed.
 
 /// Every number in `text`, as written (digits with their group commas and decimal point).
 pub fn numbers_in(text: &str) -> Vec<String> {
@@ -29,4 +29,21 @@ pub fn whole(x: f64) -> String {
                 .chain(std::iter::once(c))
         })
         .collect()
+}
+
+/// Checks that every number each lesson states is among `computed` (the lab's numbers, written
+/// as lessons write them).
+///
+/// # Panics
+/// A lesson states a number the lab does not compute, named with its preset.
+pub fn assert_lessons_state_computed_numbers(presets: &[shardscope_core::labs::Preset], computed: &[String]) {
+    for preset in presets {
+        for n in numbers_in(preset.lesson) {
+            assert!(
+                computed.contains(&n),
+                "{}: the lesson's {n} is not a number the lab computes",
+                preset.name
+            );
+        }
+    }
 }
