@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Field, Params};
-use crate::cache::cdn::{ttl_theory, Cdn, CdnConfig, Counts, REGIONS};
+use super::{Field, Params, Shield};
+use crate::cache::cdn::{ttl_model_gap, ttl_theory, Cdn, CdnConfig, Counts, REGIONS};
 use crate::labs::Run;
 
 /// The most buckets a run's series has.
@@ -238,28 +238,6 @@ impl Job {
         at(k + 1) - at(k)
     }
 
-    /// Why the model is not drawn for these settings, if it is not.
-    #[must_use]
-    pub fn theory_missing(params: &Params) -> Option<String> {
-        let objects = params.get(Field::Objects);
-        if params.get(Field::EdgeCapacity) < objects {
-            Some(
-                "an edge holds fewer objects than there are, so it evicts, which the TTL-cache model leaves out".into(),
-            )
-        } else if params.shield != super::Shield::Off && params.get(Field::ShieldCapacity) < objects {
-            Some(
-                "a shield holds fewer objects than there are, so it evicts, which the TTL-cache model leaves out"
-                    .into(),
-            )
-        } else if params.purge {
-            Some("purges drop copies before they expire, which the TTL-cache model leaves out".into())
-        } else if params.shield != super::Shield::Off && params.get(Field::Swr) > 0 {
-            Some("with shields, stale-while-revalidate makes an edge revalidate twice a cycle, which the model leaves out".into())
-        } else {
-            None
-        }
-    }
-
     /// Measures one finished run beside the model.
     fn report(&self) -> RunReport {
         let c = &self.config;
@@ -402,7 +380,12 @@ impl Run for Job {
             bucket_ms: self.bucket_slots() * SLOT_MS,
             run_ms: self.config.seconds * 1_000,
             flush_ms: self.config.flush_ms,
-            theory_missing: Self::theory_missing(&self.params),
+            // The check covers every run: a run with shields has the most reasons to miss.
+            theory_missing: ttl_model_gap(&CdnConfig {
+                shield: self.params.shield != Shield::Off,
+                ..self.config
+            })
+            .map(String::from),
             runs: std::mem::take(&mut self.done),
         }
     }
