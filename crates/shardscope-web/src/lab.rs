@@ -379,6 +379,13 @@ pub fn percent(part: f64, whole: f64) -> String {
     }
 }
 
+/// A share of one (0.25) as a percentage with `decimals` decimals and a space before the sign
+/// ("25.0 %"), as the cache cluster and CDN labs write their ratios.
+#[must_use]
+pub fn percent_of_one(share: f64, decimals: usize) -> String {
+    format!("{:.*} %", decimals, 100.0 * share)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,8 @@ use yew::prelude::*;
 use crate::frame::{Headline, LabFrame};
 use crate::hooks::Progress;
 use crate::lab::{
-    alpha_field, choice_select, field_inputs, group_digits, group_float, number_field, use_lab, LabHandle,
+    alpha_field, choice_select, field_inputs, group_digits, group_float, number_field, percent_of_one, use_lab,
+    LabHandle,
 };
 use crate::widgets::TextField;
 use crate::worker::{use_worker, worker_status};
@@ -31,7 +32,7 @@ const HEADLINES: [(&str, &str); 4] = [
 ];
 
 fn pct(x: f64) -> String {
-    format!("{:.1} %", 100.0 * x)
+    percent_of_one(x, 1)
 }
 
 /// The Cache cluster lab.

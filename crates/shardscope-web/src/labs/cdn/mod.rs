@@ -15,7 +15,8 @@ use yew::prelude::*;
 use crate::frame::{Headline, LabFrame};
 use crate::hooks::Progress;
 use crate::lab::{
-    alpha_field, choice_select, field_inputs, group_digits, group_float, number_field, use_lab, LabHandle,
+    alpha_field, choice_select, field_inputs, group_digits, group_float, number_field, percent_of_one, use_lab,
+    LabHandle,
 };
 use crate::widgets::TextField;
 use crate::worker::{use_worker, worker_status};
@@ -29,11 +30,12 @@ const HEADLINES: [(&str, &str); 4] = [
 ];
 
 fn pct(x: f64) -> String {
-    format!("{:.1} %", 100.0 * x)
+    percent_of_one(x, 1)
 }
 
+/// Stale shares are small: two decimals tell 0.24 % from 0.36 %.
 fn pct2(x: f64) -> String {
-    format!("{:.2} %", 100.0 * x)
+    percent_of_one(x, 2)
 }
 
 fn opt(v: Option<f64>, f: fn(f64) -> String) -> String {
