@@ -26,9 +26,11 @@
 //!   partitions (leaderless N/R/W and ABD), in virtual ticks.
 //! - [`cache`]: eleven eviction policies from LRU to S3-FIFO, SIEVE and Belady's OPT, seeded
 //!   workloads, Mattson's one-pass LRU curve and the IRM theory (Che's approximation).
+//! - [`bus`]: a Kafka-style message bus: murmur2 partitioning and consumer-group assignors.
 //! - [`query`]: the parser for the permalink query strings that hold a lab's state.
 //! - [`labs`]: the models of the labs the web front end renders.
 
+pub mod bus;
 pub mod cache;
 pub mod dht;
 pub mod hash;

@@ -8,6 +8,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use std::num::NonZeroU32;
 
+use shardscope_core::bus::partitioner::{keyed_partition, murmur2};
 use shardscope_core::hash::{hash_bytes, hash_pair, hash_u64, KeySet};
 use shardscope_core::placement::jump::jump_hash;
 use shardscope_core::placement::rendezvous::Rendezvous;
@@ -37,6 +38,25 @@ fn jump_hash_handles_extreme_inputs() {
     let max = NonZeroU32::new(u32::MAX).unwrap();
     assert!(jump_hash(u64::MAX, max) < u32::MAX);
     assert_eq!(jump_hash(u64::MAX, NonZeroU32::new(1).unwrap()), 0);
+}
+
+#[test]
+fn kafka_murmur2_matches_the_java_clients_vectors() {
+    // Kafka's clients/src/test/java/org/apache/kafka/common/utils/UtilsTest.java, testMurmur2:
+    // tail lengths 2, 2, 0, 2, 0 and 3, so every branch of the tail is taken.
+    let cases: [(&[u8], i32); 6] = [
+        (b"21", -973_932_308),
+        (b"foobar", -790_332_482),
+        (b"a-little-bit-long-string", -985_981_536),
+        (b"a-little-bit-longer-string", -1_486_304_829),
+        (b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971),
+        (b"abc", 479_470_107),
+    ];
+    for (key, want) in cases {
+        assert_eq!(murmur2(key).cast_signed(), want, "{}", String::from_utf8_lossy(key));
+    }
+    // The default partitioner clears the sign bit before the modulus.
+    assert_eq!(keyed_partition(b"foobar", 50), 16);
 }
 
 #[test]

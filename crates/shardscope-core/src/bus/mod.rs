@@ -1,0 +1,11 @@
+//! A message bus the way Kafka builds one: which partition a record goes to, and how a consumer
+//! group shares a topic's partitions.
+//!
+//! - [`partitioner`]: Kafka's default partitioner, murmur2 bit-exact with the Java client, and
+//!   the sticky and round-robin behaviours for records without a key.
+//! - [`assign`]: a consumer group as a checked input, Kafka's range, round-robin, sticky and
+//!   cooperative-sticky assignors and a consistent-hashing one, and what each rebalance moved
+//!   against the least any balanced assignment must move.
+
+pub mod assign;
+pub mod partitioner;

@@ -1,0 +1,205 @@
+//! The consumer-group assignors' guarantees, property-tested: every partition goes to a
+//! subscriber, the sticky assignors are balanced and move no more than needed, cooperative never
+//! revokes a partition that stays, and range leaves members idle where the lab says it does.
+
+use proptest::prelude::*;
+use shardscope_core::bus::assign::{
+    Assignment, Assignor, Group, GroupSpec, MemberSpec, TopicSpec, FORMER_MEMBER, NO_OWNER,
+};
+use shardscope_core::query::Choice;
+
+fn id(i: u32) -> String {
+    format!("m{i:03}")
+}
+
+/// A group of `members` all subscribed to one topic of `partitions`.
+fn one_topic(partitions: u32, members: u32) -> Group {
+    Group::from_spec(&GroupSpec {
+        topics: vec![TopicSpec {
+            name: "t".into(),
+            partitions,
+        }],
+        members: (0..members)
+            .map(|i| MemberSpec {
+                id: id(i),
+                topics: vec!["t".into()],
+                owned: vec![],
+            })
+            .collect(),
+    })
+    .unwrap()
+}
+
+/// Kafka's balance: no member could take a partition from a member with two or more than it.
+fn balanced(group: &Group, a: &Assignment) -> bool {
+    let counts = a.counts(group.members());
+    (0..group.partitions()).all(|p| {
+        let owner = a.owners()[p as usize];
+        owner == NO_OWNER
+            || group
+                .member_list()
+                .iter()
+                .zip(&counts)
+                .all(|(m, &c)| !m.subscribes(group.topic_of(p)) || counts[owner as usize] < c + 2)
+    })
+}
+
+fn owners_subscribe(group: &Group, a: &Assignment) -> bool {
+    (0..group.partitions()).all(|p| {
+        let o = a.owners()[p as usize];
+        let t = group.topic_of(p);
+        let anyone = group.member_list().iter().any(|m| m.subscribes(t));
+        if anyone {
+            o != NO_OWNER && group.member_list()[o as usize].subscribes(t)
+        } else {
+            o == NO_OWNER
+        }
+    })
+}
+
+/// Groups with up to four topics and twelve members, each subscribing to a random subset.
+fn any_group() -> impl Strategy<Value = Group> {
+    (prop::collection::vec(1u32..12, 1..5), 1usize..13)
+        .prop_flat_map(|(sizes, members)| {
+            let topics = sizes.len();
+            (
+                Just(sizes),
+                prop::collection::vec(prop::collection::vec(any::<bool>(), topics), members),
+            )
+        })
+        .prop_map(|(sizes, subs)| {
+            let topics: Vec<TopicSpec> = (0..)
+                .zip(&sizes)
+                .map(|(i, &partitions)| TopicSpec {
+                    name: format!("t{i}"),
+                    partitions,
+                })
+                .collect();
+            let members = (0..)
+                .zip(&subs)
+                .map(|(i, want)| MemberSpec {
+                    id: id(i),
+                    topics: topics
+                        .iter()
+                        .zip(want)
+                        .filter(|(_, &w)| w)
+                        .map(|(t, _)| t.name.clone())
+                        .collect(),
+                    owned: vec![],
+                })
+                .collect();
+            Group::from_spec(&GroupSpec { topics, members }).unwrap()
+        })
+}
+
+proptest! {
+    #[test]
+    fn every_assignor_gives_each_partition_to_a_subscriber(group in any_group()) {
+        for &a in Assignor::ALL {
+            prop_assert!(owners_subscribe(&group, &a.assign(&group)), "{}", a.slug());
+        }
+    }
+
+    #[test]
+    fn sticky_is_balanced_and_stays_balanced_through_changes(
+        group in any_group(),
+        churn in prop::collection::vec(any::<u32>(), 0..12),
+    ) {
+        let first = Assignor::Sticky.assign(&group);
+        prop_assert!(balanced(&group, &first));
+        // The same group again, each partition's previous owner kept or forgotten at random:
+        // stickiness never costs balance, and a partition that stays keeps its owner's claim.
+        let mut previous = first.owners().to_vec();
+        for (i, r) in churn.iter().enumerate() {
+            if let Some(slot) = previous.get_mut(i * 3 % group.partitions().max(1) as usize) {
+                *slot = if r % 2 == 0 { NO_OWNER } else { *slot };
+            }
+        }
+        let again = group.clone().with_previous(previous).unwrap();
+        let plan = Assignor::CooperativeSticky.plan(&again);
+        prop_assert!(balanced(&again, &plan.target));
+        if let Some(round) = &plan.first_round {
+            for p in 0..again.partitions() as usize {
+                let prev = again.previous()[p];
+                if prev == plan.target.owners()[p] {
+                    prop_assert_eq!(round.owners()[p], prev, "cooperative revoked a partition that stays");
+                }
+                prop_assert!(round.owners()[p] == plan.target.owners()[p] || round.owners()[p] == NO_OWNER);
+            }
+        }
+    }
+
+    #[test]
+    fn a_join_moves_the_floor_of_p_over_n_plus_one(partitions in 1u32..400, members in 1u32..40) {
+        let before = one_topic(partitions, members);
+        let owned = Assignor::Sticky.assign(&before);
+        // The joiner's id sorts last, so every previous owner keeps its number.
+        let after = one_topic(partitions, members + 1).with_previous(owned.owners().to_vec()).unwrap();
+        for a in [Assignor::Sticky, Assignor::CooperativeSticky] {
+            let m = a.plan(&after).movement;
+            prop_assert_eq!(m.moved, partitions / (members + 1), "{}", a.slug());
+            prop_assert_eq!(m.moved, m.minimum);
+            prop_assert!(m.max_count - m.min_count <= 1);
+        }
+        // The balanced assignors without memory move at least the minimum (consistent hashing
+        // is not balanced, so the minimum does not bind it).
+        for a in [Assignor::Range, Assignor::RoundRobin] {
+            prop_assert!(a.plan(&after).movement.moved >= partitions / (members + 1));
+        }
+    }
+
+    #[test]
+    fn a_leave_moves_only_the_orphans(partitions in 1u32..400, members in 2u32..40, leaver in any::<u32>()) {
+        let leaver = leaver % members;
+        let before = one_topic(partitions, members);
+        let owned = Assignor::Sticky.assign(&before);
+        let previous: Vec<u32> = owned
+            .owners()
+            .iter()
+            .map(|&o| match o.cmp(&leaver) {
+                std::cmp::Ordering::Less => o,
+                std::cmp::Ordering::Equal => FORMER_MEMBER,
+                std::cmp::Ordering::Greater => o - 1,
+            })
+            .collect();
+        let orphans = owned.counts(members)[leaver as usize];
+        let remaining: Vec<MemberSpec> = (0..members)
+            .filter(|&i| i != leaver)
+            .map(|i| MemberSpec { id: id(i), topics: vec!["t".into()], owned: vec![] })
+            .collect();
+        let after = Group::from_spec(&GroupSpec {
+            topics: vec![TopicSpec { name: "t".into(), partitions }],
+            members: remaining,
+        })
+        .unwrap()
+        .with_previous(previous)
+        .unwrap();
+        let m = Assignor::Sticky.plan(&after).movement;
+        prop_assert_eq!((m.moved, m.orphans, m.minimum), (orphans, orphans, orphans));
+        prop_assert!(m.max_count - m.min_count <= 1);
+        let coop = Assignor::CooperativeSticky.plan(&after);
+        prop_assert_eq!(coop.movement.revoked, 0, "orphans need no revocation");
+        prop_assert!(coop.first_round.is_none(), "so one round is enough");
+    }
+
+    #[test]
+    fn range_leaves_members_idle_exactly_beyond_the_largest_topic(
+        sizes in prop::collection::vec(1u32..8, 1..4),
+        members in 1u32..12,
+    ) {
+        let topics: Vec<TopicSpec> =
+            (0..).zip(&sizes).map(|(i, &partitions)| TopicSpec { name: format!("t{i}"), partitions }).collect();
+        let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
+        let group = Group::from_spec(&GroupSpec {
+            topics,
+            members: (0..members).map(|i| MemberSpec { id: id(i), topics: names.clone(), owned: vec![] }).collect(),
+        })
+        .unwrap();
+        let largest = *sizes.iter().max().unwrap();
+        let m = Assignor::Range.plan(&group).movement;
+        prop_assert_eq!(m.idle, members.saturating_sub(largest));
+        let total: u32 = sizes.iter().sum();
+        let rr = Assignor::RoundRobin.plan(&group).movement;
+        prop_assert_eq!(rr.idle, members.saturating_sub(total));
+    }
+}
