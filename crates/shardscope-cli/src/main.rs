@@ -12,6 +12,7 @@
 //! shardscope cache-cluster 'v=1&alg=ring,modn&nodes=10&fail=20000'
 //! shardscope cdn 'v=1&ttl=60,600&shield=both&regions=3'
 //! shardscope cache-trace 'v=1&alpha=1&objects=100000&requests=1000000' > trace.csv
+//! shardscope assign group.json      # each assignor's assignment of a consumer group (or stdin)
 //! shardscope labs
 //! shardscope presets                  # every lab's presets: lab, name, lesson, query
 //! shardscope bench-placement 10000000   # native side of the browser-vs-native benchmark
@@ -30,13 +31,15 @@ use shardscope_core::labs::{run_to_end, try_run_to_end, Computes, LabParams, CAT
 
 const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs|dht|cache|cache-cluster|cdn QUERY | \
      shardscope cache QUERY --trace FILE | shardscope cache-trace QUERY | shardscope labs | \
-     shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
+     shardscope assign [FILE] | shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
      shardscope site pages DIR ROOT_FROM_DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let output = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["labs"] => Ok(labs()),
+        ["assign"] => read_group(None).and_then(|text| assign(&text)),
+        ["assign", path] => read_group(Some(Path::new(path))).and_then(|text| assign(&text)),
         ["site", "home", dir] => return written(site::write_home(Path::new(dir))),
         ["site", "pages", dir, root] => {
             let result = site::write_trunk_pages(Path::new(dir), root);
@@ -144,6 +147,66 @@ fn cache_file_report(query: &str, path: &Path) -> Result<Value, String> {
         "query": params.to_query(),
         "problems": problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "report": report,
+    }))
+}
+
+/// The most bytes `shardscope assign` reads: a group at the limits (10,000 members, 10,000
+/// partitions, each owned once) takes well under a megabyte.
+const MAX_GROUP_BYTES: u64 = 16 << 20;
+
+/// The text of a group, from the file at `path` or from standard input.
+fn read_group(path: Option<&Path>) -> Result<String, String> {
+    use std::io::Read;
+    let name = path.map_or_else(|| "standard input".to_owned(), |p| p.display().to_string());
+    let mut bytes = Vec::new();
+    let read = match path {
+        Some(p) => std::fs::File::open(p).and_then(|f| f.take(MAX_GROUP_BYTES + 1).read_to_end(&mut bytes)),
+        None => std::io::stdin()
+            .lock()
+            .take(MAX_GROUP_BYTES + 1)
+            .read_to_end(&mut bytes),
+    };
+    read.map_err(|e| format!("{name}: {e}"))?;
+    if bytes.len() as u64 > MAX_GROUP_BYTES {
+        return Err(format!(
+            "{name}: a group is at most {} MB of JSON",
+            MAX_GROUP_BYTES >> 20
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("{name}: not UTF-8 text ({e})"))
+}
+
+/// Every assignor's assignment of the consumer group `text` describes (JSON: `topics`, each with
+/// `name` and `partitions`, and `members`, each with `id`, `topics` and optionally `owned`), with
+/// cooperative's first round and what each moved.
+fn assign(text: &str) -> Result<Value, String> {
+    use shardscope_core::bus::assign::{Assignor, Group, GroupSpec};
+    use shardscope_core::query::Choice;
+    let spec: GroupSpec = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "the input is not a group ({e}); it should look like \
+             {{\"topics\": [{{\"name\": \"t0\", \"partitions\": 3}}], \
+             \"members\": [{{\"id\": \"C0\", \"topics\": [\"t0\"], \"owned\": [{{\"topic\": \"t0\", \"partition\": 0}}]}}]}}"
+        )
+    })?;
+    let group = Group::from_spec(&spec).map_err(|e| e.to_string())?;
+    let plans: Vec<Value> = Assignor::ALL
+        .iter()
+        .map(|&a| {
+            let plan = a.plan(&group);
+            json!({
+                "assignor": a.slug(),
+                "protocol": if a.eager() { "eager" } else { "cooperative" },
+                "assignment": group.written(&plan.target),
+                "first_round": plan.first_round.as_ref().map(|r| group.written(r)),
+                "movement": plan.movement,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "members": group.member_list().iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        "partitions": group.partitions(),
+        "assignors": plans,
     }))
 }
 

@@ -71,6 +71,15 @@ pub struct MemberSpec {
     pub owned: Vec<PartitionSpec>,
 }
 
+/// One member's partitions, as `shardscope assign` prints them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MemberAssignment {
+    /// The member's id.
+    pub member: String,
+    /// Its partitions, topics in name order.
+    pub partitions: Vec<PartitionSpec>,
+}
+
 /// The whole input of one rebalance, as `shardscope assign` reads it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -346,6 +355,30 @@ impl Group {
     pub fn keepable_owner(&self, p: u32) -> Option<u32> {
         let owner = self.previous[p as usize];
         (owner < self.members() && self.members[owner as usize].subscribes(self.topic_of(p))).then_some(owner)
+    }
+
+    /// Each member's partitions under `a`, in the input's own form, members in id order: what
+    /// `shardscope assign` prints, and, as each member's `owned`, the next rebalance's input.
+    #[must_use]
+    pub fn written(&self, a: &Assignment) -> Vec<MemberAssignment> {
+        let mut lists: Vec<Vec<PartitionSpec>> = vec![Vec::new(); self.members.len()];
+        for (p, &o) in (0u32..).zip(&a.owner) {
+            if let Some(list) = lists.get_mut(o as usize) {
+                let (topic, partition) = self.name_of(p);
+                list.push(PartitionSpec {
+                    topic: topic.to_owned(),
+                    partition,
+                });
+            }
+        }
+        self.members
+            .iter()
+            .zip(lists)
+            .map(|(m, partitions)| MemberAssignment {
+                member: m.id.clone(),
+                partitions,
+            })
+            .collect()
     }
 
     /// Whether every member subscribes to the same topics, the case where a balanced

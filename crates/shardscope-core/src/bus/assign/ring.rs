@@ -1,5 +1,7 @@
 //! A consistent-hashing assignor, for comparison with Kafka's: members and partitions on a ring.
 
+use std::collections::BTreeMap;
+
 use super::{Group, NO_OWNER};
 use crate::hash::hash_bytes;
 
@@ -32,22 +34,25 @@ pub(super) fn assign(group: &Group) -> Vec<u32> {
     }
     points.sort_unstable();
     let mut owner = vec![NO_OWNER; group.partitions() as usize];
+    let mut rings: BTreeMap<Vec<bool>, Vec<(u64, u32)>> = BTreeMap::new();
     for (t, topic) in (0u32..).zip(group.topics()) {
         if !members.iter().any(|m| m.subscribes(t)) {
             continue;
         }
         // A topic some members do not subscribe to gets a ring of its subscribers' points only,
-        // so finding an owner never walks past other members' points.
-        let own: Vec<(u64, u32)>;
+        // so finding an owner never walks past other members' points; topics with the same
+        // subscribers share one.
         let ring = if members.iter().all(|m| m.subscribes(t)) {
             &points
         } else {
-            own = points
-                .iter()
-                .copied()
-                .filter(|&(_, m)| members[m as usize].subscribes(t))
-                .collect();
-            &own
+            let subscribed: Vec<bool> = members.iter().map(|m| m.subscribes(t)).collect();
+            rings.entry(subscribed).or_insert_with_key(|subscribed| {
+                points
+                    .iter()
+                    .copied()
+                    .filter(|&(_, m)| subscribed[m as usize])
+                    .collect()
+            })
         };
         let mut bytes = topic.name.as_bytes().to_vec();
         bytes.push(0);
