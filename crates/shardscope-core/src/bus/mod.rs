@@ -6,6 +6,10 @@
 //! - [`assign`]: a consumer group as a checked input, Kafka's range, round-robin, sticky and
 //!   cooperative-sticky assignors and a consistent-hashing one, and what each rebalance moved
 //!   against the least any balanced assignment must move.
+//! - [`delivery`]: one partition's messages from producer to consumer output, with `acks`,
+//!   idempotence, the commit discipline and crashes, and which messages are lost, duplicated or
+//!   reordered, and why.
 
 pub mod assign;
+pub mod delivery;
 pub mod partitioner;
