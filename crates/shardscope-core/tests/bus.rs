@@ -14,18 +14,23 @@ fn id(i: u32) -> String {
 
 /// A group of `members` all subscribed to one topic of `partitions`.
 fn one_topic(partitions: u32, members: u32) -> Group {
+    members_of_one_topic(partitions, 0..members)
+}
+
+/// The members numbered `members` (by id), all subscribed to one topic of `partitions`.
+fn members_of_one_topic(partitions: u32, members: impl IntoIterator<Item = u32>) -> Group {
+    let topics = vec![TopicSpec {
+        name: "t".into(),
+        partitions,
+    }];
+    let member = |i| MemberSpec {
+        id: id(i),
+        topics: vec!["t".into()],
+        owned: vec![],
+    };
     Group::from_spec(&GroupSpec {
-        topics: vec![TopicSpec {
-            name: "t".into(),
-            partitions,
-        }],
-        members: (0..members)
-            .map(|i| MemberSpec {
-                id: id(i),
-                topics: vec!["t".into()],
-                owned: vec![],
-            })
-            .collect(),
+        topics,
+        members: members.into_iter().map(member).collect(),
     })
     .unwrap()
 }
@@ -163,17 +168,9 @@ proptest! {
             })
             .collect();
         let orphans = owned.counts(members)[leaver as usize];
-        let remaining: Vec<MemberSpec> = (0..members)
-            .filter(|&i| i != leaver)
-            .map(|i| MemberSpec { id: id(i), topics: vec!["t".into()], owned: vec![] })
-            .collect();
-        let after = Group::from_spec(&GroupSpec {
-            topics: vec![TopicSpec { name: "t".into(), partitions }],
-            members: remaining,
-        })
-        .unwrap()
-        .with_previous(previous)
-        .unwrap();
+        let after = members_of_one_topic(partitions, (0..members).filter(|&i| i != leaver))
+            .with_previous(previous)
+            .unwrap();
         let m = Assignor::Sticky.plan(&after).movement;
         prop_assert_eq!((m.moved, m.orphans, m.minimum), (orphans, orphans, orphans));
         prop_assert!(m.max_count - m.min_count <= 1);
@@ -201,5 +198,73 @@ proptest! {
         let total: u32 = sizes.iter().sum();
         let rr = Assignor::RoundRobin.plan(&group).movement;
         prop_assert_eq!(rr.idle, members.saturating_sub(total));
+    }
+}
+
+mod timelines {
+    use shardscope_core::bus::assign::{Assignor, FORMER_MEMBER};
+    use shardscope_core::bus::rebalance::{timeline, Change, Moment, Timeline, Timing};
+
+    use super::{members_of_one_topic, one_topic};
+
+    const P: u32 = 1_000;
+    const N: u32 = 100;
+
+    #[test]
+    fn eager_stops_everyone_and_cooperative_only_what_moves() {
+        let before = one_topic(P, N);
+        let owned = Assignor::Sticky.assign(&before);
+        let after = one_topic(P, N + 1).with_previous(owned.owners().to_vec()).unwrap();
+        let t = Timing::DEFAULT;
+        let eager = timeline(&after, &Assignor::Sticky.plan(&after), Change::Join, Some(N), &t, 1);
+        let coop_plan = Assignor::CooperativeSticky.plan(&after);
+        let coop = timeline(&after, &coop_plan, Change::Join, Some(N), &t, 1);
+        assert_eq!((eager.rounds, coop.rounds), (1, 2));
+        assert_eq!(eager.stalled_members, N + 1, "every member stops, and the joiner waits");
+        assert_eq!(eager.paused_partitions, P);
+        assert_eq!(coop.stalled_members, 1, "only the joiner waits");
+        assert_eq!(coop.paused_partitions, coop_plan.movement.moved);
+        assert_eq!(coop.paused_partitions, P / (N + 1));
+        assert!(
+            coop.total_pause < eager.total_pause / 10,
+            "{} vs {}",
+            coop.total_pause,
+            eager.total_pause
+        );
+        // Each round waits for the slowest member's heartbeat and poll, so two rounds take longer.
+        assert!(coop.done > eager.done);
+        assert!(eager.done <= t.heartbeat + t.poll + 3 * t.round_trip);
+    }
+
+    #[test]
+    fn a_crash_waits_for_the_session_timeout_and_a_leave_does_not() {
+        let before = one_topic(P, N);
+        let owned = Assignor::CooperativeSticky.assign(&before);
+        // Member 0 goes: everyone else moves down one number.
+        let previous: Vec<u32> = owned
+            .owners()
+            .iter()
+            .map(|&o| if o == 0 { FORMER_MEMBER } else { o - 1 })
+            .collect();
+        let after = members_of_one_topic(P, 1..N).with_previous(previous).unwrap();
+        let plan = Assignor::CooperativeSticky.plan(&after);
+        let t = Timing::DEFAULT;
+        let crash = timeline(&after, &plan, Change::Crash, None, &t, 1);
+        let leave = timeline(&after, &plan, Change::Leave, None, &t, 1);
+        let detected = |tl: &Timeline| tl.steps.iter().find(|s| s.moment == Moment::Detected).unwrap().at;
+        assert_eq!((detected(&crash), detected(&leave)), (t.session_timeout, 0));
+        assert_eq!(
+            (crash.rounds, crash.stalled_members),
+            (1, 0),
+            "the orphans need no revocation"
+        );
+        assert_eq!(crash.paused_partitions, P / N, "only the orphans wait");
+        assert!(crash.longest_pause > t.session_timeout);
+        assert!(leave.longest_pause < t.session_timeout / 10);
+        assert_eq!(
+            crash,
+            timeline(&after, &plan, Change::Crash, None, &t, 1),
+            "deterministic for a seed"
+        );
     }
 }

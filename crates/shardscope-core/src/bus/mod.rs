@@ -9,7 +9,10 @@
 //! - [`delivery`]: one partition's messages from producer to consumer output, with `acks`,
 //!   idempotence, the commit discipline and crashes, and which messages are lost, duplicated or
 //!   reordered, and why.
+//! - [`rebalance`]: a rebalance as steps in virtual time, and the pauses it costs members and
+//!   partitions under the eager and the cooperative protocol.
 
 pub mod assign;
 pub mod delivery;
 pub mod partitioner;
+pub mod rebalance;
