@@ -27,6 +27,7 @@
 //! - [`cache`]: eleven eviction policies from LRU to S3-FIFO, SIEVE and Belady's OPT, seeded
 //!   workloads, Mattson's one-pass LRU curve and the IRM theory (Che's approximation).
 //! - [`bus`]: a Kafka-style message bus: murmur2 partitioning and consumer-group assignors.
+//! - [`sampling`]: Vose's alias table, constant-time draws from a discrete distribution.
 //! - [`query`]: the parser for the permalink query strings that hold a lab's state.
 //! - [`labs`]: the models of the labs the web front end renders.
 
@@ -40,6 +41,7 @@ pub mod merkle;
 pub mod partition;
 pub mod placement;
 pub mod query;
+pub mod sampling;
 pub mod topology;
 
 pub use placement::{NodeId, Placement, PlacementError};

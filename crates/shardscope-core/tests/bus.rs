@@ -268,3 +268,178 @@ mod timelines {
         );
     }
 }
+
+mod flows {
+    use shardscope_core::bus::assign::Assignor;
+    use shardscope_core::bus::flow::{Event, Flow, FlowReport, FlowSim};
+    use shardscope_core::bus::partitioner::NullKey;
+    use shardscope_core::bus::rebalance::Timing;
+    use shardscope_core::query::Choice;
+
+    const BASE: Flow = Flow {
+        partitions: 60,
+        consumers: 6,
+        messages: 200_000,
+        rate: 20_000,
+        capacity: 5_000,
+        keys: 10_000,
+        alpha_centi: 0,
+        null_key: NullKey::Sticky,
+        sticky_batch: 100,
+        event: Event::None,
+        event_at: 3_000,
+        timing: Timing::DEFAULT,
+        seed: 7,
+    };
+
+    fn run(flow: &Flow, a: Assignor) -> FlowReport {
+        let mut sim = FlowSim::new(flow, a).unwrap();
+        while !sim.done() {
+            sim.advance(64);
+        }
+        sim.finish()
+    }
+
+    #[test]
+    fn every_message_is_counted_once_and_per_key_order_holds_while_p_is_fixed() {
+        for event in [Event::None, Event::Join, Event::Leave, Event::Crash] {
+            for &a in Assignor::ALL {
+                let flow = Flow {
+                    event,
+                    alpha_centi: 110,
+                    ..BASE
+                };
+                let r = run(&flow, a);
+                assert_eq!(r.produced, flow.messages);
+                assert_eq!(r.per_partition.iter().sum::<u64>(), r.produced);
+                assert_eq!(r.per_consumer.iter().sum::<u64>(), r.processed);
+                assert_eq!(
+                    r.produced - r.processed,
+                    *r.lag.last().unwrap(),
+                    "{event:?} {}",
+                    a.slug()
+                );
+                assert_eq!(
+                    r.out_of_order,
+                    0,
+                    "{event:?} {}: one partition per key keeps its order",
+                    a.slug()
+                );
+                assert_eq!(r, run(&flow, a), "deterministic");
+            }
+        }
+    }
+
+    #[test]
+    fn adding_partitions_breaks_key_order() {
+        let r = run(
+            &Flow {
+                event: Event::AddPartitions(90),
+                alpha_centi: 110,
+                ..BASE
+            },
+            Assignor::Sticky,
+        );
+        assert!(r.out_of_order > 0 && r.keys_out_of_order > 0, "{r:?}");
+        assert_eq!(r.per_partition.len(), 90);
+    }
+
+    #[test]
+    fn a_hot_key_makes_the_partition_its_hash_picks_hot() {
+        let r = run(
+            &Flow {
+                alpha_centi: 120,
+                ..BASE
+            },
+            Assignor::RoundRobin,
+        );
+        let n = r.produced as f64;
+        for (count, share) in r.per_partition.iter().zip(&r.expected_share) {
+            let sd = (n * share * (1.0 - share)).sqrt();
+            assert!(
+                (*count as f64 - n * share).abs() < 5.0 * sd + 1.0,
+                "{count} against {}",
+                n * share
+            );
+        }
+        let hottest = r.expected_share.iter().copied().fold(0.0, f64::max);
+        assert!(
+            hottest > 3.0 / 60.0,
+            "the hottest partition carries over three times the mean: {hottest}"
+        );
+    }
+
+    #[test]
+    fn range_idles_consumers_beyond_the_partition_count() {
+        let flow = Flow {
+            partitions: 4,
+            consumers: 6,
+            ..BASE
+        };
+        assert_eq!(run(&flow, Assignor::Range).idle_consumers, 2);
+        assert_eq!(
+            run(&flow, Assignor::Sticky).idle_consumers,
+            2,
+            "no assignor can use them"
+        );
+    }
+
+    #[test]
+    fn a_rebalance_adds_the_backlog_its_pauses_predict() {
+        // Ample capacity and even keys: before the event the lag stays near a tick's worth, so the
+        // peak after it is the backlog the paused partitions gathered.
+        // A 2 s session timeout, so the crash is noticed while messages still arrive.
+        let timing = Timing {
+            session_timeout: 2_000,
+            ..Timing::DEFAULT
+        };
+        let flow = Flow {
+            capacity: 20_000,
+            event: Event::Crash,
+            timing,
+            ..BASE
+        };
+        for a in [Assignor::Sticky, Assignor::CooperativeSticky] {
+            let r = run(&flow, a);
+            let expected = r.rebalance.as_ref().unwrap().expected_backlog;
+            let extra = (r.peak_lag.1 - r.peak_lag.0) as f64;
+            assert!(
+                (extra - expected).abs() < 0.1 * expected,
+                "{}: {extra} against {expected}",
+                a.slug()
+            );
+        }
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        for (flow, want) in [
+            (Flow { partitions: 0, ..BASE }, "partitions must be 1 to 10000, not 0"),
+            (
+                Flow {
+                    partitions: 10_001,
+                    ..BASE
+                },
+                "partitions must be 1 to 10000",
+            ),
+            (
+                Flow {
+                    event: Event::AddPartitions(60),
+                    ..BASE
+                },
+                "adding partitions must grow the topic",
+            ),
+            (
+                Flow {
+                    consumers: 1,
+                    event: Event::Leave,
+                    ..BASE
+                },
+                "at least 2",
+            ),
+        ] {
+            let got = FlowSim::new(&flow, Assignor::Range).err().unwrap();
+            assert!(got.contains(want), "{got}");
+        }
+    }
+}

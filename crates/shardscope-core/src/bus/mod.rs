@@ -14,5 +14,6 @@
 
 pub mod assign;
 pub mod delivery;
+pub mod flow;
 pub mod partitioner;
 pub mod rebalance;

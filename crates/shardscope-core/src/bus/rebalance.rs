@@ -114,6 +114,20 @@ pub fn timeline(
     timing: &Timing,
     seed: u64,
 ) -> Timeline {
+    timeline_with_windows(group, plan, change, joiner, timing, seed).0
+}
+
+/// [`timeline`], and for each partition when (in milliseconds after the change) it stops being
+/// consumed and when its new owner starts: what a simulation of the messages needs.
+#[must_use]
+pub fn timeline_with_windows(
+    group: &Group,
+    plan: &Plan,
+    change: Change,
+    joiner: Option<u32>,
+    timing: &Timing,
+    seed: u64,
+) -> (Timeline, Vec<(u32, u32)>) {
     let members = group.members();
     let rtt = timing.round_trip;
     let detected = if change == Change::Crash {
@@ -170,10 +184,11 @@ pub fn timeline(
         synced1,
         synced2,
     };
-    let pause = pauses(group, plan, &when);
+    let windows = windows(group, plan, &when);
+    let pause: Vec<u32> = windows.iter().map(|&(from, until)| until - from).collect();
     let stall = stalls(group, plan, joiner, &when);
     let done = steps.last().map_or(0, |s| s.at);
-    Timeline {
+    let timeline = Timeline {
         steps,
         rounds: if second { 2 } else { 1 },
         done,
@@ -183,7 +198,8 @@ pub fn timeline(
         paused_partitions: count_nonzero(&pause),
         longest_pause: pause.iter().copied().max().unwrap_or(0),
         total_pause: pause.iter().map(|&s| u64::from(s)).sum(),
-    }
+    };
+    (timeline, windows)
 }
 
 /// When each member acted in round 1, and when each round's assignment arrived (the same
@@ -194,8 +210,9 @@ struct When {
     synced2: u32,
 }
 
-/// How long each partition goes unconsumed.
-fn pauses(group: &Group, plan: &Plan, when: &When) -> Vec<u32> {
+/// When each partition stops being consumed and when its new owner starts, in milliseconds
+/// after the change (equal when it never stops).
+fn windows(group: &Group, plan: &Plan, when: &When) -> Vec<(u32, u32)> {
     let eager = plan.assignor.eager();
     group
         .previous()
@@ -203,18 +220,18 @@ fn pauses(group: &Group, plan: &Plan, when: &When) -> Vec<u32> {
         .zip(plan.target.owners())
         .map(|(&prev, &now)| {
             if now == NO_OWNER && prev == NO_OWNER {
-                0
+                (0, 0)
             } else if prev == FORMER_MEMBER || prev == NO_OWNER {
                 // An orphan (or a new partition) waits from the change for its first owner, who
                 // gets it in the first round.
-                when.synced1
+                (0, when.synced1)
             } else if eager {
-                when.synced1 - when.acted1[prev as usize]
+                (when.acted1[prev as usize], when.synced1)
             } else if prev != now {
                 // Cooperative: kept through round 1, revoked when it ends, owned after round 2.
-                when.synced2 - when.synced1
+                (when.synced1, when.synced2)
             } else {
-                0
+                (0, 0)
             }
         })
         .collect()
