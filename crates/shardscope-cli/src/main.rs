@@ -12,6 +12,7 @@
 //! shardscope cache-cluster 'v=1&alg=ring,modn&nodes=10&fail=20000'
 //! shardscope cdn 'v=1&ttl=60,600&shield=both&regions=3'
 //! shardscope cache-trace 'v=1&alpha=1&objects=100000&requests=1000000' > trace.csv
+//! shardscope bus 'v=1&assign=range,cooperative-sticky&change=join&partitions=12&consumers=4'
 //! shardscope assign group.json      # each assignor's assignment of a consumer group (or stdin)
 //! shardscope labs
 //! shardscope presets                  # every lab's presets: lab, name, lesson, query
@@ -26,10 +27,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use shardscope_core::labs::{anti_entropy, cache, cache_cluster, cdn, dht, partition, placement, proofs};
+use shardscope_core::labs::{anti_entropy, bus, cache, cache_cluster, cdn, dht, partition, placement, proofs};
 use shardscope_core::labs::{run_to_end, try_run_to_end, Computes, LabParams, CATALOG};
 
-const USAGE: &str = "usage: shardscope placement|partition|anti-entropy|proofs|dht|cache|cache-cluster|cdn QUERY | \
+const USAGE: &str =
+    "usage: shardscope placement|partition|anti-entropy|proofs|dht|cache|cache-cluster|cdn|bus QUERY | \
      shardscope cache QUERY --trace FILE | shardscope cache-trace QUERY | shardscope labs | \
      shardscope assign [FILE] | shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
      shardscope site pages DIR ROOT_FROM_DIR";
@@ -86,6 +88,7 @@ fn main() -> ExitCode {
         ["cache", query] => lab_report::<cache::Params>(query),
         ["cache-cluster", query] => lab_report::<cache_cluster::Params>(query),
         ["cdn", query] => lab_report::<cdn::Params>(query),
+        ["bus", query] => lab_report::<bus::Params>(query),
         ["cache", query, "--trace", path] => cache_file_report(query, Path::new(path)),
         ["cache-trace", query] => return written(cache_trace(query)),
         _ => {

@@ -277,6 +277,7 @@ mod flows {
     use shardscope_core::query::Choice;
 
     const BASE: Flow = Flow {
+        topics: 1,
         partitions: 60,
         consumers: 6,
         messages: 200_000,

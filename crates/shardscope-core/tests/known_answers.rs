@@ -479,3 +479,45 @@ fn cdn_lab_report_is_pinned() {
 }
 
 const PIN_CDN_LAB: u64 = 0x0074_7563_bc60_ad49;
+
+/// Message bus runs (a join under every assignor with Zipf keys, and a topic that grows), and
+/// the delivery scenario under each guarantee, folded into one number: every lag point, each
+/// partition's and consumer's count, both assignments, the rebalance's times and the theory's
+/// floating-point bits.
+#[test]
+fn bus_lab_report_is_pinned() {
+    use shardscope_core::labs::bus::Params;
+    use shardscope_core::labs::{run_to_end, Computes};
+    let mut words: Vec<u64> = Vec::new();
+    for q in [
+        "v=1&assign=range,roundrobin,sticky,cooperative-sticky,consistent-hash&change=join&partitions=40&consumers=7&messages=60000&rate=10000&capacity=2000&keys=5000&alpha=1.1&fault=broker&acks=1&idem=0&lag=5&faultat=300&seed=3",
+        "v=1&assign=range,sticky&change=grow&partitions=8&grow=13&consumers=3&messages=40000&rate=8000&capacity=3000&keys=2000&alpha=0.9&fault=consumer&faultat=333&batch=50&seed=3",
+    ] {
+        let (params, problems) = Params::from_query(q);
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = run_to_end(params.start().unwrap());
+        for f in &r.flows {
+            words.extend(&f.lag);
+            words.extend(&f.per_partition);
+            words.extend(&f.per_consumer);
+            words.extend(f.owner_before.iter().chain(&f.owner_after).map(|&o| u64::from(o)));
+            words.extend([f.out_of_order, f.peak_lag.0, f.peak_lag.1, f.duration_ms]);
+            words.extend(f.expected_share.iter().map(|x| x.to_bits()));
+            if let Some(rb) = &f.rebalance {
+                words.extend(rb.timeline.steps.iter().map(|s| u64::from(s.at)));
+                words.extend([rb.timeline.total_pause, rb.timeline.total_stall, rb.expected_backlog.to_bits()]);
+                words.extend([rb.movement.moved, rb.movement.minimum, rb.movement.revoked].map(u64::from));
+            }
+        }
+        for d in &r.delivery {
+            for (count, ids) in [&d.lost, &d.duplicated, &d.skipped, &d.acked_lost, &d.log_duplicates] {
+                words.push(u64::from(*count));
+                words.extend(ids.iter().map(|&i| u64::from(i)));
+            }
+        }
+    }
+    let folded = words.into_iter().fold(0x5eed, |acc, x| hash_pair(0, acc, x));
+    assert_eq!(folded, PIN_BUS_LAB, "{folded:#x}");
+}
+
+const PIN_BUS_LAB: u64 = 0x1e8f_56f3_d541_7e38;

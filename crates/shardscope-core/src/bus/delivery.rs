@@ -48,7 +48,7 @@ pub const MAX_TICKS: u32 = 1_000;
 pub const MAX_BATCH: u32 = 1_000;
 
 /// When the leader answers a produce request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Acks {
     /// Never: the producer does not wait, and does not know of a loss.
     Zero,

@@ -23,6 +23,8 @@ pub const MAX_CONSUMERS: u32 = 1_000;
 pub const MAX_MESSAGES: u64 = 10_000_000;
 /// The most distinct keys.
 pub const MAX_KEYS: u32 = 1_000_000;
+/// The most topics.
+pub const MAX_TOPICS: u32 = 100;
 /// The most points the lag series keeps; longer runs are summed into buckets of several ticks.
 pub const MAX_POINTS: u32 = 600;
 
@@ -45,7 +47,10 @@ pub enum Event {
 /// One run's settings.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Flow {
-    /// The topic's partitions.
+    /// Topics, each with `partitions` partitions, all subscribed by every consumer; key `k`
+    /// goes to topic `k mod topics`.
+    pub topics: u32,
+    /// Each topic's partitions.
     pub partitions: u32,
     /// The group's consumers before the event.
     pub consumers: u32,
@@ -74,7 +79,7 @@ pub struct Flow {
 }
 
 /// What one assignor's run measured.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct FlowReport {
     /// The assignor.
     pub assignor: Assignor,
@@ -100,6 +105,10 @@ pub struct FlowReport {
     pub per_consumer: Vec<u64>,
     /// Consumers that processed nothing.
     pub idle_consumers: u32,
+    /// Each partition's owner before the event, by consumer identity (`u32::MAX`: none).
+    pub owner_before: Vec<u32>,
+    /// Each partition's owner at the end, by consumer identity (`u32::MAX`: none).
+    pub owner_after: Vec<u32>,
     /// Messages processed after a later message of the same key.
     pub out_of_order: u64,
     /// Keys with at least one such message.
@@ -109,7 +118,7 @@ pub struct FlowReport {
 }
 
 /// The event's rebalance, as the flow saw it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct RebalanceReport {
     /// What the assignment moved.
     pub movement: super::assign::Movement,
@@ -133,16 +142,26 @@ fn member_id(i: u32) -> String {
     format!("consumer-{i:04}")
 }
 
-fn group_of(partitions: u32, members: impl Iterator<Item = u32>) -> Result<Group, String> {
+fn topic_name(t: u32) -> String {
+    format!("topic-{t:03}")
+}
+
+/// The group of `members`, each subscribed to `topics` topics of `partitions` each; topic `t`'s
+/// partition `p` is global partition `t · partitions + p`, since the names sort in number order.
+fn group_of(topics: u32, partitions: u32, members: impl Iterator<Item = u32>) -> Result<Group, String> {
+    let names: Vec<String> = (0..topics).map(topic_name).collect();
     Group::from_spec(&GroupSpec {
-        topics: vec![TopicSpec {
-            name: "orders".into(),
-            partitions,
-        }],
+        topics: names
+            .iter()
+            .map(|name| TopicSpec {
+                name: name.clone(),
+                partitions,
+            })
+            .collect(),
         members: members
             .map(|i| MemberSpec {
                 id: member_id(i),
-                topics: vec!["orders".into()],
+                topics: names.clone(),
                 owned: vec![],
             })
             .collect(),
@@ -163,7 +182,14 @@ impl Flow {
                 Err(format!("{name} must be {lo} to {hi}, not {v}"))
             }
         };
+        range("topics", u64::from(self.topics), 1, u64::from(MAX_TOPICS))?;
         range("partitions", u64::from(self.partitions), 1, u64::from(MAX_PARTITIONS))?;
+        if u64::from(self.topics) * u64::from(self.partitions) > u64::from(MAX_PARTITIONS) {
+            return Err(format!(
+                "{} topics of {} partitions is more than {MAX_PARTITIONS} partitions in all",
+                self.topics, self.partitions
+            ));
+        }
         range("consumers", u64::from(self.consumers), 1, u64::from(MAX_CONSUMERS))?;
         range("messages", self.messages, 1, MAX_MESSAGES)?;
         range("the produce rate", self.rate, 1, 100_000_000)?;
@@ -171,6 +197,9 @@ impl Flow {
         range("keys", u64::from(self.keys), 0, u64::from(MAX_KEYS))?;
         range("the keys' Zipf alpha x 100", u64::from(self.alpha_centi), 0, 300)?;
         if let Event::AddPartitions(to) = self.event {
+            if self.topics > 1 {
+                return Err("partitions can be added here only to a single topic".into());
+            }
             if to <= self.partitions || to > MAX_PARTITIONS {
                 return Err(format!(
                     "adding partitions must grow the topic: {} to at most {MAX_PARTITIONS}, not {to}",
@@ -233,17 +262,17 @@ impl FlowSim {
     pub fn new(flow: &Flow, assignor: Assignor) -> Result<Self, String> {
         flow.check()?;
         let n = flow.consumers;
-        let first = group_of(flow.partitions, 0..n)?;
+        let first = group_of(flow.topics, flow.partitions, 0..n)?;
         let before = assignor.assign(&first).owners().to_vec();
         let keys = (flow.keys > 0).then(|| {
             let a = f64::from(flow.alpha_centi) / 100.0;
             let weights: Vec<f64> = (1..=flow.keys).map(|r| libm::pow(f64::from(r), -a)).collect();
             Alias::new(&weights)
         });
-        let part_of_key = key_partitions(flow.keys, flow.partitions);
+        let part_of_key = key_partitions(flow.keys, flow.topics, flow.partitions);
         let final_partitions = match flow.event {
             Event::AddPartitions(to) => to,
-            _ => flow.partitions,
+            _ => flow.partitions * flow.topics,
         };
         let shares = expected_shares(flow, keys.as_ref(), final_partitions);
         let Planned {
@@ -265,7 +294,7 @@ impl FlowSim {
             draws: Stream::new(flow.seed),
             unkeyed: NullKeyPartitioner::new(flow.null_key, flow.sticky_batch, flow.seed ^ 0x6e75_6c6c),
             part_of_key,
-            partitions: flow.partitions,
+            partitions: flow.partitions * flow.topics,
             queues: vec![VecDeque::new(); final_partitions as usize],
             next_seq: vec![0; flow.keys as usize],
             last_done: vec![0; flow.keys as usize],
@@ -320,7 +349,7 @@ impl FlowSim {
         if let (true, Event::AddPartitions(to)) = (happened, self.flow.event) {
             if self.partitions != to {
                 self.partitions = to;
-                self.part_of_key = key_partitions(self.flow.keys, to);
+                self.part_of_key = key_partitions(self.flow.keys, 1, to);
             }
         }
         self.produce();
@@ -434,6 +463,12 @@ impl FlowSim {
             expected_share: expected_shares(&self.flow, self.keys.as_ref(), self.flow.partitions),
             per_partition: self.per_partition,
             idle_consumers: u32::try_from(self.per_consumer.iter().filter(|&&c| c == 0).count()).unwrap_or(0),
+            owner_after: self
+                .after
+                .iter()
+                .map(|&o| self.identity_after.get(o as usize).copied().unwrap_or(NO_OWNER))
+                .collect(),
+            owner_before: self.before,
             per_consumer: self.per_consumer,
             out_of_order: self.out_of_order,
             keys_out_of_order: u32::try_from(self.key_broken.iter().filter(|&&b| b).count()).unwrap_or(0),
@@ -467,7 +502,7 @@ fn plan_event(
     let (next, identity_after, joiner, change): (Option<Group>, Vec<u32>, Option<u32>, Change) = match flow.event {
         Event::None => (None, (0..n).collect(), None, Change::Join),
         Event::Join => (
-            Some(group_of(flow.partitions, 0..=n)?),
+            Some(group_of(flow.topics, flow.partitions, 0..=n)?),
             (0..=n).collect(),
             Some(n),
             Change::Join,
@@ -479,9 +514,14 @@ fn plan_event(
             } else {
                 Change::Leave
             };
-            (Some(group_of(flow.partitions, ids.iter().copied())?), ids, None, change)
+            (
+                Some(group_of(flow.topics, flow.partitions, ids.iter().copied())?),
+                ids,
+                None,
+                change,
+            )
         }
-        Event::AddPartitions(to) => (Some(group_of(to, 0..n)?), (0..n).collect(), None, Change::Join),
+        Event::AddPartitions(to) => (Some(group_of(1, to, 0..n)?), (0..n).collect(), None, Change::Join),
     };
     let mut after = before.to_vec();
     let mut windows = vec![(0, 0); final_partitions as usize];
@@ -526,25 +566,27 @@ fn plan_event(
     })
 }
 
-/// Each key's partition by Kafka's default partitioner; key `k` is the decimal text of `k`.
-fn key_partitions(keys: u32, partitions: u32) -> Vec<u32> {
+/// Each key's global partition: topic `k mod topics`, and within it Kafka's default
+/// partitioner over the key's bytes (the decimal text of `k`).
+fn key_partitions(keys: u32, topics: u32, partitions: u32) -> Vec<u32> {
     (0..keys)
-        .map(|k| keyed_partition(k.to_string().as_bytes(), partitions))
+        .map(|k| (k % topics) * partitions + keyed_partition(k.to_string().as_bytes(), partitions))
         .collect()
 }
 
-/// Each partition's expected share of the messages: the keys' Zipf probabilities summed by
-/// partition, or an even share without keys.
+/// Each global partition's expected share of the messages, with `partitions` in each topic:
+/// the keys' Zipf probabilities summed by partition, or an even share without keys.
 fn expected_shares(flow: &Flow, keys: Option<&Alias>, partitions: u32) -> Vec<f64> {
-    let mut share = vec![0.0; partitions as usize];
+    let total = partitions * flow.topics;
     if keys.is_none() {
-        return vec![1.0 / f64::from(partitions); partitions as usize];
+        return vec![1.0 / f64::from(total); total as usize];
     }
+    let mut share = vec![0.0; total as usize];
     let a = f64::from(flow.alpha_centi) / 100.0;
     let weights: Vec<f64> = (1..=flow.keys).map(|r| libm::pow(f64::from(r), -a)).collect();
-    let total: f64 = weights.iter().sum();
-    for (w, p) in weights.iter().zip(key_partitions(flow.keys, partitions)) {
-        share[p as usize] += w / total;
+    let sum: f64 = weights.iter().sum();
+    for (w, p) in weights.iter().zip(key_partitions(flow.keys, flow.topics, partitions)) {
+        share[p as usize] += w / sum;
     }
     share
 }

@@ -72,7 +72,7 @@ pub fn keyed_partition(key: &[u8], partitions: u32) -> u32 {
 }
 
 /// What a producer does with a record that has no key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NullKey {
     /// The sticky partitioner (KIP-480, the default since Kafka 2.4): every record goes to the
     /// current partition until a batch is full, then the producer picks another at random. Fewer,

@@ -50,7 +50,7 @@ impl Timing {
 }
 
 /// A moment of the rebalance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Moment {
     /// The change itself (at 0).
     Change,
@@ -63,7 +63,7 @@ pub enum Moment {
 }
 
 /// One step, with its time since the change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Step {
     /// What happened.
     pub moment: Moment,
@@ -72,7 +72,7 @@ pub struct Step {
 }
 
 /// The rebalance's timeline and what the members and partitions waited.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Timeline {
     /// The steps in order.
     pub steps: Vec<Step>,

@@ -9,6 +9,7 @@ use std::fmt;
 use crate::query::Problem;
 
 pub mod anti_entropy;
+pub mod bus;
 pub mod cache;
 pub mod cache_cluster;
 pub mod cdn;

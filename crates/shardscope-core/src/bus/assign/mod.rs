@@ -406,7 +406,7 @@ impl Group {
 }
 
 /// The assignors: Kafka's four and a consistent-hashing one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Assignor {
     /// Kafka's `RangeAssignor`: each topic on its own, its partitions cut into contiguous
     /// ranges over the topic's members in id order, the first `P mod n` one longer.
@@ -557,7 +557,7 @@ pub struct Plan {
 }
 
 /// What a rebalance moved, against the least any balanced assignment must move.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Movement {
     /// Partitions that had an owner (a member, or one that has left) and now have another.
     pub moved: u32,
