@@ -520,7 +520,7 @@ impl LabParams for Params {
     /// use shardscope_core::labs::bus::{Command, Field, Model};
     /// let mut m = Model::default();
     /// m.apply(Command::Set(Field::Partitions, 0));
-    /// assert!(m.notice.as_deref().unwrap().contains("partitions must be 1–10000"));
+    /// assert!(m.notice.as_deref().unwrap().contains("partitions per topic must be 1–10000"));
     /// ```
     fn apply(&mut self, command: Command) -> Option<String> {
         let mut p = self.clone();
