@@ -2,6 +2,9 @@
 //! subscriber, the sticky assignors are balanced and move no more than needed, cooperative never
 //! revokes a partition that stays, and range leaves members idle where the lab says it does.
 
+// proptest is native-only; wasm32 runs the known-answer file.
+#![cfg(not(target_arch = "wasm32"))]
+
 use proptest::prelude::*;
 use shardscope_core::bus::assign::{
     Assignment, Assignor, Group, GroupSpec, MemberSpec, TopicSpec, FORMER_MEMBER, NO_OWNER,

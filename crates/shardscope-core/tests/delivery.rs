@@ -1,6 +1,9 @@
 //! Where the message bus loses, duplicates and reorders messages: each lesson of the delivery
 //! model checked message by message, and exactly-once property-tested under every crash point.
 
+// proptest is native-only; wasm32 runs the known-answer file.
+#![cfg(not(target_arch = "wasm32"))]
+
 use proptest::prelude::*;
 use shardscope_core::bus::delivery::{run, Acks, Failure, Outcome, Scenario, Semantics};
 
