@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use lessons::{assert_lessons_state_computed_numbers, whole};
 use shardscope_core::bus::assign::Assignor;
-use shardscope_core::labs::bus::{Params, Report, FIELDS, PRESETS};
+use shardscope_core::labs::bus::{stage, Command, Model, Params, Report, Status, FIELDS, MAX_STEP, PRESETS};
 use shardscope_core::labs::{run_to_end, Computes, LabParams};
 
 fn report(query: &str) -> (Params, Report) {
@@ -156,4 +156,103 @@ fn runs_repeat_exactly_for_a_seed() {
     let (_, a) = report(PRESETS[2].query);
     let (_, b) = report(PRESETS[2].query);
     assert_eq!(a, b);
+}
+
+/// How many partitions are in state `s` at step `step` of `flow`'s rebalance.
+fn count(flow: &shardscope_core::bus::flow::FlowReport, step: u32, s: Status) -> usize {
+    stage(flow, step).status.iter().filter(|&&x| x == s).count()
+}
+
+#[test]
+fn stepping_a_rebalance_shows_what_each_protocol_revokes_and_when() {
+    // "Eager vs cooperative": sticky and cooperative sticky move the same 3 of 24 partitions.
+    let (_, r) = report(PRESETS[2].query);
+    let [eager, cooperative] = [&r.flows[0], &r.flows[1]];
+    assert_eq!(
+        (eager.assignor, cooperative.assignor),
+        (Assignor::Sticky, Assignor::CooperativeSticky)
+    );
+    for f in [eager, cooperative] {
+        let rb = f.rebalance.as_ref().unwrap();
+        // The outcome: the moved partitions, and nothing waits.
+        assert_eq!(count(f, 0, Status::Moved), rb.movement.moved as usize);
+        assert_eq!(count(f, 0, Status::Paused), 0);
+        // At the change itself, a join stops nobody yet.
+        assert_eq!(count(f, 1, Status::Paused), 0);
+        // A step past the last shows the last, which is the outcome.
+        assert_eq!(stage(f, MAX_STEP).owners, f.owner_after);
+        assert_eq!(stage(f, MAX_STEP).status, stage(f, 0).status);
+    }
+    // Round 1 joined: eager sticky has revoked all 24; cooperative still consumes all of them.
+    assert_eq!(count(eager, 3, Status::Paused), 24);
+    assert_eq!(count(cooperative, 3, Status::Paused), 0);
+    // Round 1 synced: eager is done; cooperative has revoked only the 3 that move, and every
+    // other partition is with its first owner.
+    assert_eq!(count(eager, 4, Status::Paused), 0);
+    assert_eq!(count(cooperative, 4, Status::Paused), 3);
+    assert_eq!(count(cooperative, 4, Status::Kept), 21);
+    assert_eq!(eager.rebalance.as_ref().unwrap().timeline.steps.len(), 4);
+    assert_eq!(cooperative.rebalance.as_ref().unwrap().timeline.steps.len(), 6);
+    // Round 2 synced: the 3 are consumed by the joiner (identity 6).
+    let last = stage(cooperative, 6);
+    let moved: Vec<u32> = last
+        .owners
+        .iter()
+        .zip(&last.status)
+        .filter(|&(_, &s)| s == Status::Moved)
+        .map(|(&o, _)| o)
+        .collect();
+    assert_eq!(moved, [6, 6, 6]);
+    // Each partition's state at each step agrees with the windows the flow paused it by.
+    for f in [eager, cooperative] {
+        let rb = f.rebalance.as_ref().unwrap();
+        for (k, s) in rb.timeline.steps.iter().enumerate() {
+            let st = stage(f, u32::try_from(k).unwrap() + 1);
+            assert_eq!(st.step, Some(*s));
+            for (p, &(from, until)) in rb.windows.iter().enumerate() {
+                assert_eq!(
+                    st.status[p] == Status::Paused,
+                    from <= s.at && s.at < until,
+                    "partition {p} at {s:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_crash_pauses_its_partitions_from_the_change_and_growth_adds_new_ones() {
+    let q = PRESETS[2].query.replace("change=join", "change=crash");
+    let (p, r) = report(&q);
+    let crashed = p.flow().departed().unwrap();
+    for f in &r.flows {
+        let theirs = f.owner_before.iter().filter(|&&o| o == crashed).count();
+        assert!(theirs > 0);
+        // Until the session times out (step 2, detected) only the crashed consumer's wait.
+        assert_eq!(count(f, 1, Status::Paused), theirs);
+        assert!(!stage(f, 0).owners.contains(&crashed));
+    }
+    let (_, r) = report(PRESETS[6].query);
+    for f in &r.flows {
+        // 12 partitions grow to 16: the 4 new ones wait for an owner, then are new.
+        assert!(count(f, 1, Status::Paused) >= 4);
+        assert_eq!(count(f, 0, Status::New), 4);
+    }
+}
+
+#[test]
+fn the_step_is_in_the_link_and_needs_a_change() {
+    let (p, problems) = Params::from_query(&PRESETS[2].query.replace("step=0", "step=4"));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(p.step, 4);
+    assert_eq!(Params::from_query(&p.to_query()).0, p);
+    let (p, problems) = Params::from_query(&PRESETS[0].query.replace("step=0", "step=3"));
+    assert_eq!(p.step, 0);
+    assert!(
+        format!("{problems:?}").contains("no rebalance to step through"),
+        "{problems:?}"
+    );
+    let mut m = Model::default();
+    m.apply(Command::Step(MAX_STEP + 1));
+    assert!(m.notice.as_deref().unwrap().contains("step must be 0–6"));
 }

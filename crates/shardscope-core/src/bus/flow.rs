@@ -127,6 +127,9 @@ pub struct RebalanceReport {
     /// Messages that waited because of the pauses, by the expected rates (Σ over partitions of
     /// rate share × the pause while production lasts): the lag the rebalance should add.
     pub expected_backlog: f64,
+    /// Each partition's pause, in milliseconds after the change: when its old owner stops
+    /// consuming it and when its new owner starts (equal when it never stops).
+    pub windows: Vec<(u32, u32)>,
 }
 
 /// A message waiting in a partition: its key and its number among the key's messages.
@@ -170,6 +173,20 @@ fn group_of(topics: u32, partitions: u32, members: impl Iterator<Item = u32>) ->
 }
 
 impl Flow {
+    /// The identity of the consumer that joins, if one does: the next number after the first
+    /// group's.
+    #[must_use]
+    pub fn joiner(&self) -> Option<u32> {
+        (self.event == Event::Join).then_some(self.consumers)
+    }
+
+    /// The identity of the consumer that leaves or crashes, if one does: the middle one, so
+    /// that members on both sides of it are renumbered by the next group.
+    #[must_use]
+    pub fn departed(&self) -> Option<u32> {
+        matches!(self.event, Event::Leave | Event::Crash).then_some(self.consumers / 2)
+    }
+
     /// Why the settings cannot run, if they cannot.
     ///
     /// # Errors
@@ -498,7 +515,7 @@ fn plan_event(
     let n = flow.consumers;
     // Identities: the first consumers are 0..n; a joiner is n; after a leave or crash the
     // departed middle consumer keeps its identity, and the new group's numbers skip it.
-    let gone = n / 2;
+    let gone = flow.departed().unwrap_or(n / 2);
     let (next, identity_after, joiner, change): (Option<Group>, Vec<u32>, Option<u32>, Change) = match flow.event {
         Event::None => (None, (0..n).collect(), None, Change::Join),
         Event::Join => (
@@ -551,12 +568,13 @@ fn plan_event(
                 s * per_ms * paused as f64
             })
             .sum();
-        windows = w;
         rebalance = Some(RebalanceReport {
             movement: plan.movement,
             timeline: tl,
             expected_backlog,
+            windows: w.clone(),
         });
+        windows = w;
     }
     Ok(Planned {
         after,
