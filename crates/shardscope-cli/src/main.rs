@@ -68,6 +68,7 @@ fn main() -> ExitCode {
             ("anti-entropy", anti_entropy::PRESETS),
             ("proofs", proofs::PRESETS),
             ("dht", dht::PRESETS),
+            ("bus", bus::PRESETS),
         ]
         .iter()
         .flat_map(|(lab, presets)| {

@@ -400,6 +400,13 @@ pub const CATALOG: &[LabInfo] = &[
         worker: true,
     },
     LabInfo {
+        slug: "bus",
+        title: "Message bus",
+        summary: "Kafka's partitioner and its five consumer-group assignors on up to 10,000 partitions: what a join, leave, crash or growth moves and pauses, the lag it leaves, and where each delivery guarantee loses or repeats messages.",
+        aliases: &[],
+        worker: true,
+    },
+    LabInfo {
         slug: "proofs",
         title: "Tamper-evident log",
         summary: "Prove a record is in an append-only log and that the log only grew (RFC 6962); flip a byte and watch it fail.",

@@ -2,6 +2,7 @@
 //! model to markup, and nothing more.
 
 pub mod anti_entropy;
+pub mod bus;
 pub mod cache;
 pub mod cache_cluster;
 pub mod cdn;
