@@ -49,7 +49,12 @@ type Delivery = {
   log_duplicates: Listed;
   out_of_order: Listed;
 };
-type Numbers = { query: string; problems: string[]; report: { flows: Flow[]; delivery: Delivery[] } };
+type Cluster = {
+  brokers: number;
+  replicas: number[][];
+  failover: { dead: number; led_before: number[]; led_after: number[]; moved_leaders: number; under_replicated: number; offline: number } | null;
+};
+type Numbers = { query: string; problems: string[]; report: { flows: Flow[]; delivery: Delivery[]; cluster: Cluster } };
 
 const bus = (q: string) => core<Numbers>('bus', q);
 const presets = () => corePresets().filter((p) => p.lab === 'bus');
@@ -136,6 +141,13 @@ async function expectCoreNumbers(page: Page, query: string, timeout = 60_000) {
       if (listed[0] > 0) await expect(row.locator(`td.${cls} .ids`)).toHaveText(ranges(listed));
     }
   }
+  const c = expected.report.cluster;
+  for (let b = 0; b < c.brokers; b++) {
+    const row = page.locator(`#brokers-table tr[data-broker="${b}"]`);
+    await expect(row.locator('td.held')).toHaveText(grouped(c.replicas.filter((set) => set.includes(b)).length));
+    await expect(row.locator('td.led-before')).toHaveText(grouped(c.replicas.filter((set) => set[0] === b).length));
+    await expect(row.locator('td.led-after')).toHaveText(c.failover === null ? '—' : grouped(c.failover.led_after[b]));
+  }
   return expected;
 }
 
@@ -169,6 +181,13 @@ test('every preset opens with the core’s numbers and shows its lesson', async 
     if (p.name === 'acks=1 and a broker dies') {
       await expect(page.locator('#delivery tr[data-semantics="at-least-once"] td.acked-lost .ids')).toHaveText('491–498');
       await expect(page.locator('#delivery tr[data-semantics="exactly-once"] td.lost .count')).toHaveText('0');
+      // The cluster: the followed partition's leader dies and its 4 leaderships move.
+      const f = expected.report.cluster.failover!;
+      expect(f.dead).toBe(expected.report.cluster.replicas[0][0]);
+      await expect(page.locator('#brokers-summary')).toContainText(`Broker ${f.dead} dies`);
+      await expect(page.locator('#brokers-summary')).toContainText('4 leaderships move');
+      await expect(page.locator('#brokers-summary')).toContainText('12 partitions lose an in-sync replica (P·RF/B = 12 predicts it)');
+      await expect(page.locator('#brokers-chart rect.replica-new-leader')).toHaveCount(4);
     }
     if (p.name === 'Adding partitions breaks key order') {
       await expect(page.locator('#row-out-of-order td[data-alg="range"]')).toHaveText('1,122');

@@ -256,3 +256,30 @@ fn the_step_is_in_the_link_and_needs_a_change() {
     m.apply(Command::Step(MAX_STEP + 1));
     assert!(m.notice.as_deref().unwrap().contains("step must be 0–6"));
 }
+
+#[test]
+fn a_broker_crash_moves_the_leaderships_it_held_and_leaves_its_replicas_under_replicated() {
+    // "acks=1 and a broker dies": 12 partitions on 3 brokers, 3 replicas each.
+    let (_, r) = report(PRESETS[4].query);
+    let c = &r.cluster;
+    let f = c.failover.as_ref().expect("the preset crashes a broker");
+    assert_eq!(f.dead, c.replicas[0][0], "the followed partition's leader dies");
+    assert_eq!(f.led_before, [4, 4, 4]);
+    assert!((c.leaders_mean - 4.0).abs() < 1e-12);
+    assert_eq!(f.moved_leaders, 4);
+    // Every partition has a replica on every broker, so all 12 lose one, as P·RF/B says.
+    assert!((f64::from(f.under_replicated) - c.under_replicated_theory).abs() < 1e-9);
+    assert_eq!((f.offline, f.below_min_insync), (0, 0));
+    assert_eq!(f.led_after.iter().sum::<u32>(), 12);
+    // Without a broker crash there is no failover; the replicas are still placed.
+    let (_, r) = report(PRESETS[5].query);
+    assert!(r.cluster.failover.is_none());
+    assert_eq!(r.cluster.replicas.len(), 12);
+    // More replicas than brokers is repaired with a reason.
+    let (p, problems) = Params::from_query("v=1&brokers=2&replicas=5&minisr=2");
+    assert_eq!(p.get(shardscope_core::labs::bus::Field::Replicas), 2);
+    assert!(
+        format!("{problems:?}").contains("5 replicas need 5 brokers, and there are 2"),
+        "{problems:?}"
+    );
+}

@@ -60,6 +60,28 @@ fn kafka_murmur2_matches_the_java_clients_vectors() {
 }
 
 #[test]
+fn kafka_replica_assignment_matches_its_documented_example() {
+    // The table in the documentation of Kafka's AdminUtils.assignReplicasToBrokers: 5 brokers,
+    // 10 partitions, 3 replicas, start index and shift 0. Each row lists, broker by broker, the
+    // partition whose replica of that rank it holds.
+    let r = shardscope_core::bus::brokers::assign_replicas(10, 5, 3, 0, 0).unwrap();
+    let table: [(usize, u32, [u32; 5]); 6] = [
+        (0, 0, [0, 1, 2, 3, 4]),
+        (0, 5, [5, 6, 7, 8, 9]),
+        (1, 0, [4, 0, 1, 2, 3]),
+        (1, 5, [8, 9, 5, 6, 7]),
+        (2, 0, [3, 4, 0, 1, 2]),
+        (2, 5, [7, 8, 9, 5, 6]),
+    ];
+    for (rank, first, row) in table {
+        for (broker, p) in (0u32..).zip(row) {
+            assert!((first..first + 5).contains(&p));
+            assert_eq!(r[p as usize][rank], broker, "p{p}, replica {rank}");
+        }
+    }
+}
+
+#[test]
 fn xxh3_matches_the_reference_for_empty_input() {
     // XXH3_64bits("") from the xxHash reference implementation.
     assert_eq!(hash_bytes(0, b""), 0x2D06_8005_38D3_94C2);

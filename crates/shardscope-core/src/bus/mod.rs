@@ -1,6 +1,8 @@
 //! A message bus the way Kafka builds one: which partition a record goes to, and how a consumer
 //! group shares a topic's partitions.
 //!
+//! - [`brokers`]: Kafka's replica assignment of partitions to brokers, leaders, and what a
+//!   broker's loss does to leaders and in-sync replicas.
 //! - [`partitioner`]: Kafka's default partitioner, murmur2 bit-exact with the Java client, and
 //!   the sticky and round-robin behaviours for records without a key.
 //! - [`assign`]: a consumer group as a checked input, Kafka's range, round-robin, sticky and
@@ -13,6 +15,7 @@
 //!   partitions under the eager and the cooperative protocol.
 
 pub mod assign;
+pub mod brokers;
 pub mod delivery;
 pub mod flow;
 pub mod partitioner;

@@ -1,10 +1,12 @@
 //! The Message bus lab's computation: the flow under each assignor compared, in bounded steps,
-//! then the delivery scenario under each guarantee, beside what theory predicts.
+//! then the delivery scenario under each guarantee and the partitions' placement on the brokers,
+//! beside what theory predicts.
 
 use serde::{Deserialize, Serialize};
 
 use super::{Change, Fault, Field, Params};
 use crate::bus::assign::Assignor;
+use crate::bus::brokers::{assign_replicas, fail, Failover};
 use crate::bus::delivery::{run, Acks, Failure, Scenario, Semantics, MAX_IN_FLIGHT};
 use crate::bus::flow::{Event, Flow, FlowReport, FlowSim};
 use crate::bus::rebalance::Timing;
@@ -60,6 +62,23 @@ pub struct Theory {
     pub mean_share: f64,
 }
 
+/// Where the partitions live, and what the delivery scenario's broker crash does to the cluster.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterReport {
+    /// The brokers.
+    pub brokers: u32,
+    /// Each partition's replicas by broker, preferred leader first (Kafka's assignment, its
+    /// start and shift drawn from the seed).
+    pub replicas: Vec<Vec<u32>>,
+    /// The loss of the followed partition's leader, when the fault is a broker crash.
+    pub failover: Option<Failover>,
+    /// Partitions a broker leads on average, P/B.
+    pub leaders_mean: f64,
+    /// Partitions with a replica on any one broker, P·RF/B: what a broker's loss leaves
+    /// under-replicated.
+    pub under_replicated_theory: f64,
+}
+
 /// The lab's report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -67,6 +86,8 @@ pub struct Report {
     pub flows: Vec<FlowReport>,
     /// Each guarantee's delivery: at most, at least and exactly once.
     pub delivery: Vec<DeliveryReport>,
+    /// The partitions' brokers.
+    pub cluster: ClusterReport,
     /// Theory beside the flows.
     pub theory: Theory,
 }
@@ -113,6 +134,32 @@ impl Params {
                 round_trip: Timing::DEFAULT.round_trip,
             },
             seed: self.seed,
+        }
+    }
+
+    /// Where the partitions live, and for a broker crash what it does to them. The crashed
+    /// broker is the followed partition's leader (partition 0's).
+    ///
+    /// # Panics
+    /// Never for repaired settings, which keep the replicas within the brokers.
+    #[must_use]
+    pub fn cluster(&self) -> ClusterReport {
+        let (brokers, factor) = (self.get(Field::Brokers), self.get(Field::Replicas));
+        let partitions = self.get(Field::Partitions) * self.get(Field::Topics);
+        let h = crate::hash::hash_pair(self.seed, 0xb40c, 0);
+        // Kafka draws both at random; assign_replicas reduces them modulo the brokers.
+        let start = u32::try_from(h >> 32).unwrap_or(0);
+        let shift = u32::try_from(h & u64::from(u32::MAX)).unwrap_or(0);
+        let replicas = assign_replicas(partitions, brokers, factor, start, shift)
+            .expect("repaired settings keep the replicas within the brokers");
+        let failover =
+            (self.fault == Fault::Broker).then(|| fail(&replicas, brokers, replicas[0][0], self.get(Field::MinInsync)));
+        ClusterReport {
+            brokers,
+            replicas,
+            failover,
+            leaders_mean: f64::from(partitions) / f64::from(brokers),
+            under_replicated_theory: f64::from(partitions) * f64::from(factor) / f64::from(brokers),
         }
     }
 
@@ -250,6 +297,7 @@ impl Run for Job {
         Report {
             flows: std::mem::take(&mut self.flows),
             delivery: std::mem::take(&mut self.delivery),
+            cluster: self.params.cluster(),
             theory: Theory {
                 join_minimum: p / (n + 1),
                 idle_at_least: n.saturating_sub(p),

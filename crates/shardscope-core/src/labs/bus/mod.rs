@@ -18,7 +18,7 @@ use crate::query::{list, to_query, Choice, Problem, Query};
 mod job;
 mod stage;
 
-pub use job::{DeliveryReport, Job, Report, Theory, LISTED};
+pub use job::{ClusterReport, DeliveryReport, Job, Report, Theory, LISTED};
 pub use stage::{moment_text, stage, Stage, Status, MAX_STEP};
 
 /// The permalink format version.
@@ -143,6 +143,8 @@ pub enum Field {
     Heartbeat,
     /// How long a poll's processing takes, in ms.
     Poll,
+    /// The cluster's brokers.
+    Brokers,
     /// The partition's replicas, for delivery.
     Replicas,
     /// `min.insync.replicas`.
@@ -160,7 +162,7 @@ pub enum Field {
 }
 
 /// Each numeric setting: its permalink name, what people call it, its range and its default.
-pub const FIELDS: [FieldSpec<Field>; 19] = [
+pub const FIELDS: [FieldSpec<Field>; 20] = [
     (Field::Topics, "topics", "topics", 1, 100, 1),
     (Field::Partitions, "partitions", "partitions per topic", 1, 10_000, 12),
     (Field::Consumers, "consumers", "consumers", 1, 1_000, 4),
@@ -187,6 +189,14 @@ pub const FIELDS: [FieldSpec<Field>; 19] = [
         3_000,
     ),
     (Field::Poll, "poll", "processing one poll (ms)", 1, 60_000, 200),
+    (
+        Field::Brokers,
+        "brokers",
+        "brokers",
+        1,
+        crate::bus::brokers::MAX_BROKERS,
+        3,
+    ),
     (Field::Replicas, "replicas", "replicas", 1, 5, 3),
     (Field::MinInsync, "minisr", "min.insync.replicas", 1, 5, 2),
     (Field::Lag, "lag", "followers' lag (ticks)", 0, 1_000, 3),
@@ -211,7 +221,7 @@ pub const FIELDS: [FieldSpec<Field>; 19] = [
 ];
 
 /// The permalink parameters, in the order they are written.
-pub const PARAMS: [&str; 29] = [
+pub const PARAMS: [&str; 30] = [
     "v",
     "assign",
     "change",
@@ -231,6 +241,7 @@ pub const PARAMS: [&str; 29] = [
     "poll",
     "acks",
     "idem",
+    "brokers",
     "replicas",
     "minisr",
     "lag",
@@ -261,7 +272,7 @@ pub struct Params {
     /// What fails in the delivery scenario.
     pub fault: Fault,
     /// The numeric settings, in [`FIELDS`] order.
-    pub values: [u32; 19],
+    pub values: [u32; 20],
     /// Seeds the keys and the rebalance's timing.
     pub seed: u64,
     /// The rebalance's step the grid shows, 1 to [`MAX_STEP`], or 0 for the outcome. It changes
@@ -336,6 +347,16 @@ impl Params {
             notes.push("partitions are added here only to a single topic; nothing changes".into());
             self.change = Change::None;
         }
+        if self.get(Field::Replicas) > self.get(Field::Brokers) {
+            notes.push(format!(
+                "{} replicas need {} brokers, and there are {}; using {} replicas",
+                self.get(Field::Replicas),
+                self.get(Field::Replicas),
+                self.get(Field::Brokers),
+                self.get(Field::Brokers)
+            ));
+            self.put(Field::Replicas, self.get(Field::Brokers));
+        }
         if self.get(Field::MinInsync) > self.get(Field::Replicas) {
             notes.push(format!(
                 "min.insync.replicas {} is more than the {} replicas; using {}",
@@ -388,37 +409,37 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         name: "Range vs round-robin with two topics",
         lesson: "Two consumers read two topics of 3 partitions, 7,000 messages a second without keys, and each consumer can process 4,000. Range splits each topic on its own and gives the first consumer the extra partition of both, so it owns 4 of the 6 (the example in Kafka's documentation): it processes 98,500 of the 140,000 messages, falls behind by up to 18,500, and the run takes 24.6 s. Round-robin deals all six partitions in turn, 3 each: 69,600 and 70,400 messages, a lag of at most 800, done in 20.0 s.",
-        query: "v=1&assign=range,roundrobin&change=none&topics=2&partitions=3&consumers=2&messages=140000&rate=7000&capacity=4000&keys=0&alpha=0&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=none&faultat=550&seed=42&step=0",
+        query: "v=1&assign=range,roundrobin&change=none&topics=2&partitions=3&consumers=2&messages=140000&rate=7000&capacity=4000&keys=0&alpha=0&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&brokers=3&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=none&faultat=550&seed=42&step=0",
     },
     Preset {
         name: "One consumer joins a group of 100",
         lesson: "1,000 partitions, 100 consumers and 100,000 keyed messages a second; a 101st consumer joins at 3,000 ms. A balanced group must move at least 9 partitions to it (1,000 / 101, rounded down). Sticky and cooperative-sticky move exactly 9; range moves 45, because every member's range shifts; round-robin 900, because the deal starts over. Consistent hashing moves only 6, the joiner's arcs, but it was never balanced: its busiest consumer processes 23,195 messages against sticky's 10,983. Eager rebalancing stops all 101 consumers, and the 1,000 paused partitions pile up 144,482 messages of lag (the pauses predict 144,507); cooperative stops only the joiner and the 9 partitions that move, over two rounds taking 6,111 ms, and the lag peaks at 2,683 (predicted 2,666).",
-        query: "v=1&assign=range,roundrobin,sticky,cooperative-sticky,consistent-hash&change=join&topics=1&partitions=1000&consumers=100&messages=1000000&rate=100000&capacity=1500&keys=100000&alpha=0&nullkey=sticky&at=3000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=none&faultat=550&seed=42&step=0",
+        query: "v=1&assign=range,roundrobin,sticky,cooperative-sticky,consistent-hash&change=join&topics=1&partitions=1000&consumers=100&messages=1000000&rate=100000&capacity=1500&keys=100000&alpha=0&nullkey=sticky&at=3000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&brokers=3&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=none&faultat=550&seed=42&step=0",
     },
     Preset {
         name: "Eager vs cooperative rebalancing",
         lesson: "Six consumers share 24 partitions at 20,000 messages a second, and a seventh joins at 5,000 ms. Both assignors move the same 3 partitions, the minimum. Eager sticky first revokes all 24: 7 consumers stall, the rebalance takes 2,826 ms, the partitions lose 37,756 partition-milliseconds, and the lag peaks at 31,162 messages (the pauses predict 31,340). Cooperative sticky revokes only the 3 that move; it needs 2 rounds and 5,536 ms, but only the joiner waits, the pauses add up to 8,130 partition-milliseconds, and the lag peaks at 6,980 (predicted 6,900).",
-        query: "v=1&assign=sticky,cooperative-sticky&change=join&topics=1&partitions=24&consumers=6&messages=400000&rate=20000&capacity=4000&keys=10000&alpha=0&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=none&faultat=550&seed=42&step=0",
+        query: "v=1&assign=sticky,cooperative-sticky&change=join&topics=1&partitions=24&consumers=6&messages=400000&rate=20000&capacity=4000&keys=10000&alpha=0&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&brokers=3&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=none&faultat=550&seed=42&step=0",
     },
     Preset {
         name: "More consumers than partitions",
         lesson: "A partition has one consumer in a group, so 6 consumers of 4 partitions leave 2 idle whatever the assignor: range, round-robin and sticky each give 4 consumers one partition and the other 2 nothing. Adding consumers beyond the partition count adds no throughput; adding partitions does.",
-        query: "v=1&assign=range,roundrobin,sticky&change=none&topics=1&partitions=4&consumers=6&messages=100000&rate=10000&capacity=4000&keys=10000&alpha=0&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=none&faultat=550&seed=42&step=0",
+        query: "v=1&assign=range,roundrobin,sticky&change=none&topics=1&partitions=4&consumers=6&messages=100000&rate=10000&capacity=4000&keys=10000&alpha=0&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&brokers=3&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=none&faultat=550&seed=42&step=0",
     },
     Preset {
         name: "acks=1 and a broker dies",
         lesson: "1,000 messages followed one by one; the followers copy the leader 10 ticks behind, and the leader's broker dies at tick 500. With acks=1 the leader had acknowledged messages its followers did not have yet: 8 of them, 491 to 498, are gone from the new leader's log, and no consumer guarantee can bring them back. With acks=all and an idempotent producer (what exactly-once requires), all 1,000 arrive once.",
-        query: "v=1&assign=sticky&change=none&topics=1&partitions=12&consumers=4&messages=100000&rate=10000&capacity=4000&keys=10000&alpha=0&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=1&idem=0&replicas=3&minisr=2&lag=10&inflight=5&batch=100&followed=1000&fault=broker&faultat=500&seed=42&step=0",
+        query: "v=1&assign=sticky&change=none&topics=1&partitions=12&consumers=4&messages=100000&rate=10000&capacity=4000&keys=10000&alpha=0&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=1&idem=0&brokers=3&replicas=3&minisr=2&lag=10&inflight=5&batch=100&followed=1000&fault=broker&faultat=500&seed=42&step=0",
     },
     Preset {
         name: "At-least-once means duplicates",
         lesson: "The consumer polls 100 messages at a time and crashes after processing 550, halfway through the poll of 500 to 599. At-most-once had committed the poll before processing it, so its successor skips 550 to 599: 50 messages lost. At-least-once commits after processing, so its successor processes 500 to 549 again: 50 duplicates. Exactly-once writes the output and the offset in one transaction, which the crash aborts: every one of the 1,000 messages is in the output once.",
-        query: "v=1&assign=sticky&change=none&topics=1&partitions=12&consumers=4&messages=100000&rate=10000&capacity=4000&keys=10000&alpha=0&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=consumer&faultat=550&seed=42&step=0",
+        query: "v=1&assign=sticky&change=none&topics=1&partitions=12&consumers=4&messages=100000&rate=10000&capacity=4000&keys=10000&alpha=0&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&brokers=3&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=consumer&faultat=550&seed=42&step=0",
     },
     Preset {
         name: "Adding partitions breaks key order",
         lesson: "A key's messages stay in order because they share a partition. 10,000 Zipf(1) keys over 12 partitions at 10,000 messages a second, read by 4 consumers of 3,000 each, so a backlog builds; at 5,000 ms the topic grows to 16. The producer now sends many keys to new partitions, whose consumers start on them at once while the keys' older messages still wait in the old ones: under range, 1,122 messages of 63 keys are processed after a later message of the same key; under cooperative sticky, 844 messages of 28 keys. Range also moves 6 of the old partitions, since every range shifts; cooperative sticky moves none and only adds the new ones.",
-        query: "v=1&assign=range,cooperative-sticky&change=grow&topics=1&partitions=12&consumers=4&messages=200000&rate=10000&capacity=3000&keys=10000&alpha=1&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=none&faultat=550&seed=42&step=0",
+        query: "v=1&assign=range,cooperative-sticky&change=grow&topics=1&partitions=12&consumers=4&messages=200000&rate=10000&capacity=3000&keys=10000&alpha=1&nullkey=sticky&at=5000&grow=16&session=45000&heartbeat=3000&poll=200&acks=all&idem=1&brokers=3&replicas=3&minisr=2&lag=3&inflight=5&batch=100&followed=1000&fault=none&faultat=550&seed=42&step=0",
     },
 ];
 
