@@ -283,3 +283,38 @@ fn a_broker_crash_moves_the_leaderships_it_held_and_leaves_its_replicas_under_re
         "{problems:?}"
     );
 }
+
+#[test]
+fn the_lag_by_partition_adds_up_to_the_total_lag_at_every_bucket() {
+    for preset in PRESETS {
+        let (_, r) = report(preset.query);
+        for f in &r.flows {
+            let m = &f.lag_map;
+            let partitions = u32::try_from(f.owner_after.len()).unwrap();
+            assert_eq!(m.rows, partitions.div_ceil(m.per_row), "{}", preset.name);
+            assert!(m.rows <= shardscope_core::bus::flow::MAX_LAG_ROWS);
+            assert_eq!(m.values.len(), f.lag.len() * m.rows as usize, "{}", preset.name);
+            for (b, &total) in f.lag.iter().enumerate() {
+                let rows = &m.values[b * m.rows as usize..(b + 1) * m.rows as usize];
+                assert_eq!(rows.iter().sum::<u64>(), total, "{}, bucket {b}", preset.name);
+            }
+        }
+    }
+    // A crash: until the session times out, the crashed consumer's partitions alone pile up.
+    let crash = PRESETS[2].query.replace("change=join", "change=crash");
+    let (params, r) = report(&crash);
+    let crashed = params.flow().departed().unwrap();
+    let flow = &r.flows[0];
+    let map = &flow.lag_map;
+    assert_eq!(map.per_row, 1);
+    let at = (5_000 + 40_000) / usize::try_from(flow.bucket_ms).unwrap();
+    let lags = &map.values[at * map.rows as usize..(at + 1) * map.rows as usize];
+    let top = *lags.iter().max().unwrap();
+    for (part, &lag) in lags.iter().enumerate() {
+        if flow.owner_before[part] == crashed {
+            assert!(lag > top / 2, "partition {part} of the crashed consumer: {lags:?}");
+        } else {
+            assert!(lag < top / 10, "partition {part}: {lags:?}");
+        }
+    }
+}

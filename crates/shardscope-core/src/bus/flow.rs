@@ -27,6 +27,20 @@ pub const MAX_KEYS: u32 = 1_000_000;
 pub const MAX_TOPICS: u32 = 100;
 /// The most points the lag series keeps; longer runs are summed into buckets of several ticks.
 pub const MAX_POINTS: u32 = 600;
+/// The most rows of the lag by partition; beyond, a row sums a run of consecutive partitions.
+pub const MAX_LAG_ROWS: u32 = 48;
+
+/// The lag by partition over time: rows of consecutive partitions, a value per row and bucket.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LagMap {
+    /// Partitions per row (the last row may hold fewer).
+    pub per_row: u32,
+    /// Rows.
+    pub rows: u32,
+    /// The row's lag (messages waiting in its partitions) at the end of each bucket, bucket by
+    /// bucket: `values[bucket * rows + row]`.
+    pub values: Vec<u64>,
+}
 
 /// What happens to the group during the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -95,6 +109,8 @@ pub struct FlowReport {
     pub lag: Vec<u64>,
     /// The largest total lag before the event, and after it.
     pub peak_lag: (u64, u64),
+    /// The lag by partition, at the same buckets as `lag`.
+    pub lag_map: LagMap,
     /// Each partition's messages, at the end (new partitions included).
     pub per_partition: Vec<u64>,
     /// Each partition's expected share of the messages from the keys' popularity (before any
@@ -266,6 +282,7 @@ pub struct FlowSim {
     end_tick: u64,
     bucket_ticks: u64,
     lag: Vec<u64>,
+    lag_map: LagMap,
     peak: (u64, u64),
     mine: Vec<Vec<u32>>,
 }
@@ -332,6 +349,14 @@ impl FlowSim {
             end_tick,
             bucket_ticks: end_tick.div_ceil(u64::from(MAX_POINTS)).max(1),
             lag: Vec::with_capacity(MAX_POINTS as usize),
+            lag_map: {
+                let per_row = final_partitions.div_ceil(MAX_LAG_ROWS).max(1);
+                LagMap {
+                    per_row,
+                    rows: final_partitions.div_ceil(per_row),
+                    values: Vec::new(),
+                }
+            },
             peak: (0, 0),
             mine: vec![Vec::new(); identities],
         })
@@ -428,6 +453,10 @@ impl FlowSim {
         self.tick += 1;
         if self.tick.is_multiple_of(self.bucket_ticks) || self.done() {
             self.lag.push(lag);
+            let per_row = self.lag_map.per_row as usize;
+            for row in self.queues.chunks(per_row) {
+                self.lag_map.values.push(row.iter().map(|q| q.len() as u64).sum());
+            }
         }
     }
 
@@ -476,6 +505,7 @@ impl FlowSim {
             duration_ms: self.tick * u64::from(TICK_MS),
             bucket_ms: self.bucket_ticks * u64::from(TICK_MS),
             lag: self.lag,
+            lag_map: self.lag_map,
             peak_lag: self.peak,
             expected_share: expected_shares(&self.flow, self.keys.as_ref(), self.flow.partitions),
             per_partition: self.per_partition,

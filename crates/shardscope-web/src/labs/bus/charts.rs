@@ -414,3 +414,122 @@ fn partitions_table(flow: &FlowReport, order: &[usize]) -> DataTable {
             .collect(),
     }
 }
+
+/// The most columns the lag by partition draws; a column is the largest lag of several buckets.
+const MAP_COLUMNS: usize = 120;
+/// Shades of the lag by partition, the darkest for the largest lag of every assignor compared.
+const SHADES: usize = 5;
+/// Each shade's glyph in the legend, lighter to darker, so the legend does not rely on colour.
+const SHADE_GLYPHS: [&str; SHADES] = ["·", "░", "▒", "▓", "█"];
+
+/// The largest lag of any row of any assignor's lag by partition: the shared scale of the maps.
+pub fn lag_map_top(flows: &[FlowReport]) -> u64 {
+    flows
+        .iter()
+        .flat_map(|f| f.lag_map.values.iter().copied())
+        .max()
+        .unwrap_or(0)
+}
+
+/// One assignor's lag by partition over time: a row per partition (or run of partitions), a
+/// column per moment, darker for more waiting messages; the change marked.
+pub fn lag_map_chart(f: &FlowReport, top: u64, change_at: Option<u32>, done: bool) -> Html {
+    let m = &f.lag_map;
+    let rows = m.rows.max(1) as usize;
+    let buckets = m.values.len() / rows;
+    let per_column = buckets.div_ceil(MAP_COLUMNS).max(1);
+    let columns = buckets.div_ceil(per_column);
+    let (x0, x1, y0) = (64.0, 384.0, 4.0);
+    let row_h = (160.0 / rows as f64).clamp(3.0, 14.0);
+    let col_w = (x1 - x0) / columns.max(1) as f64;
+    let y1 = y0 + row_h * rows as f64;
+    let value = |c: usize, r: usize| {
+        (c * per_column..((c + 1) * per_column).min(buckets))
+            .map(|b| m.values[b * rows + r])
+            .max()
+            .unwrap_or(0)
+    };
+    // One path per shade, so that thousands of cells stay a handful of elements.
+    let mut paths: Vec<String> = vec![String::new(); SHADES];
+    for c in 0..columns {
+        for r in 0..rows {
+            let v = value(c, r);
+            if v == 0 || top == 0 {
+                continue;
+            }
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // 0 < v/top ≤ 1.
+            let shade = ((v as f64 / top as f64 * SHADES as f64).ceil() as usize).clamp(1, SHADES) - 1;
+            // Writing to a String cannot fail.
+            let _ = write!(
+                paths[shade],
+                "M{} {}h{}v{}h-{}z",
+                fmt(x0 + col_w * c as f64),
+                fmt(y0 + row_h * r as f64),
+                fmt(col_w),
+                fmt(row_h),
+                fmt(col_w)
+            );
+        }
+    }
+    let bucket_ms = f.bucket_ms.max(1);
+    let run = (buckets as u64 * bucket_ms).max(1) as f64;
+    let sx = |ms: f64| x0 + (x1 - x0) * ms / run;
+    let xticks = nice_ticks(run / 1_000.0, 6);
+    let step = |k: usize| top as f64 * k as f64 / SHADES as f64;
+    let marks = paths.iter().enumerate().filter(|(_, d)| !d.is_empty()).map(|(k, d)| {
+        html! { <path class={format!("heat heat-{k}")} d={d.clone()}
+        data-tip={format!("lag {}–{} messages", group_float(step(k)), group_float(step(k + 1)))} /> }
+    });
+    let slug = f.assignor.slug();
+    let rows_text = if m.per_row == 1 {
+        "a row per partition".to_owned()
+    } else {
+        format!("a row per {} consecutive partitions", m.per_row)
+    };
+    html! {
+        <Chart id={format!("lag-map-{slug}")} class={classes!("bus-chart", "lag-map", (!done).then_some("stale"))} view={(400.0, y1 + 28.0)}
+            label={format!("{}: the lag of each partition over time", f.assignor.label())}
+            legend={(0..SHADES).map(|k| LegendItem::new(format!("heat-{k}"), SHADE_GLYPHS[k], format!("up to {}", group_float(step(k + 1))))).collect::<Vec<_>>()}
+            table={lag_map_table(f)}
+            caption={html! { format!("{}: {rows_text}, a column per {} ms; the darker, the more messages wait (the same scale for every assignor).", f.assignor.label(), group_digits(per_column as u64 * bucket_ms)) }}>
+            <text class="tick" x={fmt(x0 - 4.0)} y={fmt(y0 + 8.0)} text-anchor="end">{ "partition 0" }</text>
+            <text class="tick" x={fmt(x0 - 4.0)} y={fmt(y1)} text-anchor="end">{ format!("{}", f.owner_after.len().saturating_sub(1)) }</text>
+            { x_axis(y1, (x0, x1), &xticks, |s| sx(s * 1_000.0), |s| format!("{s:.0}")) }
+            <text class="tick axis-title" x={fmt(f64::midpoint(x0, x1))} y={fmt(y1 + 26.0)} text-anchor="middle">{ "time (s)" }</text>
+            { for marks }
+            if let Some(ms) = change_at {
+                <line class="size-line" x1={fmt(sx(f64::from(ms)))} x2={fmt(sx(f64::from(ms)))} y1={fmt(y0)} y2={fmt(y1)}
+                    data-tip={format!("the change, at {:.1} s", f64::from(ms) / 1_000.0)} />
+            }
+        </Chart>
+    }
+}
+
+/// Each row's peak lag and when it came.
+fn lag_map_table(f: &FlowReport) -> DataTable {
+    let m = &f.lag_map;
+    let rows = m.rows.max(1) as usize;
+    let buckets = m.values.len() / rows;
+    DataTable {
+        caption: format!("{}: each row's largest lag and when", f.assignor.label()),
+        head: vec!["Partitions".into(), "Largest lag".into(), "At (s)".into()],
+        rows: (0..rows)
+            .map(|r| {
+                let (b, v) = (0..buckets)
+                    .map(|b| (b, m.values[b * rows + r]))
+                    .fold((0, 0), |best, x| if x.1 > best.1 { x } else { best });
+                let first = r as u64 * u64::from(m.per_row);
+                let last = (first + u64::from(m.per_row)).min(f.owner_after.len() as u64) - 1;
+                vec![
+                    if first == last {
+                        first.to_string()
+                    } else {
+                        format!("{first}–{last}")
+                    },
+                    group_digits(v),
+                    format!("{:.1}", ((b as u64 + 1) * f.bucket_ms) as f64 / 1_000.0),
+                ]
+            })
+            .collect(),
+    }
+}
