@@ -49,13 +49,15 @@ pub fn table(r: &Report, p: &Params) -> Html {
                 <th scope="row">{ semantics_label(&d.semantics) }</th>
                 <td class="acks">{ format!("acks={}{}", d.acks, if d.idempotent { ", idempotent" } else { "" }) }</td>
                 <td class="output">{ group_digits(d.output.into()) }</td>
-                { ids_cell("lost", &d.lost) }
-                { ids_cell("acked-lost", &d.acked_lost) }
-                { ids_cell("skipped", &d.skipped) }
-                { ids_cell("refused", &d.refused) }
-                { ids_cell("duplicated", &d.duplicated) }
-                { ids_cell("log-duplicates", &d.log_duplicates) }
-                { ids_cell("out-of-order", &d.out_of_order) }
+                { for [
+                    ("lost", &d.lost),
+                    ("acked-lost", &d.acked_lost),
+                    ("skipped", &d.skipped),
+                    ("refused", &d.refused),
+                    ("duplicated", &d.duplicated),
+                    ("log-duplicates", &d.log_duplicates),
+                    ("out-of-order", &d.out_of_order),
+                ].into_iter().map(|(class, listed)| ids_cell(class, listed)) }
             </tr>
         }
     };

@@ -435,36 +435,88 @@ fn lag_headline(r: &Report, changed: bool) -> Headline {
     }
 }
 
+/// The rebalance table's rows: label and element id, in the order [`number`] computes them.
+const NUMBERS: [(&str, &str); 21] = [
+    ("Partitions moved", "row-moved"),
+    ("The minimum a balanced group moves", "row-minimum"),
+    ("Orphans (no owner after the change)", "row-orphans"),
+    ("Partitions revoked", "row-revoked"),
+    ("Rounds", "row-rounds"),
+    ("Done after the change (ms)", "row-done"),
+    ("Consumers stalled", "row-stalled"),
+    ("Longest stall (ms)", "row-longest-stall"),
+    ("Partitions paused", "row-paused"),
+    ("Longest pause (ms)", "row-longest-pause"),
+    ("Pauses added up (partition-ms)", "row-total-pause"),
+    ("Messages the pauses hold back (theory)", "row-expected-backlog"),
+    ("Peak lag before the change", "row-peak-before"),
+    ("Peak lag after it", "row-peak-after"),
+    ("Partitions per consumer at the end", "row-counts"),
+    ("Idle consumers", "row-idle"),
+    ("Busiest consumer's messages", "row-busiest-consumer"),
+    ("Messages processed", "row-processed"),
+    ("Run length (ms)", "row-duration"),
+    ("Processed after a later message of its key", "row-out-of-order"),
+    ("Keys with such a message", "row-keys-out-of-order"),
+];
+
+/// The fewest and most partitions a member consumes at the end; the consumer that left is no
+/// member then, and its nothing is not imbalance.
+fn spread(f: &FlowReport, departed: Option<u32>) -> String {
+    let mut owned = vec![0u32; f.per_consumer.len()];
+    for &o in &f.owner_after {
+        if let Some(c) = owned.get_mut(o as usize) {
+            *c += 1;
+        }
+    }
+    let members = owned
+        .iter()
+        .enumerate()
+        .filter(|&(c, _)| departed.is_none_or(|d| d as usize != c))
+        .map(|(_, &n)| n);
+    let (lo, hi) = members.fold((u32::MAX, 0), |(lo, hi), n| (lo.min(n), hi.max(n)));
+    format!("{}–{hi}", if lo == u32::MAX { 0 } else { lo })
+}
+
+/// Row `row` of [`NUMBERS`] for one assignor. One function with a row number rather than a
+/// closure per row keeps the table's markup written once in the page's code.
+fn number(f: &FlowReport, row: usize, departed: Option<u32>) -> String {
+    let digits = |v: u64| group_digits(v);
+    if let (Some(x), 0..12) = (f.rebalance.as_ref(), row) {
+        let (m, t) = (&x.movement, &x.timeline);
+        return match row {
+            0 => digits(m.moved.into()),
+            1 => digits(m.minimum.into()),
+            2 => digits(m.orphans.into()),
+            3 => digits(m.revoked.into()),
+            4 => t.rounds.to_string(),
+            5 => digits(t.done.into()),
+            6 => digits(t.stalled_members.into()),
+            7 => digits(t.longest_stall.into()),
+            8 => digits(t.paused_partitions.into()),
+            9 => digits(t.longest_pause.into()),
+            10 => digits(t.total_pause),
+            _ => group_float(x.expected_backlog),
+        };
+    }
+    match row {
+        12 => digits(f.peak_lag.0),
+        13 => digits(f.peak_lag.1),
+        14 => spread(f, departed),
+        15 => digits(f.idle_consumers.into()),
+        16 => digits(f.per_consumer.iter().copied().max().unwrap_or(0)),
+        17 => digits(f.processed),
+        18 => digits(f.duration_ms),
+        19 => digits(f.out_of_order),
+        20 => digits(f.keys_out_of_order.into()),
+        // The rebalance's rows of a run without one.
+        _ => "—".into(),
+    }
+}
+
 /// Every rebalance number of every assignor.
 fn rebalance_table(r: &Report, p: &Params) -> Html {
     let departed = roles(p).departed.map(|d| d.0);
-    let row = |label: &str, id: &str, cell: &dyn Fn(&FlowReport) -> String| {
-        html! {
-            <tr id={id.to_owned()}>
-                <th scope="row">{ label }</th>
-                { for r.flows.iter().map(|f| html! { <td data-alg={f.assignor.slug()}>{ cell(f) }</td> }) }
-            </tr>
-        }
-    };
-    let rb = |f: &FlowReport, v: &dyn Fn(&shardscope_core::bus::flow::RebalanceReport) -> String| {
-        f.rebalance.as_ref().map_or_else(|| "—".into(), v)
-    };
-    let counts = |f: &FlowReport| {
-        let mut owned = vec![0u32; f.per_consumer.len()];
-        for &o in &f.owner_after {
-            if let Some(c) = owned.get_mut(o as usize) {
-                *c += 1;
-            }
-        }
-        // The consumer that left is no member at the end: its nothing is not imbalance.
-        let members = owned
-            .iter()
-            .enumerate()
-            .filter(|&(c, _)| departed.is_none_or(|d| d as usize != c))
-            .map(|(_, &n)| n);
-        let (lo, hi) = members.fold((u32::MAX, 0), |(lo, hi), n| (lo.min(n), hi.max(n)));
-        format!("{}–{hi}", if lo == u32::MAX { 0 } else { lo })
-    };
     html! {
         <section class="numbers" aria-label="Numbers">
             <h2>{ "Every number, assignor by assignor" }</h2>
@@ -472,27 +524,12 @@ fn rebalance_table(r: &Report, p: &Params) -> Html {
                 <table class="loads" id="numbers">
                     <thead><tr><th scope="col">{ "Number" }</th>{ for r.flows.iter().map(|f| html! { <th scope="col">{ f.assignor.label() }</th> }) }</tr></thead>
                     <tbody>
-                        { row("Partitions moved", "row-moved", &|f| rb(f, &|x| group_digits(x.movement.moved.into()))) }
-                        { row("The minimum a balanced group moves", "row-minimum", &|f| rb(f, &|x| group_digits(x.movement.minimum.into()))) }
-                        { row("Orphans (no owner after the change)", "row-orphans", &|f| rb(f, &|x| group_digits(x.movement.orphans.into()))) }
-                        { row("Partitions revoked", "row-revoked", &|f| rb(f, &|x| group_digits(x.movement.revoked.into()))) }
-                        { row("Rounds", "row-rounds", &|f| rb(f, &|x| x.timeline.rounds.to_string())) }
-                        { row("Done after the change (ms)", "row-done", &|f| rb(f, &|x| group_digits(x.timeline.done.into()))) }
-                        { row("Consumers stalled", "row-stalled", &|f| rb(f, &|x| group_digits(x.timeline.stalled_members.into()))) }
-                        { row("Longest stall (ms)", "row-longest-stall", &|f| rb(f, &|x| group_digits(x.timeline.longest_stall.into()))) }
-                        { row("Partitions paused", "row-paused", &|f| rb(f, &|x| group_digits(x.timeline.paused_partitions.into()))) }
-                        { row("Longest pause (ms)", "row-longest-pause", &|f| rb(f, &|x| group_digits(x.timeline.longest_pause.into()))) }
-                        { row("Pauses added up (partition-ms)", "row-total-pause", &|f| rb(f, &|x| group_digits(x.timeline.total_pause))) }
-                        { row("Messages the pauses hold back (theory)", "row-expected-backlog", &|f| rb(f, &|x| group_float(x.expected_backlog))) }
-                        { row("Peak lag before the change", "row-peak-before", &|f| group_digits(f.peak_lag.0)) }
-                        { row("Peak lag after it", "row-peak-after", &|f| group_digits(f.peak_lag.1)) }
-                        { row("Partitions per consumer at the end", "row-counts", &counts) }
-                        { row("Idle consumers", "row-idle", &|f| group_digits(f.idle_consumers.into())) }
-                        { row("Busiest consumer's messages", "row-busiest-consumer", &|f| group_digits(f.per_consumer.iter().copied().max().unwrap_or(0))) }
-                        { row("Messages processed", "row-processed", &|f| group_digits(f.processed)) }
-                        { row("Run length (ms)", "row-duration", &|f| group_digits(f.duration_ms)) }
-                        { row("Processed after a later message of its key", "row-out-of-order", &|f| group_digits(f.out_of_order)) }
-                        { row("Keys with such a message", "row-keys-out-of-order", &|f| group_digits(f.keys_out_of_order.into())) }
+                        { for NUMBERS.iter().enumerate().map(|(row, &(label, id))| html! {
+                            <tr {id}>
+                                <th scope="row">{ label }</th>
+                                { for r.flows.iter().map(|f| html! { <td data-alg={f.assignor.slug()}>{ number(f, row, departed) }</td> }) }
+                            </tr>
+                        }) }
                     </tbody>
                 </table>
             </div>
