@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process';
 
 /** What the native core prints for `shardscope <args…>` (a lab's numbers for a permalink query). */
 export function core<T>(...args: string[]): T {
-  return JSON.parse(execFileSync('target/release/shardscope', args, { encoding: 'utf8' }));
+  // A lab at full scale prints megabytes (the Message bus lab's 10,000 partitions, twice), more
+  // than execFileSync's default 1 MB buffer.
+  return JSON.parse(execFileSync('target/release/shardscope', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
 }
 
 /** Every lab's presets. */

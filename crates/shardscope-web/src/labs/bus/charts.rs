@@ -449,26 +449,27 @@ pub fn lag_map_chart(f: &FlowReport, top: u64, change_at: Option<u32>, done: boo
             .max()
             .unwrap_or(0)
     };
-    // One path per shade, so that thousands of cells stay a handful of elements.
+    // One path per shade, so that thousands of cells stay a handful of elements; in cell units
+    // (a column wide, a row high, scaled into place by the group's transform), with each run of
+    // equal shades along a row one rectangle, so that a redraw formats a few whole numbers.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // 0 < v/top ≤ 1.
+    let shade_of = |v: u64| {
+        (v > 0 && top > 0).then(|| ((v as f64 / top as f64 * SHADES as f64).ceil() as usize).clamp(1, SHADES) - 1)
+    };
     let mut paths: Vec<String> = vec![String::new(); SHADES];
-    for c in 0..columns {
-        for r in 0..rows {
-            let v = value(c, r);
-            if v == 0 || top == 0 {
-                continue;
+    for r in 0..rows {
+        let mut c = 0;
+        while c < columns {
+            let shade = shade_of(value(c, r));
+            let mut end = c + 1;
+            while end < columns && shade_of(value(end, r)) == shade {
+                end += 1;
             }
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // 0 < v/top ≤ 1.
-            let shade = ((v as f64 / top as f64 * SHADES as f64).ceil() as usize).clamp(1, SHADES) - 1;
-            // Writing to a String cannot fail.
-            let _ = write!(
-                paths[shade],
-                "M{} {}h{}v{}h-{}z",
-                fmt(x0 + col_w * c as f64),
-                fmt(y0 + row_h * r as f64),
-                fmt(col_w),
-                fmt(row_h),
-                fmt(col_w)
-            );
+            if let Some(k) = shade {
+                // Writing to a String cannot fail.
+                let _ = write!(paths[k], "M{c} {r}h{}v1h-{}z", end - c, end - c);
+            }
+            c = end;
         }
     }
     let bucket_ms = f.bucket_ms.max(1);
@@ -476,6 +477,13 @@ pub fn lag_map_chart(f: &FlowReport, top: u64, change_at: Option<u32>, done: boo
     let sx = |ms: f64| x0 + (x1 - x0) * ms / run;
     let xticks = nice_ticks(run / 1_000.0, 6);
     let step = |k: usize| top as f64 * k as f64 / SHADES as f64;
+    let cells = format!(
+        "translate({} {}) scale({} {})",
+        fmt(x0),
+        fmt(y0),
+        fmt(col_w),
+        fmt(row_h)
+    );
     let marks = paths.iter().enumerate().filter(|(_, d)| !d.is_empty()).map(|(k, d)| {
         html! { <path class={format!("heat heat-{k}")} d={d.clone()}
         data-tip={format!("lag {}–{} messages", group_float(step(k)), group_float(step(k + 1)))} /> }
@@ -496,7 +504,7 @@ pub fn lag_map_chart(f: &FlowReport, top: u64, change_at: Option<u32>, done: boo
             <text class="tick" x={fmt(x0 - 4.0)} y={fmt(y1)} text-anchor="end">{ format!("{}", f.owner_after.len().saturating_sub(1)) }</text>
             { x_axis(y1, (x0, x1), &xticks, |s| sx(s * 1_000.0), |s| format!("{s:.0}")) }
             <text class="tick axis-title" x={fmt(f64::midpoint(x0, x1))} y={fmt(y1 + 26.0)} text-anchor="middle">{ "time (s)" }</text>
-            { for marks }
+            <g transform={cells}>{ for marks }</g>
             if let Some(ms) = change_at {
                 <line class="size-line" x1={fmt(sx(f64::from(ms)))} x2={fmt(sx(f64::from(ms)))} y1={fmt(y0)} y2={fmt(y1)}
                     data-tip={format!("the change, at {:.1} s", f64::from(ms) / 1_000.0)} />
