@@ -213,9 +213,6 @@ fn Details(props: &DetailsProps) -> Html {
         <section class="lag" aria-label="The lag over time">
             <h2>{ "The lag over time" }</h2>
             { charts::lag_chart(&r.flows, change_at, true) }
-            <div class="bus-groups">
-                { for r.flows.iter().map(|f| charts::lag_map_chart(f, charts::lag_map_top(&r.flows), change_at, true)) }
-            </div>
         </section>
         { rebalance_table(r, p) }
         { r.flows.first().map(|f| html! {
