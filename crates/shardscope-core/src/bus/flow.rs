@@ -268,7 +268,6 @@ pub struct FlowSim {
     key_broken: Vec<bool>,
     before: Vec<u32>,
     after: Vec<u32>,
-    windows: Vec<(u32, u32)>,
     identity_after: Vec<u32>,
     rebalance: Option<RebalanceReport>,
     budget: Vec<u64>,
@@ -311,7 +310,6 @@ impl FlowSim {
         let shares = expected_shares(flow, keys.as_ref(), final_partitions);
         let Planned {
             after,
-            windows,
             identity_after,
             rebalance,
         } = plan_event(flow, assignor, &before, final_partitions, &shares)?;
@@ -335,7 +333,6 @@ impl FlowSim {
             key_broken: vec![false; flow.keys as usize],
             before,
             after,
-            windows,
             identity_after,
             rebalance,
             budget: vec![0; identities],
@@ -400,12 +397,14 @@ impl FlowSim {
             list.clear();
         }
         let since = now_ms.saturating_sub(event_ms);
+        // The pause windows are the rebalance report's own, which the page steps through.
+        let windows = self.rebalance.as_ref().filter(|_| happened).map(|r| &r.windows);
         for p in 0..self.partitions as usize {
             // Before its window the old owner consumes it (numbered as the first group is, which
             // is each consumer's identity); in it nobody; after it the new owner. The departed
             // consumer's partitions have windows from the event on, so it stops at once.
-            let (from, until) = self.windows[p];
-            let owner = if !happened || since < u64::from(from) {
+            let (from, until) = windows.map_or((u32::MAX, u32::MAX), |w| w[p]);
+            let owner = if since < u64::from(from) {
                 self.before.get(p).copied().unwrap_or(NO_OWNER)
             } else if since < u64::from(until) {
                 NO_OWNER
@@ -524,11 +523,10 @@ impl FlowSim {
     }
 }
 
-/// What the event changes: the new owners, each partition's pause window, each new member's
-/// identity (its number in the first group) and the rebalance's report.
+/// What the event changes: the new owners, each new member's identity (its number in the first
+/// group) and the rebalance's report, which holds each partition's pause window.
 struct Planned {
     after: Vec<u32>,
-    windows: Vec<(u32, u32)>,
     identity_after: Vec<u32>,
     rebalance: Option<RebalanceReport>,
 }
@@ -571,7 +569,6 @@ fn plan_event(
         Event::AddPartitions(to) => (Some(group_of(1, to, 0..n)?), (0..n).collect(), None, Change::Join),
     };
     let mut after = before.to_vec();
-    let mut windows = vec![(0, 0); final_partitions as usize];
     let mut rebalance = None;
     if let Some(next) = next {
         let mut previous = vec![NO_OWNER; final_partitions as usize];
@@ -602,13 +599,11 @@ fn plan_event(
             movement: plan.movement,
             timeline: tl,
             expected_backlog,
-            windows: w.clone(),
+            windows: w,
         });
-        windows = w;
     }
     Ok(Planned {
         after,
-        windows,
         identity_after,
         rebalance,
     })
