@@ -28,6 +28,8 @@
 //!   workloads, Mattson's one-pass LRU curve and the IRM theory (Che's approximation).
 //! - [`bus`]: a Kafka-style message bus: murmur2 partitioning and consumer-group assignors.
 //! - [`sampling`]: Vose's alias table, constant-time draws from a discrete distribution.
+//! - [`system`]: the whole system as one discrete-event simulation (servers as queues, from one
+//!   server to several datacenters) beside Erlang C, Little's law and the fan-out tail.
 //! - [`query`]: the parser for the permalink query strings that hold a lab's state.
 //! - [`labs`]: the models of the labs the web front end renders.
 
@@ -42,6 +44,7 @@ pub mod partition;
 pub mod placement;
 pub mod query;
 pub mod sampling;
+pub mod system;
 pub mod topology;
 
 pub use placement::{NodeId, Placement, PlacementError};

@@ -1,0 +1,302 @@
+//! The whole-system simulation against queueing theory (Erlang C, Little's law, the Tail at
+//! Scale), and its bookkeeping: every request ends exactly once, a seed gives one answer, and
+//! bad designs get messages instead of runs.
+
+use shardscope_core::system::design::{Autoscale, Backoff, Balance, Client, Database, Design, Fault, Pool, Sessions};
+use shardscope_core::system::report::{SystemReport, Tier};
+use shardscope_core::system::sim::Sim;
+use shardscope_core::system::theory::{mmc, slow_share};
+
+fn run(d: &Design) -> SystemReport {
+    let mut sim = Sim::new(d).expect("a valid design");
+    while !sim.advance(1_000_000) {}
+    sim.finish()
+}
+
+/// One server fed Poisson arrivals of one kind, with exponential service: an M/M/c queue.
+/// `users` per second arrive (a user makes 86,400 requests a day on a flat curve).
+fn queue(rate: f64, c: u32, customers: f64, seed: u64) -> Design {
+    let mut d = Design {
+        seed,
+        ..Design::default()
+    };
+    d.traffic.mix = [100, 0, 0, 0];
+    d.traffic.peak_centi = 100;
+    d.traffic.per_user_per_day = 86_400;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    {
+        d.traffic.users = rate as u64;
+        d.traffic.seconds = (customers / rate) as u32;
+    }
+    d.web.workers = c;
+    d.client = Client {
+        timeout_ms: 0,
+        retries: 0,
+        ..Client::default()
+    };
+    d
+}
+
+#[test]
+fn mm1_and_mmc_waits_match_erlang_c_within_two_percent() {
+    // The mean static service time is 1 ms, so rate ρ·c·1000 per second loads c workers to ρ.
+    for (rho, c) in [(0.5, 1), (0.9, 1), (0.7, 2), (0.9, 4), (0.8, 8)] {
+        let rate = rho * f64::from(c) * 1_000.0;
+        let r = run(&queue(rate, c, 4e6, 7));
+        let tier = &r.tiers[0];
+        assert_eq!(tier.tier, Tier::Server);
+        let theory = mmc(rate / 1_000.0, 1.0, c).unwrap();
+        let error = tier.wait_mean / theory.wait - 1.0;
+        assert!(
+            error.abs() < 0.02,
+            "ρ {rho}, c {c}: waited {} ms, Erlang C {} ms",
+            tier.wait_mean,
+            theory.wait
+        );
+        assert!((tier.utilization - rho).abs() < 0.01, "ρ {rho}: {}", tier.utilization);
+        // The tier's own prediction, from its measured rate and service time, agrees as well.
+        let own = tier.theory.unwrap();
+        assert!((tier.wait_mean / own.wait - 1.0).abs() < 0.02, "{own:?}");
+    }
+}
+
+/// Every tier on: a load balancer, a cache, services, a bus, replicas and shards, two
+/// datacenters active-active, at a load that queues but does not overflow.
+fn everything() -> Design {
+    let mut d = Design::default();
+    d.traffic.users = 2_000_000;
+    d.traffic.regions = 2;
+    d.traffic.seconds = 30;
+    d.colocated = false;
+    d.web = Pool { servers: 6, workers: 8 };
+    d.balance = Some(Balance::TwoChoices);
+    d.cdn_objects = Some(2_000);
+    d.cache = Some((Pool { servers: 2, workers: 4 }, 20_000));
+    d.services = Some((Pool { servers: 8, workers: 8 }, 3));
+    d.bus = Some(Pool { servers: 4, workers: 4 });
+    d.db = Database {
+        shards: 2,
+        replicas: 1,
+        workers: 8,
+        lag_ms: 100,
+        read_your_writes: false,
+        shard_by_key: true,
+    };
+    d.dcs = 2;
+    d.active_active = true;
+    d
+}
+
+#[test]
+fn littles_law_holds_in_every_tier_within_one_percent() {
+    let r = run(&everything());
+    assert!(
+        r.tiers.len() >= 6,
+        "{:?}",
+        r.tiers.iter().map(|t| t.tier).collect::<Vec<_>>()
+    );
+    for t in &r.tiers {
+        assert!(t.little.l > 0.0, "{:?}", t.tier);
+        let error = t.little.lambda_w / t.little.l - 1.0;
+        assert!(
+            error.abs() < 0.01,
+            "{:?}: L {} against λW {}",
+            t.tier,
+            t.little.l,
+            t.little.lambda_w
+        );
+    }
+}
+
+fn conserved(r: &SystemReport) {
+    let o = r.outcomes;
+    assert!(o.requests > 0);
+    assert_eq!(o.requests, o.served + o.failed(), "{o:?}");
+    let started: u64 = r.timeline.iter().map(|s| u64::from(s.started)).sum();
+    let ended: u64 = r
+        .timeline
+        .iter()
+        .map(|s| u64::from(s.served) + u64::from(s.failed))
+        .sum();
+    assert_eq!((started, ended), (o.requests, o.requests));
+    let attempts: u64 = r.timeline.iter().map(|s| u64::from(s.attempts)).sum();
+    assert_eq!(attempts, o.requests + o.retries);
+    assert_eq!(r.latency.count, o.served);
+    for t in &r.tiers {
+        assert!(t.shed + t.failed <= t.arrivals, "{:?}", t.tier);
+    }
+}
+
+#[test]
+fn every_request_ends_exactly_once_under_every_fault() {
+    let faults = [
+        Fault::None,
+        Fault::Server,
+        Fault::Flush,
+        Fault::Primary,
+        Fault::Datacenter,
+        Fault::Slowdown,
+    ];
+    for fault in faults {
+        let mut d = everything();
+        d.fault = (fault, 10);
+        d.failover_s = 5;
+        let r = run(&d);
+        conserved(&r);
+        match fault {
+            Fault::None => assert_eq!(r.outcomes.failed(), 0, "{:?}", r.outcomes),
+            Fault::Server | Fault::Datacenter => assert!(r.outcomes.down > 0, "{fault:?}: {:?}", r.outcomes),
+            Fault::Primary => assert!(r.lost_writes > 0, "{fault:?}: {:?}", r.outcomes),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn overload_shows_as_queues_and_errors_not_a_hang() {
+    // Ten million users on the one server: about 23,000 requests a second for 8 workers.
+    let mut d = Design::default();
+    d.traffic.users = 10_000_000;
+    d.traffic.seconds = 5;
+    let r = run(&d);
+    conserved(&r);
+    let o = r.outcomes;
+    assert!(o.timeouts > o.requests / 2, "{o:?}");
+    assert!(
+        r.tiers[0].utilization > 0.99 && r.tiers[0].queue_max > 10_000,
+        "{:?}",
+        r.tiers[0]
+    );
+    // Shedding turns the same overload into fast refusals and keeps the queue short.
+    d.client.queue_limit = 100;
+    let shed = run(&d);
+    conserved(&shed);
+    assert!(
+        shed.outcomes.shed > 0 && shed.tiers[0].queue_max <= 100,
+        "{:?}",
+        shed.outcomes
+    );
+}
+
+#[test]
+fn a_seed_gives_one_answer() {
+    let mut d = everything();
+    d.traffic.users = 500_000;
+    d.fault = (Fault::Server, 5);
+    assert_eq!(run(&d), run(&d));
+    let mut other = d;
+    other.seed += 1;
+    assert_ne!(run(&d).latency, run(&other).latency);
+}
+
+/// `k`-way fan-out to lightly loaded services, each call slow (1 s) with probability `ppm`.
+fn fanout(k: u32, ppm: u32, hedge: bool) -> Design {
+    let mut d = Design {
+        colocated: false,
+        ..Design::default()
+    };
+    d.traffic.users = 20_000;
+    d.traffic.seconds = 300;
+    d.traffic.mix = [0, 100, 0, 0];
+    d.web = Pool {
+        servers: 4,
+        workers: 64,
+    };
+    d.balance = Some(Balance::RoundRobin);
+    d.services = Some((
+        Pool {
+            servers: k.max(100),
+            workers: 64,
+        },
+        k,
+    ));
+    d.work.slow_ppm = ppm;
+    d.db.workers = 64;
+    d.client = Client {
+        timeout_ms: 0,
+        retries: 0,
+        hedge,
+        ..Client::default()
+    };
+    d
+}
+
+#[test]
+fn the_tail_at_scale_one_slow_call_in_a_hundred_slows_most_requests() {
+    let r = run(&fanout(100, 10_000, false));
+    let f = r.fanout.unwrap();
+    #[allow(clippy::cast_precision_loss)]
+    let measured = f.slow as f64 / f.requests as f64;
+    assert!((f.slow_theory - 0.634).abs() < 1e-3);
+    assert!(
+        (measured - f.slow_theory).abs() < 0.02,
+        "{measured} against {}",
+        f.slow_theory
+    );
+    // One call in ten thousand slow across 100 calls slows about 1 % (1 − 0.9999^100).
+    let rare = run(&fanout(100, 100, false)).fanout.unwrap();
+    #[allow(clippy::cast_precision_loss)]
+    let rare_share = rare.slow as f64 / rare.requests as f64;
+    assert!((rare_share - slow_share(1e-4, 100)).abs() < 0.004, "{rare_share}");
+}
+
+#[test]
+fn hedging_after_the_95th_percentile_costs_about_five_percent_and_cuts_the_tail() {
+    let plain = run(&fanout(10, 10_000, false));
+    let hedged = run(&fanout(10, 10_000, true));
+    let f = hedged.fanout.unwrap();
+    #[allow(clippy::cast_precision_loss)]
+    let extra = f.hedges as f64 / f.calls as f64;
+    assert!((0.03..0.08).contains(&extra), "hedges {extra}");
+    assert!(
+        hedged.latency.p99 < plain.latency.p99 / 2.0,
+        "{} against {}",
+        hedged.latency.p99,
+        plain.latency.p99
+    );
+}
+
+#[test]
+fn bad_designs_get_messages() {
+    type Change = fn(&mut Design);
+    let cases: [(&str, Change); 7] = [
+        ("users must be 1–10000000", |d| d.traffic.users = 1_000_000_000_000),
+        ("users must be", |d| d.traffic.users = 0),
+        ("at least one server", |d| d.web.servers = 0),
+        ("add up to 100", |d| d.traffic.mix = [50, 0, 0, 0]),
+        ("without a load balancer", |d| {
+            d.colocated = false;
+            d.web.servers = 3;
+        }),
+        ("fans out to", |d| {
+            d.colocated = false;
+            d.services = Some((Pool { servers: 2, workers: 1 }, 3));
+        }),
+        ("autoscaler", |d| {
+            d.colocated = false;
+            d.balance = Some(Balance::RoundRobin);
+            d.autoscale = Some(Autoscale {
+                target_pct: 150,
+                warmup_s: 1,
+                min: 1,
+                max: 2,
+                every_s: 1,
+            });
+        }),
+    ];
+    for (expected, change) in cases {
+        let mut d = Design::default();
+        change(&mut d);
+        let message = Sim::new(&d).err().unwrap_or_default();
+        assert!(message.contains(expected), "{expected:?}: {message:?}");
+    }
+}
+
+#[test]
+fn sticky_sessions_and_backoff_are_honoured() {
+    let mut d = everything();
+    d.sessions = Sessions::Sticky;
+    d.client.backoff = Backoff::Exponential;
+    d.fault = (Fault::Server, 5);
+    conserved(&run(&d));
+}
