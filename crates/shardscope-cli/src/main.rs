@@ -27,11 +27,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use shardscope_core::labs::{anti_entropy, bus, cache, cache_cluster, cdn, dht, partition, placement, proofs};
+use shardscope_core::labs::{anti_entropy, bus, cache, cache_cluster, cdn, dht, partition, placement, proofs, system};
 use shardscope_core::labs::{run_to_end, try_run_to_end, Computes, LabParams, CATALOG};
 
 const USAGE: &str =
-    "usage: shardscope placement|partition|anti-entropy|proofs|dht|cache|cache-cluster|cdn|bus QUERY | \
+    "usage: shardscope placement|partition|anti-entropy|proofs|dht|cache|cache-cluster|cdn|bus|system QUERY | \
      shardscope cache QUERY --trace FILE | shardscope cache-trace QUERY | shardscope labs | \
      shardscope assign [FILE] | shardscope presets | shardscope bench-placement KEYS | shardscope site home DIR | \
      shardscope site pages DIR ROOT_FROM_DIR";
@@ -90,6 +90,7 @@ fn main() -> ExitCode {
         ["cache-cluster", query] => lab_report::<cache_cluster::Params>(query),
         ["cdn", query] => lab_report::<cdn::Params>(query),
         ["bus", query] => lab_report::<bus::Params>(query),
+        ["system", query] => lab_report::<system::Params>(query),
         ["cache", query, "--trace", path] => cache_file_report(query, Path::new(path)),
         ["cache-trace", query] => return written(cache_trace(query)),
         _ => {

@@ -543,3 +543,74 @@ fn bus_lab_report_is_pinned() {
 }
 
 const PIN_BUS_LAB: u64 = 0x1e8f_56f3_d541_7e38;
+
+/// A whole-system run with every tier and a dying web server, folded into one number: each
+/// tier's integrals and latencies, the outcomes and the timeline, bit for bit.
+#[test]
+fn system_simulation_is_pinned() {
+    use shardscope_core::system::design::{Balance, Design, Fault, Pool};
+    use shardscope_core::system::sim::Sim;
+    let mut d = Design::default();
+    d.traffic.users = 300_000;
+    d.traffic.regions = 2;
+    d.traffic.seconds = 10;
+    d.colocated = false;
+    d.web = Pool { servers: 3, workers: 8 };
+    d.balance = Some(Balance::TwoChoices);
+    d.cdn_objects = Some(500);
+    d.cache = Some((Pool { servers: 2, workers: 4 }, 5_000));
+    d.services = Some((Pool { servers: 6, workers: 8 }, 3));
+    d.bus = Some(Pool { servers: 4, workers: 1 });
+    d.db.shards = 2;
+    d.db.replicas = 1;
+    d.dcs = 2;
+    d.active_active = true;
+    d.work.slow_ppm = 10_000;
+    d.client.hedge = true;
+    d.fault = (Fault::Server, 4);
+    let mut sim = Sim::new(&d).unwrap();
+    while !sim.advance(50_000) {}
+    let r = sim.finish();
+    let mut words: Vec<u64> = Vec::new();
+    for t in &r.tiers {
+        words.extend(
+            [
+                t.utilization,
+                t.hottest,
+                t.queue,
+                t.wait_mean,
+                t.service_mean,
+                t.latency.p99,
+                t.little.l,
+            ]
+            .map(f64::to_bits),
+        );
+        words.extend([t.arrivals, t.shed, t.failed, t.wasted, t.queue_max]);
+    }
+    let o = r.outcomes;
+    words.extend([
+        o.requests,
+        o.served,
+        o.shed,
+        o.down,
+        o.timeouts,
+        o.broken,
+        o.retries,
+        r.events,
+        r.stale_reads,
+        r.lost_writes,
+    ]);
+    words.extend([r.latency.p50, r.latency.p99, r.latency.mean, r.end_ms].map(f64::to_bits));
+    words.extend(r.timeline.iter().flat_map(|s| {
+        [
+            u64::from(s.started),
+            u64::from(s.served),
+            u64::from(s.failed),
+            u64::from(s.p99.to_bits()),
+        ]
+    }));
+    let folded = words.into_iter().fold(0x5eed, |acc, x| hash_pair(0, acc, x));
+    assert_eq!(folded, PIN_SYSTEM, "{folded:#x}");
+}
+
+const PIN_SYSTEM: u64 = 0x6762_6102_90e0_6d52;

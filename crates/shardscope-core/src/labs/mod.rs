@@ -17,6 +17,7 @@ pub mod dht;
 pub mod partition;
 pub mod placement;
 pub mod proofs;
+pub mod system;
 
 /// Checks that every preset's link reads without a problem and round-trips: the test each lab
 /// with presets runs.

@@ -266,6 +266,24 @@ pub struct Design {
 }
 
 impl Traffic {
+    /// The seconds of the run the spike covers.
+    #[must_use]
+    pub fn spike_seconds(&self) -> u32 {
+        self.spike.map_or(0, |k| {
+            let end = k.at_s.saturating_add(k.seconds).min(self.seconds);
+            end.saturating_sub(k.at_s)
+        })
+    }
+
+    /// About how many requests the run starts (before retries), reckoned at the daily peak
+    /// for its whole length, with the spike on top.
+    #[must_use]
+    pub fn expected_requests(&self) -> f64 {
+        let peak = self.mean_rate() * f64::from(self.peak_centi) / 100.0;
+        let factor = self.spike.map_or(1.0, |k| f64::from(k.factor));
+        peak * (f64::from(self.seconds) + f64::from(self.spike_seconds()) * (factor - 1.0))
+    }
+
     /// The mean requests per second over a day.
     #[must_use]
     #[allow(clippy::cast_precision_loss)] // Users ≤ 10^7.
@@ -360,10 +378,7 @@ impl Design {
         if self.cache.is_some_and(|c| c.1 == 0) || self.cdn_objects == Some(0) {
             return Err("a cache needs room for at least one entry".into());
         }
-        let expected = t.mean_rate() * f64::from(t.peak_centi) / 100.0 * f64::from(t.seconds)
-            + t.spike.map_or(0.0, |s| {
-                t.mean_rate() * f64::from(t.peak_centi) / 100.0 * f64::from(s.seconds) * f64::from(s.factor)
-            });
+        let expected = t.expected_requests();
         #[allow(clippy::cast_precision_loss)]
         if expected > MAX_REQUESTS as f64 {
             return Err(format!(
@@ -386,7 +401,7 @@ impl Default for Traffic {
             peak_centi: 200,
             hour: 1,
             seconds: 60,
-            mix: [40, 45, 10, 5],
+            mix: [65, 30, 3, 2],
             spike: None,
             keys: 100_000,
             alpha_centi: 90,
@@ -396,12 +411,12 @@ impl Default for Traffic {
 }
 
 impl Default for Work {
-    /// Service times of a typical web stack: 1 ms for a static file, 5 ms to render a page,
+    /// Service times of a typical web stack: 2 ms to send a static file, 5 ms to render a page,
     /// 20 ms to check a password hash, 0.3 ms for a cache lookup, 2 and 5 ms for a database
     /// read and write, 10 ms per service call, 50 ms of follow-up work per write.
     fn default() -> Self {
         Self {
-            web_us: [1_000, 5_000, 8_000, 20_000],
+            web_us: [2_000, 5_000, 8_000, 20_000],
             cache_us: 300,
             db_read_us: 2_000,
             db_write_us: 5_000,

@@ -8,6 +8,7 @@
 //! - [`report`]: what a run reports, per tier and end to end.
 //! - [`theory`]: Erlang C, Little's law and the fan-out tail.
 //! - [`histogram`]: latency percentiles in bounded memory.
+//! - [`prices`]: the dated price table behind the monthly cost.
 //!
 //! ```
 //! use shardscope_core::system::{design::Design, sim::Sim};
@@ -22,6 +23,7 @@
 
 pub mod design;
 pub mod histogram;
+pub mod prices;
 pub mod report;
 pub mod sim;
 pub mod theory;

@@ -12,6 +12,9 @@
 //! datacenters, it costs the round trip in [`RTT_MS`]. The CDN's edges answer hits without
 //! queueing: an edge is sized for its region, and what the lab studies is what misses reach.
 //!
+//! Caches and edges start warm (filled from the same popularity the run draws from), as they
+//! are at an evening peak; the cache-flush fault empties them.
+//!
 //! Known simplifications, stated where they matter: caches are filled on the reply, writes update
 //! the cache rather than delete from it, a write's append to the bus costs nothing, circuit
 //! breakers close again after a fixed open time, and a promoted replica has no lag of its own.
@@ -94,16 +97,27 @@ enum Ev {
     Tick,
 }
 
+/// An event and when it happens, ordered by one key: the time in µs in the high 40 bits (12.7
+/// days, far beyond any run's drain) and a 24-bit scheduling counter below, so that events at
+/// the same time run in the order they were scheduled (the counter wraps after 16.7 million
+/// events, which can reorder only ties that far apart, and the same way on every run).
 #[derive(Debug)]
 struct Entry {
-    t: u64,
-    seq: u64,
+    key: u64,
     ev: Ev,
+}
+
+const SEQ_BITS: u32 = 24;
+
+impl Entry {
+    fn time(&self) -> u64 {
+        self.key >> SEQ_BITS
+    }
 }
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
-        (self.t, self.seq) == (other.t, other.seq)
+        self.key == other.key
     }
 }
 impl Eq for Entry {}
@@ -113,9 +127,9 @@ impl PartialOrd for Entry {
     }
 }
 impl Ord for Entry {
-    /// Reversed, so that the max-heap pops the earliest event, ties in scheduling order.
+    /// Reversed, so that the max-heap pops the earliest event.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.t, other.seq).cmp(&(self.t, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -363,6 +377,29 @@ impl Sim {
                 .collect()
         };
         self.web_max = self.live_web();
+        self.warm();
+    }
+
+    /// Fills the caches and the CDN's edges as a day's traffic would have before the run: draws
+    /// from the same popularity, four times each cache's capacity (from a stream of their own, so
+    /// the run's draws do not depend on the caches' sizes).
+    fn warm(&mut self) {
+        let mut rng = Stream::new(hash_u64(self.d.seed, 0x3a57_3a57));
+        if let Some((pool, capacity)) = self.d.cache {
+            for dc in &mut self.dcs {
+                for _ in 0..u64::from(capacity) * 4 {
+                    let key = self.keys.sample(rng.next_u64());
+                    dc.lru[(key % pool.servers) as usize].access(key / pool.servers);
+                }
+            }
+        }
+        if let Some(objects) = self.d.cdn_objects {
+            for edge in &mut self.edges {
+                for _ in 0..u64::from(objects) * 4 {
+                    edge.access(self.objects.sample(rng.next_u64()));
+                }
+            }
+        }
     }
 
     fn live_web(&self) -> u32 {
@@ -374,7 +411,11 @@ impl Sim {
 
     fn push(&mut self, t: u64, ev: Ev) {
         self.seq += 1;
-        self.heap.push(Entry { t, seq: self.seq, ev });
+        let t = t.min((1 << (64 - SEQ_BITS)) - 1);
+        self.heap.push(Entry {
+            key: t << SEQ_BITS | (self.seq & ((1 << SEQ_BITS) - 1)),
+            ev,
+        });
     }
 
     fn fresh_gen(&mut self) -> u32 {
@@ -415,10 +456,11 @@ impl Sim {
     /// Runs at most `max` events; returns whether the run is over.
     pub fn advance(&mut self, max: u64) -> bool {
         for _ in 0..max {
-            let Some(Entry { t, ev, .. }) = self.heap.pop() else {
+            let Some(entry) = self.heap.pop() else {
                 return true;
             };
-            self.now = t;
+            self.now = entry.time();
+            let ev = entry.ev;
             self.events += 1;
             self.handle(ev);
         }
@@ -534,6 +576,7 @@ impl Sim {
                 edge.access(q.key);
                 self.cdn.hits += 1;
                 self.reqs[r as usize].rtt = ms(LAST_MILE_MS);
+                self.reqs[r as usize].hit = true;
                 self.complete(r);
                 return;
             }
@@ -585,7 +628,7 @@ impl Sim {
         self.second_hist.record(latency);
         self.out.served += 1;
         self.second().served += 1;
-        if q.kind == Kind::Static && !self.edges.is_empty() && q.rtt > ms(LAST_MILE_MS) {
+        if q.kind == Kind::Static && !self.edges.is_empty() && !q.hit {
             self.edges[q.region as usize].access(q.key);
         }
         self.release_slot(r);

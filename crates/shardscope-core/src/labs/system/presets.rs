@@ -1,0 +1,87 @@
+//! The evolution from one server to a datacenter in every region, as presets, each fixing the
+//! bottleneck of the one before, and three faults with their mitigations. A test checks that
+//! each one's bottleneck is the tier [`BOTTLENECKS`] names and that its lesson states only
+//! numbers the lab computes.
+
+use super::Preset;
+use crate::system::report::Tier;
+
+/// The presets a teacher would use, in the order of the evolution, then the faults.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "One server",
+        lesson: "Everything runs on one server with 8 workers: the application and its database. 300,000 users make 694 requests a second at the evening peak, the server is 50 % busy, and p99 is 97 ms. The SLO search finds that it keeps p99 under 300 ms up to 588,190 users; past that its queue grows without bound. It costs $60 a month.",
+        query: "v=1&db=server&lb=none&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=300000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=1&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=0&cache=0&cachekeys=20000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "A separate database",
+        lesson: "The database moves to a server of its own. At 600,000 users (1,389 requests a second) the web server is the bottleneck at 86 % and the database primary is only 26 % busy: rendering pages, logins and writes' follow-up work take far longer than the queries. One web server meets the SLO up to 688,459 users.",
+        query: "v=1&db=separate&lb=none&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=600000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=1&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=0&cache=0&cachekeys=20000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "A load balancer and ten web servers",
+        lesson: "Sessions live in a shared store, so any web server can answer any request, and a load balancer spreads them over 10. At 2,000,000 users (4,630 requests a second) the web tier is 30 % busy and the database primary is the bottleneck at 88 %: every page reads it, and every request reads its session there. The SLO holds up to 2,313,401 users.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=2000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=10&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=0&cache=0&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "A cache",
+        lesson: "Two cache nodes hold 15,000 of the 100,000 keys and every session. 66 % of reads hit, as Che's approximation predicts (66 %), and at 3,000,000 users the primary drops to 31 %. The bottleneck is the web tier again, at 37 %, and 65 % of the requests it answers are static files.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=0&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "A CDN",
+        lesson: "Edges that hold 6,000 of the 10,000 static objects answer 89 % of static requests (Che: 89 %), so the web tier drops from 37 % to 28 % and the database primary is the bottleneck again at 31 %, mostly with the cache's misses. The CDN's bill, $22,038 a month at its first-tier price, is most of the $22,932 total.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "Read replicas",
+        lesson: "Two replicas take the reads, and the web tier has grown to 30 servers. At 5,000,000 users the replicas are 15 % busy and the primary is still the bottleneck at 22 %, with writes alone: replicas cannot take writes, and every write goes to the one primary.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=5000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=30&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=2&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "Sharding",
+        lesson: "Four shards each own a quarter of the keys and their writes: at 7,000,000 users the busiest primary is 9 % busy. The web tier is the bottleneck at 27 %: every write's 50 ms of follow-up work holds a web worker while its user waits.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=7000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=30&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=4&replicas=2&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "A message bus",
+        lesson: "Writes hand their follow-up work to 60 bus consumers and answer at once: the web tier drops to 12 % and the consumers are the busiest at 31 %, with 10,000,000 users in 3 regions. What limits now is distance: with one datacenter in US East, p99 is 252 ms, as users in Asia–Pacific wait a 220 ms round trip for each request, and losing the datacenter would lose everyone.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=10000000&regions=3&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=30&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=60&shards=4&replicas=2&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "A datacenter in every region",
+        lesson: "A datacenter in each of the 3 regions, active-active, each with 12 web servers and 40 bus consumers: users are served nearby and p99 falls from 252 ms to 105 ms, although every write still goes to the primaries in US East. The busiest tier is now one datacenter's bus consumers, at 29 %. Choose \"A datacenter is lost\" to watch US East's users move to Europe after the 10 s failover.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=active&users=10000000&regions=3&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=40&shards=4&replicas=2&dbworkers=8&lag=100&dcs=3&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "A retry storm",
+        lesson: "The CDN step at 3,000,000 users, but the database becomes 5 times slower for 10 s, clients time out after 500 ms and retry 3 times at once. Retries pile onto the slow database primary, which runs 77 % busy over the run: 106,547 retries, and 35,514 of 417,665 requests time out for good.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=none&fault=slowdown&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=500&retries=3&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "Backoff, jitter and a circuit breaker",
+        lesson: "The same slowdown, but clients wait a jittered, doubling backoff before retrying, and circuit breakers refuse calls to the database while half of them fail. The primary stays at 30 %, retries drop to 29,221, and 9,303 requests fail, 9,207 of them refused at once by a breaker instead of waiting out a timeout.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=slowdown&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=500&retries=3&backoffms=100&queue=0&breaker=1&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "The primary dies",
+        lesson: "The CDN step with 2 replicas, and the primary dies at 20 s. Writes fail until a replica is promoted 10 s later: 2,111 requests fail after their retries. Replication is asynchronous, so the 14 writes the primary had acknowledged in its last 100 ms never reached a replica and are lost. The web tier, at 27 %, is the busiest tier.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=primary&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=2&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+];
+
+/// The tier each preset's lesson names as its bottleneck, in [`PRESETS`] order.
+pub const BOTTLENECKS: [Tier; 12] = [
+    Tier::Server,
+    Tier::Web,
+    Tier::Primary,
+    Tier::Web,
+    Tier::Primary,
+    Tier::Primary,
+    Tier::Web,
+    Tier::Bus,
+    Tier::Bus,
+    Tier::Primary,
+    Tier::Primary,
+    Tier::Web,
+];

@@ -1,0 +1,188 @@
+//! The "Scaling to 10 million users" lab against its presets: each evolution step's bottleneck
+//! is the tier its lesson names, every number a lesson states is one the lab computes, every
+//! request ends once in every preset, and a link gives one report.
+
+mod lessons;
+
+use lessons::{assert_lessons_state_computed_numbers, whole};
+use shardscope_core::labs::system::{Params, Report, BOTTLENECKS, FIELDS, PRESETS};
+use shardscope_core::labs::{run_to_end, Computes};
+use shardscope_core::system::report::Tier;
+use shardscope_core::system::sim::{RTT_MS, SLOWDOWN};
+
+fn report(query: &str) -> (Params, Report) {
+    let (params, problems) = Params::from_query(query);
+    assert!(problems.is_empty(), "{problems:?}");
+    let r = run_to_end(params.start().expect("a valid state"));
+    (params, r)
+}
+
+/// Every number the report and the settings hold, written as lessons write them: counts whole,
+/// utilizations and hit ratios in whole percent, latencies and dollars whole.
+#[allow(clippy::cast_precision_loss)]
+fn computed_numbers(params: &Params, r: &Report) -> Vec<String> {
+    let s = &r.system;
+    let o = s.outcomes;
+    let mut values: Vec<f64> = FIELDS.iter().map(|f| f64::from(params.get(f.0))).collect();
+    values.extend(RTT_MS.iter().flatten().map(|&x| f64::from(x)));
+    values.extend([f64::from(SLOWDOWN.0), f64::from(SLOWDOWN.1)]);
+    values.extend(
+        [
+            o.requests,
+            o.served,
+            o.failed(),
+            o.timeouts,
+            o.broken,
+            o.down,
+            o.shed,
+            o.retries,
+        ]
+        .map(|x| x as f64),
+    );
+    values.extend([s.lost_writes, s.stale_reads, s.coalesced].map(|x| x as f64));
+    values.extend([s.latency.p50, s.latency.p95, s.latency.p99, r.peak_rate, r.mean_rate]);
+    values.extend([
+        r.cost.total,
+        r.cost.servers_dollars,
+        r.cost.cdn_dollars,
+        f64::from(r.cost.servers),
+    ]);
+    values.push(r.slo.max_users as f64);
+    for t in &s.tiers {
+        values.extend([t.utilization * 100.0, t.hottest * 100.0, f64::from(t.servers)]);
+    }
+    for h in [s.cdn, s.cache].into_iter().flatten() {
+        values.extend([h.hits as f64 / h.lookups.max(1) as f64 * 100.0, h.che * 100.0]);
+    }
+    values.into_iter().map(whole).collect()
+}
+
+/// The words a lesson may use for a tier.
+fn named(tier: Tier) -> &'static [&'static str] {
+    match tier {
+        Tier::Server => &["the server is"],
+        Tier::Web => &["web tier", "web server"],
+        Tier::Cache => &["cache"],
+        Tier::Services => &["services"],
+        Tier::Primary => &["primary"],
+        Tier::Replica => &["replicas"],
+        Tier::Bus => &["consumers"],
+    }
+}
+
+#[test]
+fn each_preset_has_the_bottleneck_its_lesson_names_and_states_only_computed_numbers() {
+    assert_eq!(PRESETS.len(), BOTTLENECKS.len());
+    let mut computed = Vec::new();
+    let mut previous: Option<Report> = None;
+    for (preset, &tier) in PRESETS.iter().zip(&BOTTLENECKS) {
+        let (params, r) = report(preset.query);
+        assert_eq!(r.system.bottleneck, Some(tier), "{}", preset.name);
+        assert!(
+            named(tier).iter().any(|w| preset.lesson.contains(w)),
+            "{}: the lesson names {tier:?}",
+            preset.name
+        );
+        let o = r.system.outcomes;
+        assert_eq!(o.requests, o.served + o.failed(), "{}", preset.name);
+        computed.extend(computed_numbers(&params, &r));
+        let hottest = |r: &Report, tier: Tier| {
+            r.system
+                .tiers
+                .iter()
+                .find(|t| t.tier == tier)
+                .map_or(0.0, |t| t.hottest)
+        };
+        // Each evolution step relieves the tier that was the bottleneck before it.
+        if let Some(before) = previous.take() {
+            if let Some(was) = before.system.bottleneck {
+                if preset.name != "A datacenter in every region" && was != Tier::Server {
+                    assert!(
+                        hottest(&r, was) < hottest(&before, was),
+                        "{}: {was:?} was {} and is {}",
+                        preset.name,
+                        hottest(&before, was),
+                        hottest(&r, was)
+                    );
+                }
+            }
+        }
+        if preset.name == "A datacenter in every region" {
+            // The datacenters' gain is latency, not load.
+            assert!(r.system.latency.p99 * 2.0 < 252.0 * 1.01, "{}", r.system.latency.p99);
+        }
+        if ![
+            "A retry storm",
+            "Backoff, jitter and a circuit breaker",
+            "The primary dies",
+            "A datacenter in every region",
+        ]
+        .contains(&preset.name)
+        {
+            previous = Some(r);
+        }
+    }
+    assert_lessons_state_computed_numbers(PRESETS, &computed);
+}
+
+#[test]
+fn the_mitigations_measurably_help() {
+    let find = |name: &str| report(PRESETS.iter().find(|p| p.name == name).unwrap().query).1;
+    let storm = find("A retry storm");
+    let tamed = find("Backoff, jitter and a circuit breaker");
+    assert!(tamed.system.outcomes.failed() * 3 < storm.system.outcomes.failed());
+    assert!(tamed.system.outcomes.retries * 3 < storm.system.outcomes.retries);
+    let primary = find("The primary dies");
+    assert!(primary.system.lost_writes > 0 && primary.system.outcomes.down > 0);
+}
+
+#[test]
+fn the_slo_search_brackets_the_largest_user_count() {
+    let (_, r) = report(PRESETS[0].query);
+    let slo = &r.slo;
+    assert!(slo.max_users > 0 && slo.max_users < 10_000_000);
+    let met = slo.trials.iter().filter(|t| t.met).map(|t| t.users).max().unwrap();
+    let failed = slo.trials.iter().filter(|t| !t.met).map(|t| t.users).min().unwrap();
+    assert_eq!(met, slo.max_users);
+    assert!(failed > met && (failed as f64 / met as f64) < 1.05, "{met} … {failed}");
+}
+
+#[test]
+fn a_link_gives_one_report() {
+    let q = PRESETS[2].query;
+    assert_eq!(report(q).1, report(q).1);
+}
+
+mod links {
+    use proptest::prelude::*;
+    use shardscope_core::labs::system::{Params, FIELDS};
+    use shardscope_core::labs::LabParams;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Any link whose numbers are each within their ranges repairs to a state the
+        /// simulation accepts, and that state's link reads back to itself.
+        #[test]
+        fn every_link_repairs_to_a_valid_design(
+            picks in proptest::collection::vec(0.0f64..1.0, FIELDS.len()),
+            db in 0..2usize, lb in 0..4usize, fault in 0..6usize, mode in 0..2usize,
+        ) {
+            let mut q = format!(
+                "v=1&db={}&lb={}&fault={}&dcmode={}",
+                ["server", "separate"][db],
+                ["none", "rr", "lc", "p2c"][lb],
+                ["none", "server", "flush", "primary", "dc", "slowdown"][fault],
+                ["passive", "active"][mode],
+            );
+            for (f, pick) in FIELDS.iter().zip(&picks) {
+                let (_, name, _, lo, hi, _) = *f;
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let v = lo + ((f64::from(hi - lo) + 1.0) * pick).floor().min(f64::from(hi - lo)) as u32;
+                q.push_str(&format!("&{name}={v}"));
+            }
+            let (p, _) = Params::from_query(&q);
+            prop_assert!(p.design().check().is_ok(), "{q}: {:?}", p.design().check());
+            prop_assert_eq!(Params::from_query(&p.to_query()), (p.clone(), vec![]));
+        }
+    }
+}
