@@ -154,6 +154,8 @@ fn a_link_gives_one_report() {
 }
 
 mod links {
+    use std::fmt::Write;
+
     use proptest::prelude::*;
     use shardscope_core::labs::system::{Params, FIELDS};
     use shardscope_core::labs::LabParams;
@@ -178,7 +180,7 @@ mod links {
                 let (_, name, _, lo, hi, _) = *f;
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let v = lo + ((f64::from(hi - lo) + 1.0) * pick).floor().min(f64::from(hi - lo)) as u32;
-                q.push_str(&format!("&{name}={v}"));
+                write!(q, "&{name}={v}").unwrap();
             }
             let (p, _) = Params::from_query(&q);
             prop_assert!(p.design().check().is_ok(), "{q}: {:?}", p.design().check());
