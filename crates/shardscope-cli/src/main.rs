@@ -69,6 +69,7 @@ fn main() -> ExitCode {
             ("proofs", proofs::PRESETS),
             ("dht", dht::PRESETS),
             ("bus", bus::PRESETS),
+            ("system", system::PRESETS),
         ]
         .iter()
         .flat_map(|(lab, presets)| {

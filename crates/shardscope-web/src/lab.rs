@@ -289,10 +289,15 @@ pub fn field_inputs<P: LabParams + 'static, F: Copy + 'static>(
         let on_commit = {
             let state = lab.state.clone();
             let note = note.clone();
-            Callback::from(move |raw: String| match raw.trim().parse::<u32>() {
-                Ok(v) => {
+            // A whole number too large for the field's type is out of its range, not malformed.
+            Callback::from(move |raw: String| match raw.trim().parse::<u64>().map(u32::try_from) {
+                Ok(Ok(v)) => {
                     note.set(None);
                     state.dispatch(make(field, v));
+                }
+                Ok(Err(_)) => note.set(Some(format!("{label} must be {lo}–{hi}, not {}", raw.trim()))),
+                Err(_) if !raw.trim().is_empty() && raw.trim().bytes().all(|b| b.is_ascii_digit()) => {
+                    note.set(Some(format!("{label} must be {lo}–{hi}, not {}", raw.trim())));
                 }
                 Err(_) => note.set(Some(format!("{label}: “{}” is not a whole number", echo(&raw)))),
             })

@@ -408,6 +408,13 @@ pub const CATALOG: &[LabInfo] = &[
         worker: true,
     },
     LabInfo {
+        slug: "system",
+        title: "Scaling to 10 million users",
+        summary: "One server to a datacenter in every region, every request simulated through web servers, caches, a CDN, replicas, shards and a bus: each tier's utilization and tail beside Erlang C, the users an SLO allows, and the monthly bill.",
+        aliases: &[],
+        worker: true,
+    },
+    LabInfo {
         slug: "proofs",
         title: "Tamper-evident log",
         summary: "Prove a record is in an append-only log and that the log only grew (RFC 6962); flip a byte and watch it fail.",

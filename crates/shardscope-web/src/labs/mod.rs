@@ -10,3 +10,4 @@ pub mod dht;
 pub mod partition;
 pub mod placement;
 pub mod proofs;
+pub mod system;

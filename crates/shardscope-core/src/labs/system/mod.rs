@@ -17,7 +17,7 @@ use crate::system::design::{
 mod job;
 mod presets;
 
-pub use job::{Job, Report, Slo, Trial};
+pub use job::{Job, Report, Slo, Trial, BISECTIONS, CONSUMERS_PER_SERVER, TRIAL_REQUESTS, TRIAL_SECONDS};
 pub use presets::{BOTTLENECKS, PRESETS};
 
 /// The permalink format version.
@@ -479,6 +479,36 @@ pub enum Command {
 
 /// The lab's model.
 pub type Model = super::Model<Params>;
+
+/// The user slider's positions per factor of ten; its positions run from 0 (1 user) to
+/// [`SLIDER_MAX`] (10,000,000).
+pub const SLIDER_STEPS: u32 = 100;
+/// The user slider's last position.
+pub const SLIDER_MAX: u32 = 7 * SLIDER_STEPS;
+
+/// The users at a slider position: a logarithmic scale, so that every factor of ten gets the
+/// same room.
+///
+/// ```
+/// use shardscope_core::labs::system::{slider_position, users_at, SLIDER_MAX};
+/// assert_eq!((users_at(0), users_at(SLIDER_MAX)), (1, 10_000_000));
+/// assert_eq!(users_at(slider_position(300_000)), 301_995); // the nearest position
+/// ```
+#[must_use]
+pub fn users_at(position: u32) -> u32 {
+    let x = libm::pow(10.0, f64::from(position.min(SLIDER_MAX)) / f64::from(SLIDER_STEPS));
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // 1 ≤ x ≤ 10^7.
+    let users = x.round() as u32;
+    users
+}
+
+/// The slider position nearest `users`.
+#[must_use]
+pub fn slider_position(users: u32) -> u32 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // 0 ≤ log ≤ 7 for users ≤ 10^7.
+    let p = (libm::log10(f64::from(users.max(1))) * f64::from(SLIDER_STEPS)).round() as u32;
+    p.min(SLIDER_MAX)
+}
 
 impl Params {
     /// The value of a numeric setting.

@@ -4,7 +4,7 @@
 //! Every server is a FIFO queue in front of its workers, and every service time is drawn from
 //! an exponential distribution (so a server fed Poisson arrivals is an M/M/c queue and
 //! [`super::theory::mmc`] applies). A request's attempt walks the steps of its kind
-//! ([`steps`]); each step is a visit to one server, or `k` at once for a fan-out. Visits made
+//! (`steps.rs`); each step is a visit to one server, or `k` at once for a fan-out. Visits made
 //! for an attempt the client gave up on still run (the server cannot tell) but lead nowhere:
 //! every visit carries its attempt's number, and a mismatch makes it wasted work.
 //!
