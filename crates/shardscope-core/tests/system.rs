@@ -303,3 +303,42 @@ fn sticky_sessions_and_backoff_are_honoured() {
     d.fault = (Fault::Server, 5);
     conserved(&run(&d));
 }
+
+#[test]
+fn the_autoscaler_adds_web_servers_after_their_warm_up_and_relieves_the_tier() {
+    // Two web servers at about 1.6 times their capacity; the autoscaler aims for 60 % and may
+    // add up to 12, each taking requests 5 s after it is asked for.
+    let mut d = Design {
+        colocated: false,
+        balance: Some(Balance::LeastConnections),
+        web: Pool { servers: 2, workers: 8 },
+        autoscale: Some(Autoscale {
+            target_pct: 60,
+            warmup_s: 5,
+            min: 2,
+            max: 12,
+            every_s: 5,
+        }),
+        ..Design::default()
+    };
+    d.traffic.users = 1_500_000;
+    d.traffic.seconds = 60;
+    d.db.workers = 32;
+    let r = run(&d);
+    conserved(&r);
+    let web: Vec<u32> = r.timeline.iter().map(|s| s.web).collect();
+    // Nothing can be added before the first decision (5 s) plus the warm-up (5 s).
+    assert!(web[..9].iter().all(|&n| n == 2), "{web:?}");
+    assert!(web[..60].iter().max() > Some(&4), "{web:?}");
+    assert!(web.iter().all(|&n| (2..=12).contains(&n)), "{web:?}");
+    // Without it the same load drowns two servers.
+    let mut fixed = d;
+    fixed.autoscale = None;
+    let drowned = run(&fixed);
+    assert!(
+        r.outcomes.failed() * 2 < drowned.outcomes.failed(),
+        "{:?} against {:?}",
+        r.outcomes,
+        drowned.outcomes
+    );
+}
