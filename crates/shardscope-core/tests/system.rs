@@ -16,8 +16,8 @@ fn run(d: &Design) -> SystemReport {
     sim.finish()
 }
 
-/// One server fed Poisson arrivals of one kind, with exponential service: an M/M/c queue.
-/// `users` per second arrive (a user makes 86,400 requests a day on a flat curve).
+/// One server fed Poisson arrivals of one kind, with exponential service of mean 1 ms: an
+/// M/M/c queue. `rate` requests per second arrive (a user makes 86,400 requests a day on a flat curve).
 fn queue(rate: f64, c: u32, customers: f64, seed: u64) -> Design {
     let mut d = Design {
         seed,
@@ -32,6 +32,8 @@ fn queue(rate: f64, c: u32, customers: f64, seed: u64) -> Design {
         d.traffic.seconds = (customers / rate) as u32;
     }
     d.web.workers = c;
+    // The test's own service time, whatever the default: the rates below assume 1 ms.
+    d.work.web_us[0] = 1_000;
     d.client = Client {
         timeout_ms: 0,
         retries: 0,
