@@ -11,6 +11,7 @@ impl Sim {
     /// its time is up.
     pub(super) fn kill(&mut self, st: u32) {
         let s = &mut self.stations[st as usize];
+        // The integrals are brought up to now once: the drain below happens at this instant.
         s.touch(self.now);
         s.up = false;
         let lost: Vec<Job> = s.queue.drain(..).collect();
@@ -19,7 +20,6 @@ impl Sim {
             s.failed += 1;
             s.left += 1;
             s.sojourn_sum += self.now - job.arrived;
-            s.touch(self.now);
             self.fail_job(st, job, Why::Down);
         }
     }
