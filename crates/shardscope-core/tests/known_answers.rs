@@ -545,7 +545,7 @@ fn bus_lab_report_is_pinned() {
 const PIN_BUS_LAB: u64 = 0x1e8f_56f3_d541_7e38;
 
 /// A whole-system run with every tier and a dying web server, folded into one number: each
-/// tier's integrals and latencies, the outcomes and the timeline, bit for bit.
+/// tier's integrals, latencies and seconds, the outcomes and the timeline, bit for bit.
 #[test]
 fn system_simulation_is_pinned() {
     use shardscope_core::system::design::{Balance, Design, Fault, Pool};
@@ -585,7 +585,18 @@ fn system_simulation_is_pinned() {
             ]
             .map(f64::to_bits),
         );
-        words.extend([t.arrivals, t.shed, t.failed, t.wasted, t.queue_max]);
+        words.extend([t.arrivals, t.shed, t.failed, t.wasted, t.queue_max, t.timeouts]);
+        words.push(u64::from(t.servers));
+        words.extend(t.seconds.iter().flat_map(|s| {
+            [
+                u64::from(s.arrivals),
+                u64::from(s.failed),
+                u64::from(s.timeouts),
+                u64::from(s.queue),
+                u64::from(s.utilization.to_bits()),
+                u64::from(s.hottest.to_bits()),
+            ]
+        }));
     }
     let o = r.outcomes;
     words.extend([
@@ -607,10 +618,11 @@ fn system_simulation_is_pinned() {
             u64::from(s.served),
             u64::from(s.failed),
             u64::from(s.p99.to_bits()),
+            u64::from(s.cdn_hits),
         ]
     }));
     let folded = words.into_iter().fold(0x5eed, |acc, x| hash_pair(0, acc, x));
     assert_eq!(folded, PIN_SYSTEM, "{folded:#x}");
 }
 
-const PIN_SYSTEM: u64 = 0x6762_6102_90e0_6d52;
+const PIN_SYSTEM: u64 = 0x4ad3_a766_2f7c_d93e;

@@ -6,7 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use shardscope_core::system::design::{Autoscale, Backoff, Balance, Client, Database, Design, Fault, Pool, Sessions};
-use shardscope_core::system::report::{SystemReport, Tier};
+use shardscope_core::system::report::{SystemReport, Tier, TierReport, TierSecond};
 use shardscope_core::system::sim::Sim;
 use shardscope_core::system::theory::{mmc, slow_share};
 
@@ -127,9 +127,81 @@ fn conserved(r: &SystemReport) {
     let attempts: u64 = r.timeline.iter().map(|s| u64::from(s.attempts)).sum();
     assert_eq!(attempts, o.requests + o.retries);
     assert_eq!(r.latency.count, o.served);
+    // The tiers' seconds add up to their totals. A promoted replica's seconds before its
+    // promotion stay with the replicas while its totals go to the primaries, so those two tiers
+    // add up together.
+    let database = |tier: Tier| matches!(tier, Tier::Primary | Tier::Replica);
+    for group in [false, true] {
+        let of: Vec<_> = r.tiers.iter().filter(|t| database(t.tier) == group).collect();
+        let seconds =
+            |f: fn(&TierSecond) -> u32| of.iter().flat_map(|t| &t.seconds).map(|s| u64::from(f(s))).sum::<u64>();
+        let totals = |f: fn(&TierReport) -> u64| of.iter().map(|t| f(t)).sum::<u64>();
+        let name = of.iter().map(|t| t.tier).collect::<Vec<_>>();
+        assert_eq!(seconds(|s| s.arrivals), totals(|t| t.arrivals), "{name:?}");
+        assert_eq!(seconds(|s| s.failed), totals(|t| t.shed + t.failed), "{name:?}");
+        assert_eq!(seconds(|s| s.timeouts), totals(|t| t.timeouts), "{name:?}");
+    }
     for t in &r.tiers {
         assert!(t.shed + t.failed <= t.arrivals, "{:?}", t.tier);
+        assert_eq!(t.seconds.len(), r.timeline.len(), "{:?}", t.tier);
     }
+    // Every attempt that timed out is counted at one tier: the requests whose last attempt
+    // timed out, and some of the retried ones.
+    let timeouts: u64 = r.tiers.iter().map(|t| t.timeouts).sum();
+    assert!(
+        (o.timeouts..=o.timeouts + o.retries).contains(&timeouts),
+        "{timeouts} attempts timed out; {o:?}"
+    );
+}
+
+#[test]
+fn each_second_shows_each_tier_and_the_slowdown_shows_where_clients_time_out() {
+    // Steady load: each tier's utilization over the arrivals is the mean of its seconds'.
+    let steady = run(&everything());
+    conserved(&steady);
+    for t in &steady.tiers {
+        let seconds = &t.seconds[..30];
+        let mean = seconds.iter().map(|s| f64::from(s.utilization)).sum::<f64>() / 30.0;
+        assert!(
+            (mean - t.utilization).abs() < 1e-3,
+            "{:?}: the seconds' mean {mean}, the run's {}",
+            t.tier,
+            t.utilization
+        );
+        assert!(seconds.iter().all(|s| s.hottest >= s.utilization), "{:?}", t.tier);
+    }
+    // The database (one worker a server) slows down fivefold from 10 s to 20 s: clients time
+    // out waiting on it, and its seconds show the load there, not before.
+    let mut d = everything();
+    d.db.workers = 1;
+    d.client.timeout_ms = 300;
+    d.fault = (Fault::Slowdown, 10);
+    let r = run(&d);
+    conserved(&r);
+    let primary = r.tiers.iter().find(|t| t.tier == Tier::Primary).unwrap();
+    let all: u64 = r.tiers.iter().map(|t| t.timeouts).sum();
+    let database: u64 = r
+        .tiers
+        .iter()
+        .filter(|t| matches!(t.tier, Tier::Primary | Tier::Replica))
+        .map(|t| t.timeouts)
+        .sum();
+    assert!(
+        primary.timeouts > 0 && database * 100 > all * 99,
+        "{:?}",
+        r.tiers.iter().map(|t| (t.tier, t.timeouts)).collect::<Vec<_>>()
+    );
+    let before = &primary.seconds[2..10];
+    let during = &primary.seconds[12..20];
+    let hottest = |s: &[TierSecond]| s.iter().map(|s| s.hottest).fold(0.0f32, f32::max);
+    assert!(
+        hottest(during) > 2.0 * hottest(before),
+        "{} against {}",
+        hottest(during),
+        hottest(before)
+    );
+    assert!(before.iter().all(|s| s.timeouts == 0), "{before:?}");
+    assert!(during.iter().map(|s| s.timeouts).sum::<u32>() > 0);
 }
 
 #[test]

@@ -87,6 +87,9 @@ pub struct TierReport {
     pub failed: u64,
     /// Jobs served for attempts the client had already given up on.
     pub wasted: u64,
+    /// Attempts whose client timed out while they waited on this tier (in its queue, in service
+    /// or on the way to it).
+    pub timeouts: u64,
     /// Time in the tier (wait and service), in ms.
     pub latency: Percentiles,
     /// The mean wait before service, in ms.
@@ -97,6 +100,26 @@ pub struct TierReport {
     pub theory: Option<Mmc>,
     /// Little's law, measured.
     pub little: Little,
+    /// Each second of the run, the drain included, in the order of [`SystemReport::timeline`].
+    pub seconds: Vec<TierSecond>,
+}
+
+/// One tier during one second of the run: what flowed into it, how busy it was and what it
+/// failed.
+#[derive(Clone, Copy, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct TierSecond {
+    /// Visits that reached the tier (admitted or not).
+    pub arrivals: u32,
+    /// Visits refused by a full queue or lost to a dead server.
+    pub failed: u32,
+    /// Attempts that timed out while they waited on the tier.
+    pub timeouts: u32,
+    /// Jobs waiting at the end of the second, over all the tier's servers.
+    pub queue: u32,
+    /// Busy worker time over the worker time of the tier's servers in service that second.
+    pub utilization: f32,
+    /// The busiest server's utilization that second.
+    pub hottest: f32,
 }
 
 /// What happened to requests, counted once each.
@@ -143,6 +166,10 @@ pub struct Second {
     pub p99: f32,
     /// Work waiting on the bus at the end of the second.
     pub bus_depth: u32,
+    /// Static requests the CDN's edges were asked for…
+    pub cdn_lookups: u32,
+    /// …and answered.
+    pub cdn_hits: u32,
 }
 
 /// The caches' measured hit ratios beside Che's approximation.

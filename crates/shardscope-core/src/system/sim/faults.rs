@@ -14,12 +14,15 @@ impl Sim {
         // The integrals are brought up to now once: the drain below happens at this instant.
         s.touch(self.now);
         s.up = false;
+        s.died = self.now;
+        let tier = s.tier;
         let lost: Vec<Job> = s.queue.drain(..).collect();
         for job in lost {
             let s = &mut self.stations[st as usize];
             s.failed += 1;
             s.left += 1;
             s.sojourn_sum += self.now - job.arrived;
+            self.tier_second(tier).failed += 1;
             self.fail_job(st, job, Why::Down);
         }
     }
@@ -145,8 +148,9 @@ impl Sim {
             let warming = self.dcs[i].warming;
             if desired > n + warming {
                 for _ in 0..desired - n - warming {
-                    let tier = Tier::Web;
-                    let st = self.station(tier, u32::try_from(i).expect("< 3"), self.d.web.workers);
+                    let st = self.station(Tier::Web, u32::try_from(i).expect("< 3"), self.d.web.workers);
+                    // Not in service until its warm-up ends.
+                    self.stations[st as usize].born = u64::MAX;
                     self.dcs[i].web.push(st);
                     self.dcs[i].warming += 1;
                     self.push(self.now + u64::from(a.warmup_s) * US, Ev::Warm(st));

@@ -1,9 +1,9 @@
 //! Turns a finished simulation's integrals and histograms into its report.
 
-use super::{Sim, Station};
+use super::{Sim, Station, US};
 use crate::cache::theory::{che_lru_hit_ratio, Bins};
 use crate::cache::workload::{probabilities, Popularity};
-use crate::system::report::{Hits, Little, SystemReport, Tier, TierReport};
+use crate::system::report::{Hits, Little, Second, SystemReport, Tier, TierReport, TierSecond};
 use crate::system::theory::{mmc, slow_share};
 
 #[allow(clippy::cast_precision_loss)] // Counts and µs integrals far below 2^52.
@@ -43,12 +43,15 @@ impl Sim {
         let lambda = f(admitted) / f(u64::from(servers.max(1))) / (f(window) / 1e6);
         let area: u64 = of.iter().map(|s| s.busy_area + s.queue_area).sum();
         let left = sum(|s| s.left);
+        let seconds = self.tier_seconds[tier as usize].clone();
         TierReport {
             tier,
+            // A dead server is not counted (a promoted replica and the primary it replaced
+            // are one primary), though its work stays in the tier's numbers.
             servers: if matches!(tier, Tier::Web | Tier::Server) {
                 self.web_max
             } else {
-                servers
+                u32::try_from(of.iter().filter(|s| s.up).count()).unwrap_or(u32::MAX)
             },
             workers,
             utilization: if capacity == 0 { 0.0 } else { f(busy) / f(capacity) },
@@ -59,6 +62,7 @@ impl Sim {
             shed: sum(|s| s.shed),
             failed: sum(|s| s.failed),
             wasted: sum(|s| s.wasted),
+            timeouts: seconds.iter().map(|s| u64::from(s.timeouts)).sum(),
             latency: self.tier_hist[tier as usize].percentiles(),
             wait_mean: if started == 0 {
                 0.0
@@ -80,6 +84,7 @@ impl Sim {
                     f(admitted) / (f(end) / 1e6) * (f(sum(|s| s.sojourn_sum)) / f(left) / 1e6)
                 },
             },
+            seconds,
         }
     }
 
@@ -87,6 +92,10 @@ impl Sim {
     #[must_use]
     pub fn finish(&mut self) -> SystemReport {
         let now = self.now;
+        let last_tick = now / US * US;
+        if now > last_tick {
+            self.close_tiers(last_tick);
+        }
         for s in &mut self.stations {
             s.touch(now);
         }
@@ -99,6 +108,18 @@ impl Sim {
                 last.p99 = (p99 / 1_000.0) as f32;
             }
             last.web = web;
+        }
+        // Every tier's seconds line up with the timeline's.
+        let len = self
+            .tier_seconds
+            .iter()
+            .map(Vec::len)
+            .chain([self.timeline.len()])
+            .max()
+            .unwrap_or(0);
+        self.timeline.resize(len, Second::default());
+        for seconds in &mut self.tier_seconds {
+            seconds.resize(len, TierSecond::default());
         }
         let tiers: Vec<TierReport> = Tier::ALL
             .iter()

@@ -24,13 +24,14 @@ use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 use super::design::{Backoff, Design, Fault, Kind, Sessions};
 use super::histogram::Histogram;
-use super::report::{Fanout, Hits, Outcomes, Second, Tier};
+use super::report::{Fanout, Hits, Outcomes, Second, Tier, TierSecond};
 use crate::cache::{Cache, Lru};
 use crate::hash::{hash_u64, unit_interval, Stream};
 use crate::sampling::Alias;
 
 mod faults;
 mod finish;
+mod seconds;
 mod servers;
 mod steps;
 mod traffic;
@@ -156,7 +157,13 @@ struct Req {
     tf: u64,
     /// The network's share of this attempt's latency, in µs.
     rtt: u64,
+    /// The tier the attempt waits on now ([`AT_NONE`] before its first visit), which its
+    /// timeout is counted against.
+    at: u8,
 }
+
+/// A request's `at` before the attempt's first visit.
+const AT_NONE: u8 = u8::MAX;
 
 /// Why an attempt failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,7 +217,9 @@ pub struct Sim {
     edges: Vec<Lru>,
     last_write: Vec<u64>,
     recent_writes: Vec<VecDeque<u64>>,
-    inflight: BTreeMap<u64, Vec<(u32, u32)>>,
+    /// Coalesced misses: for each datacenter and key whose read is in flight, the tier that read
+    /// waits on and the requests waiting for it.
+    inflight: BTreeMap<u64, (u8, Vec<(u32, u32)>)>,
     /// Per-second arrival rates of each region.
     rates: Vec<[f64; 3]>,
     arrivals_end: u64,
@@ -222,6 +231,8 @@ pub struct Sim {
     second_hist: Histogram,
     out: Outcomes,
     timeline: Vec<Second>,
+    /// Each tier's seconds, in [`Tier::ALL`] order, as long as `timeline` once the run ends.
+    tier_seconds: Vec<Vec<TierSecond>>,
     events: u64,
     stale_reads: u64,
     lost_writes: u64,
@@ -290,6 +301,7 @@ impl Sim {
             second_hist: Histogram::new(),
             out: Outcomes::default(),
             timeline: Vec::new(),
+            tier_seconds: Tier::ALL.iter().map(|_| Vec::new()).collect(),
             events: 0,
             stale_reads: 0,
             lost_writes: 0,
@@ -474,6 +486,10 @@ impl Sim {
             Ev::Done(st, job) => self.depart(st, job),
             Ev::Timeout(r, gen) => {
                 if self.current(r, gen) {
+                    let at = self.reqs[r as usize].at;
+                    if let Some(&tier) = Tier::ALL.get(usize::from(at)) {
+                        self.tier_second(tier).timeouts += 1;
+                    }
                     self.fail_attempt(r, Why::Timeout);
                 }
             }
@@ -516,31 +532,6 @@ impl Sim {
         q.live && q.gen == gen
     }
 
-    /// Closes the second that just ended and schedules the next while anything is left to run.
-    fn tick(&mut self) {
-        if self.now > 0 {
-            let p99 = self.second_hist.quantile(0.99);
-            let web = self.live_web();
-            let bus: usize = self
-                .dcs
-                .iter()
-                .filter_map(|d| d.bus)
-                .map(|b| self.stations[b as usize].queue.len())
-                .sum();
-            let s = self.second_at(self.now / US - 1);
-            #[allow(clippy::cast_possible_truncation)] // A latency in ms fits an f32's range.
-            {
-                s.p99 = (p99 / 1_000.0) as f32;
-            }
-            s.web = web;
-            s.bus_depth = u32::try_from(bus).unwrap_or(u32::MAX);
-            self.second_hist = Histogram::new();
-        }
-        if !self.heap.is_empty() {
-            self.push(self.now + US, Ev::Tick);
-        }
-    }
-
     fn alloc(&mut self, req: Req) -> u32 {
         if let Some(r) = self.free.pop() {
             self.reqs[r as usize] = req;
@@ -565,16 +556,19 @@ impl Sim {
             q.ta = self.now;
             q.step = 0;
             q.hit = false;
+            q.at = AT_NONE;
             q.rtt = ms(LAST_MILE_MS) + far;
         }
         self.second().attempts += 1;
         let q = self.reqs[r as usize];
         if q.kind == Kind::Static && !self.edges.is_empty() {
             self.cdn.lookups += 1;
+            self.second().cdn_lookups += 1;
             let edge = &mut self.edges[region];
             if edge.holds(q.key) {
                 edge.access(q.key);
                 self.cdn.hits += 1;
+                self.second().cdn_hits += 1;
                 self.reqs[r as usize].rtt = ms(LAST_MILE_MS);
                 self.reqs[r as usize].hit = true;
                 self.complete(r);

@@ -14,15 +14,19 @@ pub(super) struct Station {
     pub(super) busy: u32,
     pub(super) queue: VecDeque<Job>,
     pub(super) up: bool,
-    /// When it started taking work.
+    /// When it started taking work (`u64::MAX` while a new server warms up).
     pub(super) born: u64,
+    /// When it died, if it did.
+    pub(super) died: u64,
     pub(super) last: u64,
     pub(super) busy_area: u64,
     pub(super) queue_area: u64,
     /// The two areas when arrivals ended.
     pub(super) window: Option<(u64, u64)>,
-    /// The busy area at the autoscaler's last decision.
+    /// The busy area at the autoscaler's last decision…
     pub(super) scale_mark: u64,
+    /// …and at the last second's end.
+    pub(super) tick_busy: u64,
     pub(super) arrivals: u64,
     pub(super) admitted: u64,
     pub(super) shed: u64,
@@ -45,11 +49,13 @@ impl Station {
             queue: VecDeque::new(),
             up: true,
             born,
+            died: u64::MAX,
             last: born,
             busy_area: 0,
             queue_area: 0,
             window: None,
             scale_mark: 0,
+            tick_busy: 0,
             arrivals: 0,
             admitted: 0,
             shed: 0,
@@ -100,6 +106,9 @@ impl Breaker {
 impl Sim {
     /// Sends a visit to a server, at once or after a network delay.
     pub(super) fn dispatch(&mut self, st: u32, job: Job, delay: u64) {
+        if job.req != NONE && job.part & HEDGE == 0 {
+            self.reqs[job.req as usize].at = self.stations[st as usize].tier as u8;
+        }
         if delay == 0 {
             self.arrive(st, job);
         } else {
@@ -110,15 +119,19 @@ impl Sim {
     pub(super) fn arrive(&mut self, st: u32, mut job: Job) {
         job.arrived = self.now;
         let limit = self.d.client.queue_limit as usize;
+        let tier = self.stations[st as usize].tier;
+        self.tier_second(tier).arrivals += 1;
         let s = &mut self.stations[st as usize];
         s.arrivals += 1;
         if !s.up {
             s.failed += 1;
+            self.tier_second(tier).failed += 1;
             self.fail_job(st, job, Why::Down);
             return;
         }
         if limit > 0 && s.busy == s.workers && s.queue.len() >= limit {
             s.shed += 1;
+            self.tier_second(tier).failed += 1;
             self.fail_job(st, job, Why::Shed);
             return;
         }
@@ -155,6 +168,7 @@ impl Sim {
         let tier = s.tier;
         if !s.up {
             s.failed += 1;
+            self.tier_second(tier).failed += 1;
             self.fail_job(st, job, Why::Down);
             return;
         }

@@ -1,7 +1,7 @@
 //! What each kind of request does, step by step: the web server, the session, the services'
 //! fan-out, the cache, the database, the cache fill and the follow-up work.
 
-use super::{exponential, ms, Ev, Job, Sim, Why, DB, HEDGE, LEADER, NONE, PART, REPLICA, RTT_MS};
+use super::{exponential, ms, Ev, Job, Sim, Why, AT_NONE, DB, HEDGE, LEADER, NONE, PART, REPLICA, RTT_MS};
 use crate::cache::Cache;
 use crate::hash::hash_u64;
 use crate::system::design::{Balance, Kind};
@@ -157,14 +157,7 @@ impl Sim {
                 }
                 let write = q.kind == Kind::Write;
                 if !write && cached && self.d.client.coalesce {
-                    let id = (dc as u64) << 32 | u64::from(q.key);
-                    if let Some(waiters) = self.inflight.get_mut(&id) {
-                        waiters.push((r, q.gen));
-                        self.coalesced += 1;
-                        return true;
-                    }
-                    self.inflight.insert(id, Vec::new());
-                    return self.database(r, self.shard(r, false), false, true);
+                    return self.coalesced_read(r);
                 }
                 self.database(r, self.shard(r, false), write, false)
             }
@@ -203,6 +196,26 @@ impl Sim {
                 true
             }
         }
+    }
+
+    /// A read after a cache miss when misses are coalesced: it waits for the read already in
+    /// flight for its key in its datacenter, or makes that read itself.
+    fn coalesced_read(&mut self, r: u32) -> bool {
+        let q = self.reqs[r as usize];
+        let id = u64::from(q.dc) << 32 | u64::from(q.key);
+        if let Some((at, waiters)) = self.inflight.get_mut(&id) {
+            waiters.push((r, q.gen));
+            // It waits on the database server its leader's read went to.
+            self.reqs[r as usize].at = *at;
+            self.coalesced += 1;
+            return true;
+        }
+        self.inflight.insert(id, (AT_NONE, Vec::new()));
+        let waits = self.database(r, self.shard(r, false), false, true);
+        if let Some(entry) = self.inflight.get_mut(&id) {
+            entry.0 = self.reqs[r as usize].at;
+        }
+        waits
     }
 
     /// Calls `k` services at once (consecutive servers from a random one); with hedging, a
@@ -445,7 +458,7 @@ impl Sim {
     /// still current completes (the leader fills the cache), or fails with it.
     pub(super) fn release(&mut self, job: Job, ok: bool) {
         let id = u64::from(job.part & PART) << 32 | u64::from(job.key);
-        let Some(waiters) = self.inflight.remove(&id) else {
+        let Some((_, waiters)) = self.inflight.remove(&id) else {
             return;
         };
         for (w, gen) in waiters {

@@ -1,7 +1,7 @@
 //! The traffic: each region's daily curve, a spike, and the Poisson arrivals it gives, and the
 //! routing that sends a region's users to a datacenter.
 
-use super::{Ev, Req, Sim, NONE, RTT_MS, US};
+use super::{Ev, Req, Sim, AT_NONE, NONE, RTT_MS, US};
 use crate::hash::unit_interval;
 use crate::system::design::{Kind, Traffic};
 
@@ -116,6 +116,7 @@ impl Sim {
                 ta: self.now,
                 tf: 0,
                 rtt: 0,
+                at: AT_NONE,
             });
             self.out.requests += 1;
             self.second().started += 1;
