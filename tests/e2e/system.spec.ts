@@ -24,13 +24,24 @@ type TierReport = {
   service_mean: number;
   theory: { wait: number } | null;
   little: { l: number; lambda_w: number };
+  timeouts: number;
+  seconds: { arrivals: number; failed: number; timeouts: number; queue: number; utilization: number; hottest: number }[];
 };
+type Second = { started: number; attempts: number; served: number; failed: number; p99: number; cdn_lookups: number; cdn_hits: number };
 type Outcomes = { requests: number; served: number; shed: number; down: number; timeouts: number; broken: number; retries: number };
 type Numbers = {
   query: string;
   problems: string[];
   report: {
-    system: { tiers: TierReport[]; bottleneck: string | null; outcomes: Outcomes; latency: Percentiles; lost_writes: number; events: number };
+    system: {
+      tiers: TierReport[];
+      bottleneck: string | null;
+      outcomes: Outcomes;
+      latency: Percentiles;
+      lost_writes: number;
+      events: number;
+      timeline: Second[];
+    };
     slo: { max_users: number; met: boolean; trials: unknown[] };
     cost: { total: number; servers: number };
   };
@@ -55,6 +66,7 @@ async function expectCoreNumbers(page: Page, query: string, timeout = 60_000) {
     await expect(row.locator('td.wait')).toHaveText(`${t.wait_mean.toFixed(3)} ms`);
     await expect(row.locator('td.erlang')).toHaveText(t.theory ? `${t.theory.wait.toFixed(3)} ms` : 'unstable (ρ ≥ 1)');
     await expect(row.locator('td.arrivals')).toHaveText(grouped(t.arrivals));
+    await expect(row.locator('td.timeouts')).toHaveText(grouped(t.timeouts));
     await expect(row.locator('td.little-l')).toHaveText(t.little.l.toFixed(3));
     await expect(row.locator('td.little-lw')).toHaveText(t.little.lambda_w.toFixed(3));
   }
@@ -136,6 +148,92 @@ test('each fault shows what it breaks, beside the numbers the core computes', as
     // The fault is marked on the timeline of each second.
     await expect(page.locator('#seconds-chart')).toContainText('the fault');
   }
+});
+
+/** Checks the picture against the core's numbers for second `n` (from 1) of the run. */
+async function expectSecond(page: Page, expected: Numbers, n: number) {
+  const s = expected.report.system;
+  const second = s.timeline[n - 1];
+  await expect(page).toHaveURL(new RegExp(`second=${n}(&|$)`));
+  await expect(page.locator('#step-status')).toContainText(
+    `Second ${n} of ${s.timeline.length}`,
+  );
+  await expect(page.locator('#step-status')).toContainText(`${grouped(second.started)} requests started, ${grouped(second.served)} answered, ${grouped(second.failed)} failed`);
+  for (const t of s.tiers) {
+    const at = t.seconds[n - 1];
+    const box = page.locator(`#architecture g.tier[data-tier="${t.tier.toLowerCase()}"]`);
+    await expect(box).toContainText(`${(100 * at.hottest).toFixed(0)} %, ${grouped(at.arrivals)}/s`);
+    // A tier that refused, lost or timed out requests in this second is dashed.
+    await expect(box).toHaveClass(at.failed + at.timeouts > 0 ? /failing/ : /^(?!.*failing)/);
+    // The arrow into it carries its arrivals as the dots' rate.
+    await expect(page.locator(`#architecture line.moving[data-rate="${at.arrivals}"]`).first()).toBeAttached();
+  }
+  // The busiest tier of the second is outlined, and the timeline marks the second.
+  const busiest = [...s.tiers].sort((a, b) => b.seconds[n - 1].hottest - a.seconds[n - 1].hottest)[0];
+  if (busiest.seconds[n - 1].hottest > 0) {
+    await expect(page.locator(`#architecture .bottleneck [data-tier="${busiest.tier.toLowerCase()}"]`)).toHaveCount(1);
+  }
+  await expect(page.locator('#seconds-chart')).toContainText('the second shown');
+}
+
+test('the run plays second by second: each tier, the flows and the failures of that second, in the link', async ({ page }) => {
+  test.setTimeout(240_000);
+  const storm = presets().find((p) => p.name === 'A retry storm')!;
+  await page.goto(`./system/#/lab/system?${storm.query}`);
+  const expected = await expectCoreNumbers(page, storm.query, 120_000);
+  const s = expected.report.system;
+  // The whole run: no dots flow, and the buttons say where to start.
+  await expect(page.locator('#step-status')).toContainText('The whole run');
+  await expect(page.locator('#architecture line.moving')).toHaveCount(0);
+  await page.locator('#step-next').click();
+  await expectSecond(page, expected, 1);
+  // The slider goes to the slowdown's fifth second, where the primary drowns in retries.
+  await page.locator('#second-slider').fill('25');
+  await expectSecond(page, expected, 25);
+  const primary = s.tiers.find((t) => t.tier === 'Primary')!;
+  expect(primary.seconds[24].timeouts).toBeGreaterThan(0);
+  await expect(page.locator('#architecture g.tier[data-tier="primary"]')).toHaveClass(/failing/);
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => v.id)).toEqual([]);
+  // The keyboard steps, and Play moves on by itself until paused.
+  await page.locator('#second-slider').focus();
+  await page.keyboard.press('ArrowRight');
+  await expectSecond(page, expected, 26);
+  await page.locator('#play').click();
+  await expect(page.locator('#play')).toHaveText('Pause');
+  await expect(page).toHaveURL(/second=28(&|$)/);
+  await page.locator('#play').click();
+  await expect(page.locator('#play')).toHaveText('Play');
+  const paused = Number(new URL(page.url()).hash.match(/second=(\d+)/)![1]);
+  await page.waitForTimeout(1_000);
+  await expectSecond(page, expected, paused);
+  // The link restores the second; stepping never reran the simulation.
+  const url = page.url();
+  await page.goto('about:blank');
+  await page.goto(url);
+  await waitForResults(page, system(`${storm.query}&second=${paused}`).query);
+  await expectSecond(page, expected, paused);
+  // With "reduce motion", the requests' dots stand still.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const animation = await page.locator('#architecture line.moving').first().evaluate((e) => getComputedStyle(e).animationName);
+  expect(animation).toBe('none');
+  // The whole run again.
+  await page.locator('#whole-run').click();
+  await expect(page).toHaveURL(/second=0(&|$)/);
+  await expect(page.locator('#architecture line.moving')).toHaveCount(0);
+});
+
+test('a second past the run shows its last second, and a bad second is named', async ({ page }) => {
+  const q = 'v=1&users=2000&seconds=10&second=abc';
+  await page.goto(`./system/#/lab/system?${q}`);
+  await expect(page.locator('.url-problems')).toContainText('second');
+  const expected = await expectCoreNumbers(page, q);
+  await expect(page.locator('#step-status')).toContainText('The whole run');
+  const late = 'v=1&users=2000&seconds=10&second=5000';
+  await page.goto(`./system/#/lab/system?${late}`);
+  await waitForResults(page, system(late).query);
+  const last = expected.report.system.timeline.length;
+  await expect(page.locator('#step-status')).toContainText(`Second ${last} of ${last}`);
 });
 
 test('settings change the link, and the link restores them', async ({ page }) => {

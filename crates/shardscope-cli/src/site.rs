@@ -53,6 +53,11 @@ fn head(title: &str, description: &str, csp: &str) -> String {
     )
 }
 
+/// The labs with a stylesheet of their own (`www/labs/<slug>.css`), which only their page loads:
+/// what one lab alone draws need not weigh on every other lab's page. Everything else is in the
+/// shared `www/style.css`.
+pub const LAB_STYLESHEETS: &[&str] = &["system"];
+
 /// The Trunk source page of one lab page (or of the debug page, with `lab` = `None`). `root` is
 /// the repository's root as seen from the folder the page is written to, ending in `/`.
 #[must_use]
@@ -74,6 +79,12 @@ pub fn trunk_page(lab: Option<&LabInfo>, root: &str) -> String {
     <link data-trunk rel="rust" href="{root}crates/shardscope-web/Cargo.toml" data-bin="{bin}" data-wasm-opt="z" data-integrity="none" />
 "#
     );
+    if LAB_STYLESHEETS.contains(&bin) {
+        let _ = writeln!(
+            page,
+            r#"    <link data-trunk rel="css" href="{root}www/labs/{bin}.css" />"#
+        );
+    }
     if let Some(lab) = lab.filter(|lab| lab.worker) {
         let worker = lab.worker_name();
         // Trunk gives workers unhashed names; the loader (written beside this page by
@@ -257,6 +268,31 @@ mod tests {
         }
         assert!(!home.contains("wasm"), "the home page loads no wasm");
         assert!(!home.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn each_lab_stylesheet_is_a_lab_s_and_exists_and_only_its_page_loads_it() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/labs");
+        let mut files: Vec<String> = std::fs::read_dir(&folder)
+            .expect("www/labs")
+            .map(|f| f.expect("an entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort_unstable();
+        let mut listed: Vec<String> = LAB_STYLESHEETS.iter().map(|s| format!("{s}.css")).collect();
+        listed.sort_unstable();
+        assert_eq!(files, listed, "www/labs/ holds exactly the listed stylesheets");
+        for lab in CATALOG {
+            let page = trunk_page(Some(lab), "../../");
+            let own = format!("www/labs/{}.css", lab.slug);
+            assert_eq!(page.contains(&own), LAB_STYLESHEETS.contains(&lab.slug), "{}", lab.slug);
+            assert_eq!(
+                page.matches("www/labs/").count(),
+                usize::from(LAB_STYLESHEETS.contains(&lab.slug))
+            );
+        }
+        for slug in LAB_STYLESHEETS {
+            assert!(CATALOG.iter().any(|lab| lab.slug == *slug), "{slug} is a lab");
+        }
     }
 
     #[test]

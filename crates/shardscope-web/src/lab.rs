@@ -79,7 +79,7 @@ impl<P: LabParams + 'static> LabHandle<P> {
         let params = &self.model().params;
         let shown = presets
             .iter()
-            .position(|preset| P::from_query_ignoring(preset.query, &[]).0 == *params);
+            .position(|preset| P::from_query_ignoring(preset.query, &[]).0.computed() == params.computed());
         let state = self.state.clone();
         let choose = Callback::from(move |i: usize| {
             state.dispatch(P::load(P::from_query_ignoring(presets[i].query, &[]).0));

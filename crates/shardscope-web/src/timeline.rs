@@ -37,8 +37,8 @@ pub struct Timeline {
     pub lines: Vec<Line>,
     /// A level drawn dashed across, with its tooltip and legend text.
     pub level: Option<(f64, String, &'static str)>,
-    /// A moment marked, in ms, with its tooltip and legend text.
-    pub marker: Option<(u32, String, &'static str)>,
+    /// Moments marked, in ms, each with its tooltip and legend text.
+    pub markers: Vec<(u32, String, &'static str)>,
     /// Every how many buckets the data table has a row.
     pub table_every: usize,
 }
@@ -84,7 +84,7 @@ pub fn timeline(t: &Timeline, done: bool) -> Html {
     if let Some((_, _, text)) = &t.level {
         legend.push(LegendItem::new("", "┄", *text));
     }
-    if let Some((_, _, text)) = &t.marker {
+    for (_, _, text) in &t.markers {
         legend.push(LegendItem::new("", "│", *text));
     }
     html! {
@@ -96,10 +96,10 @@ pub fn timeline(t: &Timeline, done: bool) -> Html {
             if let Some((v, tip, _)) = &t.level {
                 <line class="theory-line" x1={fmt(x0)} x2={fmt(x1)} y1={fmt(sy(*v))} y2={fmt(sy(*v))} data-tip={tip.clone()} />
             }
-            if let Some((ms, tip, _)) = &t.marker {
+            { for t.markers.iter().map(|(ms, tip, _)| html! {
                 <line class="size-line" x1={fmt(sx(f64::from(*ms)))} x2={fmt(sx(f64::from(*ms)))} y1={fmt(y0)} y2={fmt(y1)}
                     data-tip={tip.clone()} />
-            }
+            }) }
             { for lines }
         </Chart>
     }

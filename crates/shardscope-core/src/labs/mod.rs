@@ -163,6 +163,13 @@ pub trait LabParams: Clone + PartialEq + Default + fmt::Debug {
     }
     /// The command that replaces the whole state (a permalink was opened).
     fn load(params: Self) -> Self::Command;
+    /// The state without what only changes the view (a step or a second shown): what is
+    /// computed from it, and what a preset is recognised by while a user steps through it. Labs
+    /// whose every setting changes the computation return the state itself.
+    #[must_use]
+    fn computed(&self) -> Self {
+        self.clone()
+    }
     /// Applies a command and returns why it was refused or adjusted, if it was. The parameters
     /// stay valid whatever the command.
     fn apply(&mut self, command: Self::Command) -> Option<String>;

@@ -292,7 +292,39 @@ impl Traffic {
     }
 }
 
+/// The regions' names, in the order of [`Traffic::regions`] and of the datacenters.
+pub const REGIONS: [&str; MAX_DCS as usize] = ["US East", "Europe", "Asia–Pacific"];
+
 impl Design {
+    /// The datacenter routing (DNS with geo routing, in front of every datacenter) sends
+    /// `region`'s users to, among those `open` allows: their own region's when active-active,
+    /// else the nearest open one; the first open one when active-passive. With none open, the
+    /// first.
+    ///
+    /// ```
+    /// use shardscope_core::system::design::Design;
+    /// let mut d = Design { dcs: 2, active_active: true, ..Design::default() };
+    /// assert_eq!(d.route(2, |_| true), 1); // Asia–Pacific to Europe, the nearer one.
+    /// assert_eq!(d.route(1, |dc| dc != 1), 0); // Europe's datacenter is lost.
+    /// d.active_active = false;
+    /// assert_eq!(d.route(1, |_| true), 0);
+    /// ```
+    #[must_use]
+    pub fn route(&self, region: usize, open: impl Fn(usize) -> bool) -> usize {
+        let dcs = self.dcs as usize;
+        if self.active_active {
+            if region < dcs && open(region) {
+                return region;
+            }
+            (0..dcs)
+                .filter(|&i| open(i))
+                .min_by_key(|&i| (crate::system::sim::RTT_MS[region][i], i))
+                .unwrap_or(0)
+        } else {
+            (0..dcs).find(|&i| open(i)).unwrap_or(0)
+        }
+    }
+
     /// Checks the scenario, saying what cannot be simulated and why.
     ///
     /// # Errors

@@ -550,6 +550,13 @@ impl LabParams for Params {
         Command::Load(params)
     }
 
+    fn computed(&self) -> Self {
+        Self {
+            step: 0,
+            ..self.clone()
+        }
+    }
+
     /// Applies a command. A value out of range is refused with a notice naming the range.
     ///
     /// ```

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use super::Preset;
-use super::{read_fields, set_field, FieldSpec, LabParams};
+use super::{read_fields, set_field, set_number, FieldSpec, LabParams};
 use crate::query::{to_query, Choice, Problem, Query};
 use crate::system::design::{
     Autoscale, Backoff, Balance, Client, Database, Design, Fault, Pool, Sessions, Spike, Traffic, Work, MAX_REQUESTS,
@@ -403,13 +403,16 @@ pub const FIELDS: [FieldSpec<Field>; FIELD_COUNT] = [
 /// The choices' permalink names, written after `v` and before the numbers.
 const CHOICES: [&str; 6] = ["db", "lb", "sessions", "backoff", "fault", "dcmode"];
 
+/// The latest second the picture can show: a day, far past any run's arrivals and drain.
+pub const MAX_SECOND: u32 = 86_400;
+
 /// Every permalink parameter.
 #[must_use]
 pub fn params_list() -> Vec<&'static str> {
     let mut all = vec!["v"];
     all.extend(CHOICES);
     all.extend(FIELDS.iter().map(|f| f.1));
-    all.push("seed");
+    all.extend(["seed", "second"]);
     all
 }
 
@@ -433,6 +436,9 @@ pub struct Params {
     pub values: Vec<u32>,
     /// Seeds every random choice.
     pub seed: u64,
+    /// The second of the run the picture shows, 1 to its last (past the last shows the last),
+    /// or 0 for the whole run. It changes only the view: the run is the same for every second.
+    pub second: u32,
 }
 
 impl Default for Params {
@@ -446,6 +452,7 @@ impl Default for Params {
             dc_mode: DcMode::Passive,
             values: FIELDS.map(|f| f.5).to_vec(),
             seed: 42,
+            second: 0,
         }
     }
 }
@@ -473,6 +480,8 @@ pub enum Command {
     Set(Field, u32),
     /// Set the seed.
     SetSeed(u64),
+    /// Show second `n` of the run (1 to [`MAX_SECOND`]), or the whole run (0).
+    Show(u32),
     /// Replace the whole state (a permalink was opened).
     Load(Params),
 }
@@ -738,6 +747,7 @@ impl LabParams for Params {
         ];
         pairs.extend(FIELDS.iter().map(|f| (f.1, self.get(f.0).to_string())));
         pairs.push(("seed", self.seed.to_string()));
+        pairs.push(("second", self.second.to_string()));
         to_query(&pairs)
     }
 
@@ -758,6 +768,7 @@ impl LabParams for Params {
             dc_mode: q.choice("dcmode", d.dc_mode, p),
             values: read_fields(&q, &FIELDS, p).to_vec(),
             seed: q.int_in("seed", 0..=u64::MAX, d.seed, p),
+            second: q.int_clamped("second", 0..=MAX_SECOND, d.second, p),
         };
         problems.extend(params.repair().into_iter().map(Problem::with_params));
         (params, problems)
@@ -765,6 +776,13 @@ impl LabParams for Params {
 
     fn load(params: Self) -> Command {
         Command::Load(params)
+    }
+
+    fn computed(&self) -> Self {
+        Self {
+            second: 0,
+            ..self.clone()
+        }
     }
 
     /// Applies a command. A value out of range is refused with a notice naming the range.
@@ -787,6 +805,9 @@ impl LabParams for Params {
             Command::SetDcMode(x) => p.dc_mode = x,
             Command::Set(field, value) => notice = set_field(&FIELDS, &mut p.values, field, value).err(),
             Command::SetSeed(s) => p.seed = s,
+            Command::Show(n) => {
+                notice = set_number(&mut p, ("the second shown", n, 0..=MAX_SECOND, |p, v| p.second = v)).err();
+            }
             Command::Load(params) => p = params,
         }
         if let Some(note) = p.repair().into_iter().next() {
@@ -823,6 +844,24 @@ mod tests {
             p.design().check().unwrap_or_else(|e| panic!("{link}: {e}"));
         }
         Params::default().design().check().unwrap();
+    }
+
+    #[test]
+    fn the_second_shown_is_view_state_kept_in_the_link() {
+        let mut m = Model::default();
+        m.apply(Command::Show(12));
+        assert_eq!((m.params.second, m.notice.as_deref()), (12, None));
+        assert_eq!(m.params.computed(), Params::default());
+        assert_eq!(Params::from_query(&m.params.to_query()), (m.params.clone(), vec![]));
+        m.apply(Command::Show(MAX_SECOND + 1));
+        assert_eq!(m.params.second, 12);
+        assert!(m
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("the second shown must be 0–86400"));
+        let (p, problems) = Params::from_query("v=1&second=999999");
+        assert_eq!((p.second, problems.len()), (MAX_SECOND, 1));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The traffic: each region's daily curve, a spike, and the Poisson arrivals it gives, and the
 //! routing that sends a region's users to a datacenter.
 
-use super::{Ev, Req, Sim, AT_NONE, NONE, RTT_MS, US};
+use super::{Ev, Req, Sim, AT_NONE, NONE, US};
 use crate::hash::unit_interval;
 use crate::system::design::{Kind, Traffic};
 
@@ -145,17 +145,6 @@ impl Sim {
 
     /// Where routing sends a region's users now.
     pub(super) fn route(&self, region: usize) -> usize {
-        let open = |i: usize| self.dcs[i].routable;
-        if self.d.active_active {
-            if region < self.dcs.len() && open(region) {
-                return region;
-            }
-            (0..self.dcs.len())
-                .filter(|&i| open(i))
-                .min_by_key(|&i| (RTT_MS[region][i], i))
-                .unwrap_or(0)
-        } else {
-            (0..self.dcs.len()).find(|&i| open(i)).unwrap_or(0)
-        }
+        self.d.route(region, |i| self.dcs[i].routable)
     }
 }

@@ -327,7 +327,7 @@ pub fn lag_chart(flows: &[FlowReport], change_at: Option<u32>, done: bool) -> Ht
                 })
                 .collect(),
             level: None,
-            marker: change_at.map(|ms| (ms, format!("the change, at {:.1} s", f64::from(ms) / 1_000.0), "the change")),
+            markers: change_at.map(|ms| (ms, format!("the change, at {:.1} s", f64::from(ms) / 1_000.0), "the change")).into_iter().collect(),
             table_every: usize::try_from(1_000 / bucket).unwrap_or(1).max(1),
         },
         done,

@@ -14,6 +14,7 @@ use shardscope_core::bus::flow::FlowReport;
 use shardscope_core::bus::rebalance::Moment;
 use shardscope_core::labs::bus::{moment_text, stage, Change, Command, Field, Model, Params, Report, FIELDS, PRESETS};
 use shardscope_core::labs::cache::{alpha_text, MAX_ALPHA_CENTI};
+use shardscope_core::labs::LabParams;
 use shardscope_core::query::Choice;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -74,7 +75,7 @@ pub fn BusLab() -> Html {
     let note = use_state(|| None::<String>);
     let p = lab.model().params.clone();
     // Stepping through the rebalance changes only what is shown, not what is computed.
-    let run = use_worker::<_, false>(&Params { step: 0, ..p.clone() });
+    let run = use_worker::<_, false>(&p.computed());
     let playing = use_state(|| false);
     let steps = match &run.progress {
         Progress::Done(c) => steps_of(&c.report),
@@ -132,7 +133,7 @@ pub fn BusLab() -> Html {
         .as_ref()
         .map_or_else(|| Headline::pending(&HEADLINES), |c| headline(&c.report, &p));
     let details = match &run.progress {
-        Progress::Done(c) => html! { <Details shown={Shown(c.clone())} params={Params { step: 0, ..p.clone() }} /> },
+        Progress::Done(c) => html! { <Details shown={Shown(c.clone())} params={p.computed()} /> },
         _ => Html::default(),
     };
     html! {

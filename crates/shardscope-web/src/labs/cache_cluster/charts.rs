@@ -61,7 +61,7 @@ pub fn db_chart(r: &Report, fail_ms: Option<u32>, done: bool) -> Html {
                 format!("capacity: {} fetches a second", group_digits(r.db_rps.into())),
                 "the database's capacity",
             )),
-            marker: fail_ms.map(|ms| (ms, format!("a node is lost at {:.1} s", f64::from(ms) / 1_000.0), "the node is lost")),
+            markers: fail_ms.map(|ms| (ms, format!("a node is lost at {:.1} s", f64::from(ms) / 1_000.0), "the node is lost")).into_iter().collect(),
             // A row per second keeps the table readable; the picture has every bucket.
             table_every: (1_000 / r.bucket_ms.max(1)).max(1) as usize,
         },

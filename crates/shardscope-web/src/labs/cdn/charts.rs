@@ -35,13 +35,17 @@ pub fn origin_chart(r: &Report, done: bool) -> Html {
                 })
                 .collect(),
             level: None,
-            marker: r.flush_ms.map(|ms| {
-                (
-                    ms,
-                    format!("everything is purged at {:.1} s", f64::from(ms) / 1_000.0),
-                    "everything is purged",
-                )
-            }),
+            markers: r
+                .flush_ms
+                .map(|ms| {
+                    (
+                        ms,
+                        format!("everything is purged at {:.1} s", f64::from(ms) / 1_000.0),
+                        "everything is purged",
+                    )
+                })
+                .into_iter()
+                .collect(),
             // About sixty rows keep the table readable; the picture has every bucket.
             table_every: len.div_ceil(60).max(1),
         },

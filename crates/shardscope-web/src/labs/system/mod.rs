@@ -7,18 +7,26 @@ mod diagram;
 use shardscope_core::labs::system::{
     slider_position, users_at, Command, Field, Model, Params, Report, FIELDS, PRESETS, SLIDER_MAX,
 };
+use shardscope_core::labs::LabParams;
+use shardscope_core::query::Choice;
+use shardscope_core::system::design::Fault;
 use shardscope_core::system::prices::TABLE;
 use yew::prelude::*;
 
 use crate::frame::{Headline, LabFrame};
-use crate::hooks::Progress;
+use crate::hooks::{use_autoplay, Progress};
 use crate::lab::{
     choice_select, field_inputs, group_digits, group_float, number_field, percent_of_one, use_lab, LabHandle,
 };
 use crate::widgets::TextField;
 use crate::worker::{use_worker, worker_status};
 
-use diagram::tier_name;
+use diagram::{tier_name, View};
+
+/// How long "Play" shows each second of the run…
+const PLAY_MS: u32 = 400;
+/// …and the most frames it plays, skipping seconds in a long run.
+const PLAY_FRAMES: u32 = 150;
 
 /// The headline numbers' ids and labels, in order.
 const HEADLINES: [(&str, &str); 5] = [
@@ -52,13 +60,48 @@ pub fn SystemLab() -> Html {
     let lab = use_lab::<Params>();
     let note = use_state(|| None::<String>);
     let p = lab.model().params.clone();
-    let run = use_worker::<_, false>(&p);
+    // Playing the run second by second changes only what is shown, not what is computed.
+    let run = use_worker::<_, false>(&p.computed());
     let (state, status_html) = worker_status(
         &run,
         "Simulating every request through every tier in a background worker",
     );
     let done = state == "done";
     let shown = run.shown();
+    let seconds = shown
+        .as_ref()
+        .map_or(0, |c| u32::try_from(c.report.system.timeline.len()).unwrap_or(u32::MAX));
+    let second = p.second.min(seconds);
+    let view = if second == 0 {
+        View::Run
+    } else {
+        View::Second(second as usize - 1)
+    };
+    let playing = use_state(|| false);
+    let stride = seconds.div_ceil(PLAY_FRAMES).max(1);
+    let next = (second + stride).min(seconds);
+    {
+        let state = lab.state.clone();
+        let advance = Callback::from(move |()| state.dispatch(Command::Show(next)));
+        use_autoplay(&playing, second, second >= seconds, done, PLAY_MS, advance);
+    }
+    let on_play = {
+        let playing = playing.clone();
+        let state = lab.state.clone();
+        let at_end = second >= seconds;
+        Callback::from(move |_: MouseEvent| {
+            if !*playing && at_end {
+                state.dispatch(Command::Show(1));
+            }
+            playing.set(!*playing);
+        })
+    };
+    let on_scrub = lab.on(|e: InputEvent| {
+        // A range input's value is always one of its positions.
+        let raw = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+        Command::Show(raw.parse().unwrap_or(0))
+    });
+    let back = second.saturating_sub(stride);
     let users = p.get(Field::Users);
     let position = slider_position(users);
     let on_slide = lab.on(|e: Event| {
@@ -84,7 +127,26 @@ pub fn SystemLab() -> Html {
         <section class="results" data-state={state} aria-busy={(!done).then_some("true")}
             data-query={done.then(|| lab.canonical.clone())}>
             { status_html }
-            { shown.as_ref().map(|c| diagram::architecture(&p, &c.report)).unwrap_or_default() }
+            { shown.as_ref().map(|c| diagram::architecture(&p, &c.report, view)).unwrap_or_default() }
+            <div class="time-controls">
+                <div class="event-buttons">
+                    <button type="button" id="whole-run" onclick={lab.on(|_: MouseEvent| Command::Show(0))} disabled={second == 0}>{ "⏮ Whole run" }</button>
+                    <button type="button" id="step-back" data-shortcut="back" onclick={lab.on(move |_: MouseEvent| Command::Show(back))} disabled={second == 0}>{ "◀ Back" }</button>
+                    <button type="button" id="step-next" data-shortcut="forward" onclick={lab.on(move |_: MouseEvent| Command::Show(next))}
+                        disabled={seconds == 0 || second >= seconds}>{ "Next second ▶" }</button>
+                    <button type="button" id="play" data-shortcut="play" aria-pressed={(*playing).to_string()} onclick={on_play} disabled={seconds == 0}>
+                        { if *playing { "Pause" } else if seconds > 0 && second >= seconds { "Replay" } else { "Play" } }
+                    </button>
+                </div>
+                <label class="slider">
+                    <span>{ if second == 0 { "Second: the whole run".to_owned() } else { format!("Second {second} of {seconds}") } }</span>
+                    <input type="range" id="second-slider" min="0" max={seconds.to_string()} step="1" value={second.to_string()}
+                        disabled={seconds == 0} aria-valuetext={if second == 0 { "the whole run".to_owned() } else { format!("second {second} of {seconds}") }}
+                        oninput={on_scrub} />
+                </label>
+                <p id="step-status" class="event-now" aria-live="polite">{ shown.as_ref().map(|c| second_status(&p, &c.report, view)).unwrap_or_default() }</p>
+                <p class="keys-hint" id="keys-hint">{ "Keys: Space plays the run second by second or pauses; ← and → step through it." }</p>
+            </div>
         </section>
     };
     let headline = shown
@@ -92,7 +154,7 @@ pub fn SystemLab() -> Html {
         .map_or_else(|| Headline::pending(&HEADLINES), |c| headline(&p, &c.report));
     let details = match &run.progress {
         Progress::Done(c) => html! { <>
-            { diagram::seconds_chart(&p, &c.report, done) }
+            { diagram::seconds_chart(&p, &c.report, view, done) }
             { tiers_table(&c.report) }
             { outcomes_table(&c.report) }
             { slo_table(&c.report) }
@@ -117,6 +179,48 @@ pub fn SystemLab() -> Html {
             { lab.share() }
         </LabFrame>
     }
+}
+
+/// What the second shown holds, in words: the requests, the busiest tier, and the fault if it
+/// struck then.
+fn second_status(p: &Params, r: &Report, view: View) -> String {
+    let sys = &r.system;
+    let View::Second(i) = view else {
+        return format!(
+            "The whole run: {} s of arrivals and {} of drain. Press Play or Next second to watch it second by second.",
+            p.get(Field::Seconds),
+            sys.timeline.len().saturating_sub(p.get(Field::Seconds) as usize)
+        );
+    };
+    let Some(s) = sys.timeline.get(i) else {
+        return String::new();
+    };
+    let busiest = sys
+        .tiers
+        .iter()
+        .filter_map(|t| t.seconds.get(i).map(|x| (t.tier, x.hottest)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(t, h)| format!("; busiest: {}, {}", tier_name(t), percent_of_one(f64::from(h), 0)))
+        .unwrap_or_default();
+    let phase = if i < p.get(Field::Seconds) as usize {
+        ""
+    } else {
+        " (arrivals have ended: the drain)"
+    };
+    let fault = if p.fault != Fault::None && i == p.get(Field::FaultAt) as usize {
+        format!(" The fault strikes now: {}.", Choice::label(p.fault).to_lowercase())
+    } else {
+        String::new()
+    };
+    format!(
+        "Second {} of {}{phase}: {} requests started, {} answered, {} failed, p99 {}{busiest}.{fault}",
+        i + 1,
+        sys.timeline.len(),
+        group_digits(s.started.into()),
+        group_digits(s.served.into()),
+        group_digits(s.failed.into()),
+        ms(s.p99.into())
+    )
 }
 
 fn headline(p: &Params, r: &Report) -> Vec<Headline> {
@@ -217,7 +321,7 @@ fn tiers_table(r: &Report) -> Html {
             <div class="table-scroll" tabindex="0" role="region" aria-label="Every tier's utilization, queue, latency and errors beside theory">
                 <table class="loads" id="tier-table">
                     <thead><tr>
-                        { for ["Tier", "Servers × workers", "Utilization", "Busiest server", "Mean queue", "Most waiting", "Mean wait", "Erlang C wait", "Service", "p50", "p95", "p99", "Arrivals", "Refused", "Lost to failures", "Wasted", "L", "λW"]
+                        { for ["Tier", "Servers × workers", "Utilization", "Busiest server", "Mean queue", "Most waiting", "Mean wait", "Erlang C wait", "Service", "p50", "p95", "p99", "Arrivals", "Refused", "Lost to failures", "Timed out here", "Wasted", "L", "λW"]
                             .iter().map(|h| html! { <th scope="col">{ *h }</th> }) }
                     </tr></thead>
                     <tbody>
@@ -238,6 +342,7 @@ fn tiers_table(r: &Report) -> Html {
                                 <td class="arrivals">{ group_digits(t.arrivals) }</td>
                                 <td class="shed">{ group_digits(t.shed) }</td>
                                 <td class="failed">{ group_digits(t.failed) }</td>
+                                <td class="timeouts">{ group_digits(t.timeouts) }</td>
                                 <td class="wasted">{ group_digits(t.wasted) }</td>
                                 <td class="little-l">{ format!("{:.3}", t.little.l) }</td>
                                 <td class="little-lw">{ format!("{:.3}", t.little.lambda_w) }</td>
