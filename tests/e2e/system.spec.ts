@@ -41,8 +41,9 @@ type Numbers = {
       lost_writes: number;
       events: number;
       timeline: Second[];
+      fanout: { k: number; requests: number; slow: number; slow_theory: number; calls: number; hedges: number } | null;
     };
-    slo: { max_users: number; met: boolean; trials: unknown[] };
+    slo: { max_users: number; ceiling: number; met: boolean; trials: unknown[] };
     cost: { total: number; servers: number };
   };
 };
@@ -147,6 +148,26 @@ test('each fault shows what it breaks, beside the numbers the core computes', as
     if (fault === 'dc' || fault === 'primary') expect(s.outcomes.down).toBeGreaterThan(0);
     // The fault is marked on the timeline of each second.
     await expect(page.locator('#seconds-chart')).toContainText('the fault');
+  }
+});
+
+test('the Tail at Scale presets: each fan-out’s slow share beside 1 − (1 − p)^k, hedging, and 2,000 servers', async ({ page }) => {
+  test.setTimeout(240_000);
+  const tail = presets().filter((p) => ['The tail at scale', 'Hedged requests', 'One slow call'].some((n) => p.name.startsWith(n)));
+  expect(tail).toHaveLength(3);
+  for (const p of tail) {
+    await page.goto(`./system/#/lab/system?${p.query}`);
+    const expected = await expectCoreNumbers(page, p.query, 120_000);
+    const f = expected.report.system.fanout!;
+    await expect(page.locator('#headline-failed')).toContainText(
+      `fan-out of ${f.k}: ${pct(f.slow_theory)} of requests slow by theory, ${pct(f.slow / f.requests)} measured`,
+    );
+    await expect(page.locator('#row-fanout td')).toContainText(`${grouped(f.hedges)} hedged calls`);
+    if (f.k === 2_000) {
+      // So wide a fan-out caps the SLO search where a trial's second makes 2 million calls.
+      expect(expected.report.slo.ceiling).toBeLessThan(10_000_000);
+      await expect(page.locator('#headline-max-users')).toContainText(`up to ${grouped(expected.report.slo.ceiling)} users`);
+    }
   }
 });
 

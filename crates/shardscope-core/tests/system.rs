@@ -318,6 +318,28 @@ fn the_tail_at_scale_one_slow_call_in_a_hundred_slows_most_requests() {
 }
 
 #[test]
+fn the_tail_at_scale_one_slow_call_in_ten_thousand_across_two_thousand_servers_slows_almost_one_in_five() {
+    // Dean and Barroso's second example: 1 − 0.9999^2000 = 18.1 %. A minute of 46 requests a
+    // second, each calling all 2,000 servers: about 2,800 requests and 5.6 million calls.
+    let mut d = fanout(2_000, 100, false);
+    d.traffic.seconds = 60;
+    let r = run(&d);
+    conserved(&r);
+    let f = r.fanout.unwrap();
+    assert!((f.slow_theory - 0.181).abs() < 1e-3, "{}", f.slow_theory);
+    assert_eq!(f.calls, f.requests * 2_000);
+    #[allow(clippy::cast_precision_loss)]
+    let measured = f.slow as f64 / f.requests as f64;
+    // The standard error over about 2,800 requests is 0.7 %.
+    assert!(
+        (measured - f.slow_theory).abs() < 0.025,
+        "{measured} of {} requests against {}",
+        f.requests,
+        f.slow_theory
+    );
+}
+
+#[test]
 fn hedging_after_the_95th_percentile_costs_about_five_percent_and_cuts_the_tail() {
     let plain = run(&fanout(10, 10_000, false));
     let hedged = run(&fanout(10, 10_000, true));

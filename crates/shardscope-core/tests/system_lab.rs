@@ -54,6 +54,14 @@ fn computed_numbers(params: &Params, r: &Report) -> Vec<String> {
     for t in &s.tiers {
         values.extend([t.utilization * 100.0, t.hottest * 100.0, f64::from(t.servers)]);
     }
+    if let Some(f) = s.fanout {
+        values.extend([f.requests, f.slow, f.calls, f.hedges].map(|x| x as f64));
+        values.extend([
+            f.slow as f64 / f.requests.max(1) as f64 * 100.0,
+            f.slow_theory * 100.0,
+            f.hedges as f64 / f.calls.max(1) as f64 * 100.0,
+        ]);
+    }
     for h in [s.cdn, s.cache].into_iter().flatten() {
         values.extend([h.hits as f64 / h.lookups.max(1) as f64 * 100.0, h.che * 100.0]);
     }
@@ -119,6 +127,9 @@ fn each_preset_has_the_bottleneck_its_lesson_names_and_states_only_computed_numb
             "Backoff, jitter and a circuit breaker",
             "The primary dies",
             "A datacenter in every region",
+            "The tail at scale: a 100-way fan-out",
+            "Hedged requests cut the tail",
+            "One slow call in ten thousand, across 2,000 servers",
         ]
         .contains(&preset.name)
         {
@@ -137,6 +148,15 @@ fn the_mitigations_measurably_help() {
     assert!(tamed.system.outcomes.retries * 3 < storm.system.outcomes.retries);
     let primary = find("The primary dies");
     assert!(primary.system.lost_writes > 0 && primary.system.outcomes.down > 0);
+    // Hedging costs about 5 % more calls and takes the fan-out's tail away.
+    let tail = find("The tail at scale: a 100-way fan-out");
+    let hedged = find("Hedged requests cut the tail");
+    let (t, h) = (tail.system.fanout.unwrap(), hedged.system.fanout.unwrap());
+    #[allow(clippy::cast_precision_loss)]
+    let extra = h.hedges as f64 / h.calls as f64;
+    assert!((0.03..0.08).contains(&extra), "{extra}");
+    assert!(h.slow * 20 < t.slow && hedged.system.latency.p99 * 4.0 < tail.system.latency.p99);
+    assert!(hedged.slo.max_users > tail.slo.max_users);
 }
 
 #[test]

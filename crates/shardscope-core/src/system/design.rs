@@ -8,14 +8,18 @@ use serde::{Deserialize, Serialize};
 pub const MAX_DCS: u32 = 3;
 /// The most users.
 pub const MAX_USERS: u64 = 10_000_000;
-/// The most servers in any one pool (web, cache, services, replicas per shard, shards).
-pub const MAX_SERVERS: u32 = 1_000;
+/// The most servers in any one pool (web, cache, services, replicas per shard, shards): enough
+/// for "The Tail at Scale"'s request that fans out to 2,000 servers.
+pub const MAX_SERVERS: u32 = 2_000;
 /// The most workers per server.
 pub const MAX_WORKERS: u32 = 1_024;
 /// The most calls one request fans out to.
-pub const MAX_FANOUT: u32 = 100;
-/// The most requests one simulation may expect to start (before retries).
+pub const MAX_FANOUT: u32 = 2_000;
+/// The most requests one simulation may expect to start (before retries)…
 pub const MAX_REQUESTS: u64 = 5_000_000;
+/// …and the most service calls they may expect to make (each is two events), so that a wide
+/// fan-out stays a run of seconds.
+pub const MAX_CALLS: u64 = 20_000_000;
 /// The most keys in the data set.
 pub const MAX_KEYS: u32 = 1_000_000;
 
@@ -284,6 +288,12 @@ impl Traffic {
         peak * (f64::from(self.seconds) + f64::from(self.spike_seconds()) * (factor - 1.0))
     }
 
+    /// The share of requests that call the services: reads and writes.
+    #[must_use]
+    pub fn calling_share(&self) -> f64 {
+        f64::from(self.mix[Kind::Read as usize] + self.mix[Kind::Write as usize]) / 100.0
+    }
+
     /// The mean requests per second over a day.
     #[must_use]
     #[allow(clippy::cast_precision_loss)] // Users ≤ 10^7.
@@ -322,6 +332,30 @@ impl Design {
                 .unwrap_or(0)
         } else {
             (0..dcs).find(|&i| open(i)).unwrap_or(0)
+        }
+    }
+
+    /// The most requests one run of this design may expect to start: [`MAX_REQUESTS`], or fewer
+    /// when each request fans out so wide that their calls would pass [`MAX_CALLS`].
+    ///
+    /// ```
+    /// use shardscope_core::system::design::{Design, Pool};
+    /// let mut d = Design::default();
+    /// assert_eq!(d.request_budget(), 5e6);
+    /// d.services = Some((Pool { servers: 2_000, workers: 8 }, 2_000));
+    /// // A third of the default mix reads or writes, so 30,000 requests make 20 million calls.
+    /// assert_eq!(d.request_budget().round(), 30_303.0);
+    /// ```
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)] // Both limits are far below 2^52.
+    pub fn request_budget(&self) -> f64 {
+        let calls = self
+            .services
+            .map_or(0.0, |(_, k)| self.traffic.calling_share() * f64::from(k));
+        if calls > 0.0 {
+            (MAX_REQUESTS as f64).min(MAX_CALLS as f64 / calls)
+        } else {
+            MAX_REQUESTS as f64
         }
     }
 
@@ -412,10 +446,11 @@ impl Design {
         }
         let expected = t.expected_requests();
         #[allow(clippy::cast_precision_loss)]
-        if expected > MAX_REQUESTS as f64 {
+        if expected > self.request_budget() {
             return Err(format!(
-                "about {expected:.0} requests in {} s is more than the {MAX_REQUESTS} one run simulates; shorten the run",
-                t.seconds
+                "about {expected:.0} requests in {} s is more than the {:.0} one run simulates (at most {MAX_REQUESTS} requests and {MAX_CALLS} service calls); shorten the run",
+                t.seconds,
+                self.request_budget()
             ));
         }
         Ok(())

@@ -22,6 +22,9 @@ pub const TRIAL_SECONDS: u32 = 10;
 pub const TRIAL_REQUESTS: f64 = 20_000.0;
 /// Trials after the two ends, each halving the bracket's ratio.
 pub const BISECTIONS: u32 = 10;
+/// The most service calls a trial may expect to make: with a wide fan-out a trial runs shorter
+/// (down to a second), and the search stops at the users whose one second would make more.
+pub const TRIAL_CALLS: f64 = 2_000_000.0;
 
 /// One trial of the SLO search.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -50,6 +53,9 @@ pub struct Slo {
     /// seconds and about [`TRIAL_REQUESTS`] requests, without the fault or the spike (with
     /// autoscaling, at its most servers).
     pub max_users: u64,
+    /// The most users the search tried: 10,000,000, or fewer with a fan-out so wide that one
+    /// second of a trial would make more than [`TRIAL_CALLS`] calls ([`Params::search_ceiling`]).
+    pub ceiling: u64,
     /// Every trial, in the order run.
     pub trials: Vec<Trial>,
 }
@@ -99,7 +105,36 @@ fn met(params: &Params, r: &SystemReport) -> (bool, f64, f64) {
     (ok, r.latency.p99, errors)
 }
 
+/// The service calls a request of `d` makes on average.
+fn calls_per_request(d: &Design) -> f64 {
+    d.services
+        .map_or(0.0, |(_, k)| d.traffic.calling_share() * f64::from(k))
+}
+
 impl Params {
+    /// The most users the SLO search tries: [`MAX_USERS`], or fewer when one second of a trial
+    /// at the daily peak would make more than [`TRIAL_CALLS`] service calls.
+    ///
+    /// ```
+    /// use shardscope_core::labs::system::Params;
+    /// assert_eq!(Params::default().search_ceiling(), 10_000_000);
+    /// let (wide, _) = Params::from_query("v=1&db=separate&services=2000&fanout=2000");
+    /// // 100 requests a day at twice the mean, a third of them with 2,000 calls.
+    /// assert_eq!(wide.search_ceiling(), 1_309_090);
+    /// ```
+    #[must_use]
+    pub fn search_ceiling(&self) -> u64 {
+        let d = self.design();
+        let per_user = f64::from(d.traffic.per_user_per_day) * f64::from(d.traffic.peak_centi) / 100.0 / 86_400.0
+            * calls_per_request(&d);
+        if per_user <= 0.0 {
+            return MAX_USERS;
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // Clamped to 1–10^7.
+        let users = (TRIAL_CALLS / per_user).floor().clamp(1.0, 1e7) as u64;
+        users.min(MAX_USERS)
+    }
+
     /// The design of one SLO trial: this one at `users`, long enough for about
     /// [`TRIAL_REQUESTS`] requests, without the fault or the spike, and with autoscaling at its
     /// most servers.
@@ -110,6 +145,13 @@ impl Params {
         let peak = d.traffic.mean_rate() * f64::from(d.traffic.peak_centi) / 100.0;
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // Clamped to 10–3,600.
         let seconds = (TRIAL_REQUESTS / peak).ceil().clamp(f64::from(TRIAL_SECONDS), 3_600.0) as u32;
+        let calls = peak * calls_per_request(&d);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // At least 1, at most `seconds`.
+        let seconds = if calls > 0.0 {
+            seconds.min((TRIAL_CALLS / calls).floor().max(1.0).min(f64::from(seconds)) as u32)
+        } else {
+            seconds
+        };
         d.traffic.seconds = seconds;
         d.traffic.spike = None;
         d.fault = (Fault::None, 0);
@@ -139,7 +181,7 @@ impl Job {
     /// The next trial's user count, or `None` when the search is over.
     fn next_users(&self) -> Option<u64> {
         match self.trials.as_slice() {
-            [] => Some(MAX_USERS),
+            [] => Some(self.params.search_ceiling()),
             [top] if !top.met => Some(1),
             [top] if top.met => None,
             [_, bottom] if !bottom.met => None,
@@ -261,6 +303,7 @@ impl Run for Job {
                 errors_per_10k: p.get(Field::SloErrors),
                 met: ok,
                 max_users: self.bracket.0,
+                ceiling: self.params.search_ceiling(),
                 trials: std::mem::take(&mut self.trials),
             },
             cost: monthly(servers, cdn_hits_per_day),

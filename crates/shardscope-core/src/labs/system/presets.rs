@@ -1,5 +1,6 @@
 //! The evolution from one server to a datacenter in every region, as presets, each fixing the
-//! bottleneck of the one before, and three faults with their mitigations. A test checks that
+//! bottleneck of the one before, three faults with their mitigations, and the fan-out's tail
+//! ("The Tail at Scale": a 100-way fan-out, hedged requests, and 2,000 servers). A test checks that
 //! each one's bottleneck is the tier [`BOTTLENECKS`] names and that its lesson states only
 //! numbers the lab computes.
 
@@ -68,10 +69,25 @@ pub const PRESETS: &[Preset] = &[
         lesson: "The CDN step with 2 replicas, and the primary dies at 20 s. Writes fail until a replica is promoted 10 s later: 2,111 requests fail after their retries. Replication is asynchronous, so the 14 writes the primary had acknowledged in its last 100 ms never reached a replica and are lost. The web tier, at 27 %, is the busiest tier.",
         query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=primary&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=2&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
     },
+    Preset {
+        name: "The tail at scale: a 100-way fan-out",
+        lesson: "Each read and write calls 100 services at once and waits for the slowest, and a call is slow (1 s more) once in 100. So 63 % of the requests that fan out wait for a slow call, 8,761 of 13,809, as 1 − (1 − p)^k predicts (63 %), and p99 is 1,098 ms although the services are only 31 % busy: adding servers cannot fix a tail that comes from the fan-out.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=300000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=10&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=0&cache=2&cachekeys=15000&cacheworkers=8&services=100&fanout=100&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=3000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=10000&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "Hedged requests cut the tail",
+        lesson: "The same fan-out, but a call still out after the calls' measured ninety-fifth percentile is sent again to another of the services, and the first answer wins. 72,453 hedged calls, 5 % on top of the 1,416,600 sent, take the slow requests from 63 % to 1 %: p99 falls from 1,098 ms to 158 ms, and the SLO now holds up to 486,951 users.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=300000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=10&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=0&cache=2&cachekeys=15000&cacheworkers=8&services=100&fanout=100&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=3000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=1&ryw=0&shardbyuser=0&slowppm=10000&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "One slow call in ten thousand, across 2,000 servers",
+        lesson: "Every read and write calls all 2,000 service servers, and a call is slow only once in ten thousand (100 per million). Still, almost one request in five that fans out meets a slow call: 232 of 1,339 (17 %), where 1 − (1 − p)^k says 18 %, and p99 is 1,065 ms while every tier is nearly idle, the web tier busiest at 2 %. At this width a rare hiccup is the common case.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=30000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=2&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=0&cache=2&cachekeys=15000&cacheworkers=8&services=2000&fanout=2000&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=3000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=100&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
 ];
 
 /// The tier each preset's lesson names as its bottleneck, in [`PRESETS`] order.
-pub const BOTTLENECKS: [Tier; 12] = [
+pub const BOTTLENECKS: [Tier; 15] = [
     Tier::Server,
     Tier::Web,
     Tier::Primary,
@@ -83,5 +99,8 @@ pub const BOTTLENECKS: [Tier; 12] = [
     Tier::Bus,
     Tier::Primary,
     Tier::Primary,
+    Tier::Web,
+    Tier::Services,
+    Tier::Services,
     Tier::Web,
 ];

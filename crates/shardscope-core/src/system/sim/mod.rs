@@ -215,8 +215,8 @@ pub struct Sim {
     primaries: Vec<u32>,
     reqs: Vec<Req>,
     free: Vec<u32>,
-    /// Which of a fan-out's calls have answered, two words per request slot.
-    masks: Vec<[u64; 2]>,
+    /// Which of a fan-out's calls have answered: [`Sim::mask_words`] words per request slot.
+    masks: Vec<u64>,
     next_gen: u32,
     rng: Stream,
     keys: Alias,
@@ -446,6 +446,25 @@ impl Sim {
         });
     }
 
+    /// Words of a request slot's fan-out mask: one bit a call.
+    fn mask_words(&self) -> usize {
+        self.d.services.map_or(1, |(_, k)| k.div_ceil(64) as usize)
+    }
+
+    /// Marks call `i` of request `r` answered; returns whether it already was.
+    fn answered(&mut self, r: u32, i: u32) -> bool {
+        let (word, bit) = (r as usize * self.mask_words() + (i / 64) as usize, 1u64 << (i % 64));
+        let was = self.masks[word] & bit != 0;
+        self.masks[word] |= bit;
+        was
+    }
+
+    /// Whether call `i` of request `r` has answered.
+    fn has_answered(&self, r: u32, i: u32) -> bool {
+        let (word, bit) = (r as usize * self.mask_words() + (i / 64) as usize, 1u64 << (i % 64));
+        self.masks[word] & bit != 0
+    }
+
     fn fresh_gen(&mut self) -> u32 {
         self.next_gen = self.next_gen.wrapping_add(1);
         self.next_gen
@@ -555,7 +574,8 @@ impl Sim {
             r
         } else {
             self.reqs.push(req);
-            self.masks.push([0; 2]);
+            let words = self.mask_words();
+            self.masks.resize(self.masks.len() + words, 0);
             u32::try_from(self.reqs.len() - 1).expect("fewer than 2^32 requests in flight")
         }
     }

@@ -235,7 +235,8 @@ impl Sim {
             q.fan = first;
             q.tf = self.now;
         }
-        self.masks[r as usize] = [0; 2];
+        let words = self.mask_words();
+        self.masks[r as usize * words..(r as usize + 1) * words].fill(0);
         for i in 0..k {
             let st = self.dcs[dc].services[((first + i) % pool.servers) as usize];
             let service = self.service_call();
@@ -364,12 +365,9 @@ impl Sim {
             Step::Db if q.kind == Kind::Write => self.wrote(r),
             Step::Services => {
                 self.note_call();
-                let i = job.part & PART;
-                let (word, bit) = ((i / 64) as usize, 1u64 << (i % 64));
-                if self.masks[r as usize][word] & bit != 0 {
+                if self.answered(r, job.part & PART) {
                     return;
                 }
-                self.masks[r as usize][word] |= bit;
                 let q = &mut self.reqs[r as usize];
                 q.pending -= 1;
                 if q.pending > 0 {
@@ -439,8 +437,7 @@ impl Sim {
             return;
         }
         for i in 0..k {
-            let (word, bit) = ((i / 64) as usize, 1u64 << (i % 64));
-            if self.masks[r as usize][word] & bit != 0 {
+            if self.has_answered(r, i) {
                 continue;
             }
             let st = self.dcs[q.dc as usize].services[((q.fan + i + k) % pool.servers) as usize];

@@ -281,7 +281,12 @@ fn headline(p: &Params, r: &Report) -> Vec<Headline> {
         Headline {
             id: most.0,
             label: format!("{}: p99 and errors within bounds", most.1),
-            values: vec![group_digits(slo.max_users)],
+            // A search that met the SLO at its ceiling knows only that many users are served.
+            values: vec![if slo.trials.first().is_some_and(|t| t.met) {
+                format!("at least {}", group_digits(slo.max_users))
+            } else {
+                group_digits(slo.max_users)
+            }],
             // Utilization grows in proportion to the users, so the busiest server saturates at
             // this run's users over its utilization.
             theory: hot.filter(|t| t.hottest > 0.0).map(|t| {
@@ -291,8 +296,16 @@ fn headline(p: &Params, r: &Report) -> Vec<Headline> {
                 )
             }),
             detail: Some(format!(
-                "by bisection over {} trial runs; this run: {} users, {} requests a second at the peak",
+                "by bisection over {} trial runs{}; this run: {} users, {} requests a second at the peak",
                 slo.trials.len(),
+                if slo.ceiling < 10_000_000 {
+                    format!(
+                        " up to {} users (with this fan-out, a trial's second there makes 2 million calls)",
+                        group_digits(slo.ceiling)
+                    )
+                } else {
+                    String::new()
+                },
                 group_digits(u64::from(p.get(Field::Users))),
                 group_float(r.peak_rate)
             )),
