@@ -7,7 +7,7 @@
 
 mod lessons;
 
-use lessons::{assert_lessons_state_computed_numbers, whole};
+use lessons::{assert_lessons_state_computed_numbers, numbers_in, whole};
 use shardscope_core::labs::system::{Params, Report, BOTTLENECKS, FIELDS, PRESETS};
 use shardscope_core::labs::{run_to_end, Computes};
 use shardscope_core::system::report::Tier;
@@ -53,6 +53,7 @@ fn computed_numbers(params: &Params, r: &Report) -> Vec<String> {
     values.push(r.slo.max_users as f64);
     for t in &s.tiers {
         values.extend([t.utilization * 100.0, t.hottest * 100.0, f64::from(t.servers)]);
+        values.extend([t.queue_max, t.wasted, t.shed, t.timeouts].map(|x| x as f64));
     }
     if let Some(f) = s.fanout {
         values.extend([f.requests, f.slow, f.calls, f.hedges].map(|x| x as f64));
@@ -130,6 +131,9 @@ fn each_preset_has_the_bottleneck_its_lesson_names_and_states_only_computed_numb
             "The tail at scale: a 100-way fan-out",
             "Hedged requests cut the tail",
             "One slow call in ten thousand, across 2,000 servers",
+            "The cache is flushed",
+            "Coalesced misses",
+            "Shedding ends the thundering herd",
         ]
         .contains(&preset.name)
         {
@@ -137,6 +141,11 @@ fn each_preset_has_the_bottleneck_its_lesson_names_and_states_only_computed_numb
         }
     }
     assert_lessons_state_computed_numbers(PRESETS, &computed);
+}
+
+#[test]
+fn a_lesson_s_numbers_are_its_figures_not_the_digits_of_names() {
+    assert_eq!(numbers_in("p99 is 1,098 ms on an m7g.large, 63 %."), ["1,098", "63"]);
 }
 
 #[test]
@@ -157,6 +166,29 @@ fn the_mitigations_measurably_help() {
     assert!((0.03..0.08).contains(&extra), "{extra}");
     assert!(h.slow * 20 < t.slow && hedged.system.latency.p99 * 4.0 < tail.system.latency.p99);
     assert!(hedged.slo.max_users > tail.slo.max_users);
+    // After a flush, coalescing narrows the database's queue and shedding ends the collapse.
+    let herd = find("The cache is flushed");
+    let coalesced = find("Coalesced misses");
+    let shed = find("Shedding ends the thundering herd");
+    let primary = |r: &Report| r.system.tiers.iter().find(|t| t.tier == Tier::Primary).unwrap().clone();
+    assert!(coalesced.system.coalesced > 0 && primary(&coalesced).queue_max * 3 < primary(&herd).queue_max);
+    assert!(coalesced.system.outcomes.failed() < herd.system.outcomes.failed());
+    assert!(shed.system.outcomes.failed() * 10 < herd.system.outcomes.failed());
+    assert_eq!(shed.system.outcomes.timeouts, 0);
+    // The herd outlasts the arrivals: the primary still holds a queue when they end, and only
+    // shedding lets it drain.
+    assert!(
+        primary(&herd).seconds[..20].iter().all(|s| s.hottest < 0.8),
+        "the primary keeps up before the flush"
+    );
+    let last = |r: &Report| primary(r).seconds[59].queue;
+    assert!(
+        last(&herd) > 10_000 && last(&coalesced) > 10_000 && last(&shed) < 100,
+        "{} {} {}",
+        last(&herd),
+        last(&coalesced),
+        last(&shed)
+    );
 }
 
 #[test]

@@ -1,16 +1,24 @@
 //! What the tests of presets' lessons share: the numbers a lesson's text states, numbers
 //! written the way lessons write them, and the check that every stated number is computed.
 
-/// Every number in `text`, as written (digits with their group commas and decimal point).
+/// Every number in `text`, as written (digits with their group commas and decimal point). Digits
+/// that follow a letter are part of a name, not a number stated: "p99", "m7g".
 pub fn numbers_in(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
+    let mut in_name = false;
     for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() && current.is_empty() && in_name {
+            continue;
+        }
         if c.is_ascii_digit() || ((c == ',' || c == '.') && !current.is_empty()) {
             current.push(c);
-        } else if !current.is_empty() {
-            out.push(current.trim_end_matches([',', '.']).to_owned());
-            current.clear();
+        } else {
+            if !current.is_empty() {
+                out.push(current.trim_end_matches([',', '.']).to_owned());
+                current.clear();
+            }
+            in_name = c.is_alphabetic();
         }
     }
     out

@@ -1,6 +1,7 @@
 //! The evolution from one server to a datacenter in every region, as presets, each fixing the
-//! bottleneck of the one before, three faults with their mitigations, and the fan-out's tail
-//! ("The Tail at Scale": a 100-way fan-out, hedged requests, and 2,000 servers). A test checks that
+//! bottleneck of the one before, three faults with their mitigations, the fan-out's tail ("The
+//! Tail at Scale": a 100-way fan-out, hedged requests, and 2,000 servers), and a flushed cache's
+//! thundering herd with coalescing and shedding. A test checks that
 //! each one's bottleneck is the tier [`BOTTLENECKS`] names and that its lesson states only
 //! numbers the lab computes.
 
@@ -56,12 +57,12 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         name: "A retry storm",
-        lesson: "The CDN step at 3,000,000 users, but the database becomes 5 times slower for 10 s, clients time out after 500 ms and retry 3 times at once. Retries pile onto the slow database primary, which runs 77 % busy over the run: 106,547 retries, and 35,514 of 417,665 requests time out for good.",
+        lesson: "The CDN step at 3,000,000 users, but the database becomes 5 times slower for 10 s, clients time out after 500 ms and retry 3 times at once. Retries pile onto the slow database primary, which runs 77 % busy over the run: 105,910 retries, and 34,668 of 417,611 requests time out for good.",
         query: "v=1&db=separate&lb=rr&sessions=shared&backoff=none&fault=slowdown&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=500&retries=3&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
     },
     Preset {
         name: "Backoff, jitter and a circuit breaker",
-        lesson: "The same slowdown, but clients wait a jittered, doubling backoff before retrying, and circuit breakers refuse calls to the database while half of them fail. The primary stays at 30 %, retries drop to 29,221, and 9,303 requests fail, 9,207 of them refused at once by a breaker instead of waiting out a timeout.",
+        lesson: "The same slowdown, but clients wait a jittered, doubling backoff before retrying, and circuit breakers refuse calls to the database while half of them fail. The primary stays at 30 %, retries drop to 29,019, and 8,899 requests fail, 8,813 of them refused at once by a breaker instead of waiting out a timeout.",
         query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=slowdown&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=500&retries=3&backoffms=100&queue=0&breaker=1&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
     },
     Preset {
@@ -84,10 +85,25 @@ pub const PRESETS: &[Preset] = &[
         lesson: "Every read and write calls all 2,000 service servers, and a call is slow only once in ten thousand (100 per million). Still, almost one request in five that fans out meets a slow call: 232 of 1,339 (17 %), where 1 − (1 − p)^k says 18 %, and p99 is 1,065 ms while every tier is nearly idle, the web tier busiest at 2 %. At this width a rare hiccup is the common case.",
         query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=30000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=2&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=0&cache=2&cachekeys=15000&cacheworkers=8&services=2000&fanout=2000&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=3000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=100&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
     },
+    Preset {
+        name: "The cache is flushed",
+        lesson: "Four cache nodes hold 60,000 of the 100,000 keys, and Che's approximation gives a warm cache 90 % of reads, so a database primary of 4 workers keeps up with the misses. At 20 s every cache node is emptied: every read misses at once, the primary's queue grows to 122,424 jobs, and its answers come back after their clients gave up. 182,487 reads are served for nobody, 124,116 retries pile on, and 58,403 requests time out. The cache refills too slowly to help (50 % of reads hit over the run): the primary stays saturated to the end, a failure that sustains itself.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=flush&dcmode=passive&users=5000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=4&cachekeys=60000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=4&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "Coalesced misses",
+        lesson: "The same flush, but concurrent misses of one key wait for a single database read. 86,797 misses are coalesced, the primary's longest queue is 30,687 jobs instead of 122,424, and 48,848 requests time out instead of 58,403: it helps, but the primary still cannot catch up.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=flush&dcmode=passive&users=5000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=4&cachekeys=60000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=4&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=1&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "Shedding ends the thundering herd",
+        lesson: "The same flush, but every server refuses work while 100 jobs wait. The primary's answers now come back in time, so they fill the cache (72 % of reads hit over the run), and the herd is over within seconds: 3,797 requests are refused after their retries instead of 58,403 timing out, none times out, and p99 is 162 ms.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=flush&dcmode=passive&users=5000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=4&cachekeys=60000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=4&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=100&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
 ];
 
 /// The tier each preset's lesson names as its bottleneck, in [`PRESETS`] order.
-pub const BOTTLENECKS: [Tier; 15] = [
+pub const BOTTLENECKS: [Tier; 18] = [
     Tier::Server,
     Tier::Web,
     Tier::Primary,
@@ -103,4 +119,7 @@ pub const BOTTLENECKS: [Tier; 15] = [
     Tier::Services,
     Tier::Services,
     Tier::Web,
+    Tier::Primary,
+    Tier::Primary,
+    Tier::Primary,
 ];

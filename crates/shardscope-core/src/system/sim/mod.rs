@@ -15,8 +15,9 @@
 //! Caches and edges start warm (filled from the same popularity the run draws from), as they
 //! are at an evening peak; the cache-flush fault empties them.
 //!
-//! Known simplifications, stated where they matter: caches are filled on the reply, writes update
-//! the cache rather than delete from it, a write's append to the bus costs nothing, circuit
+//! Known simplifications, stated where they matter: caches are filled when the database answers
+//! (even a read whose client has given up: the application server still gets the row), writes
+//! update the cache rather than delete from it, a write's append to the bus costs nothing, circuit
 //! breakers close again after a fixed open time, and a promoted replica has no lag of its own.
 
 use std::cmp::Ordering;
@@ -63,10 +64,13 @@ const LEADER: u32 = 1 << 31;
 const REPLICA: u32 = 1 << 30;
 /// …database work, which a slowdown slows…
 const DB: u32 = 1 << 29;
-/// …and a hedged duplicate of a service call, whose failure the original may make up for.
+/// …a hedged duplicate of a service call, whose failure the original may make up for…
 const HEDGE: u32 = 1 << 28;
-/// The flags leave the low bits for a fan-out call's number or a coalesced read's datacenter.
-const PART: u32 = (1 << 28) - 1;
+/// …and a read after a cache miss, whose answer fills the cache even when its client has given
+/// up (the application server still gets the row), and that fill itself.
+const FILLS: u32 = 1 << 27;
+/// The flags leave the low bits for a fan-out call's number, or a database read's datacenter.
+const PART: u32 = (1 << 27) - 1;
 
 /// One visit: which attempt it serves, which part of it, how long its service takes and when it
 /// reached the server.

@@ -1,7 +1,7 @@
 //! What each kind of request does, step by step: the web server, the session, the services'
 //! fan-out, the cache, the database, the cache fill and the follow-up work.
 
-use super::{exponential, ms, Ev, Job, Sim, Why, AT_NONE, DB, HEDGE, LEADER, NONE, PART, REPLICA, RTT_MS};
+use super::{exponential, ms, Ev, Job, Sim, Why, AT_NONE, DB, FILLS, HEDGE, LEADER, NONE, PART, REPLICA, RTT_MS};
 use crate::cache::Cache;
 use crate::hash::hash_u64;
 use crate::system::design::{Balance, Kind};
@@ -291,7 +291,12 @@ impl Sim {
             let i = index(self.rng.below(replicas.len() as u64));
             (replicas[i], DB | REPLICA)
         };
-        let part = part | if leader { coalesce } else { 0 };
+        // A read after a cache miss names its datacenter, whose cache its answer fills.
+        let fills = !write
+            && q.kind == Kind::Read
+            && plan(q.kind)[q.step as usize] == Step::Db
+            && !self.dcs[dc].cache.is_empty();
+        let part = part | if leader { coalesce } else { 0 } | if fills { FILLS | u32::from(q.dc) } else { 0 };
         let delay = ms(RTT_MS[dc][self.stations[st as usize].dc as usize]);
         let mean = if write {
             self.d.work.db_write_us
@@ -347,6 +352,9 @@ impl Sim {
     /// A server finished a job whose attempt may still be waiting for it.
     pub(super) fn job_done(&mut self, st: u32, job: Job) {
         if job.req == NONE {
+            if job.part & FILLS != 0 {
+                self.fill(job.part & PART, job.key);
+            }
             return;
         }
         let r = job.req;
@@ -355,6 +363,9 @@ impl Sim {
         }
         if !self.current(r, job.gen) || self.reqs[r as usize].step != job.step {
             self.stations[st as usize].wasted += 1;
+            if job.part & FILLS != 0 {
+                self.orphan_fill(job.part & PART, job.key);
+            }
             return;
         }
         let slow = self.now - job.arrived > BREAKER_SLOW_US;
@@ -396,14 +407,37 @@ impl Sim {
                     .is_some_and(|until| until > self.now);
                 self.stale_reads += u64::from(recent);
             }
-            Step::Fill => {
-                let (node, local) = self.cache_node(q.dc as usize, q.key);
-                self.dcs[q.dc as usize].lru[node].access(local);
-            }
+            Step::Fill => self.fill(u32::from(q.dc), q.key),
             _ => {}
         }
         self.reqs[r as usize].step += 1;
         self.proceed(r);
+    }
+
+    /// Puts `key` in its cache node in datacenter `dc`.
+    fn fill(&mut self, dc: u32, key: u32) {
+        let (node, local) = self.cache_node(dc as usize, key);
+        self.dcs[dc as usize].lru[node].access(local);
+    }
+
+    /// A read after a cache miss answered after its client gave up: the application server
+    /// still fills the cache, a visit of its own to the key's cache node that no request waits for.
+    fn orphan_fill(&mut self, dc: u32, key: u32) {
+        let (node, _) = self.cache_node(dc as usize, key);
+        let st = self.dcs[dc as usize].cache[node];
+        let service = exponential(&mut self.rng, self.d.work.cache_us);
+        let job = Job {
+            req: NONE,
+            gen: 0,
+            part: FILLS | dc,
+            service,
+            key,
+            step: 0,
+            arrived: self.now,
+        };
+        if self.stations[st as usize].up {
+            self.dispatch(st, job, 0);
+        }
     }
 
     /// A write reached its primary: replicas will have it after the lag.
