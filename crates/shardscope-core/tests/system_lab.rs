@@ -134,6 +134,8 @@ fn each_preset_has_the_bottleneck_its_lesson_names_and_states_only_computed_numb
             "The cache is flushed",
             "Coalesced misses",
             "Shedding ends the thundering herd",
+            "A spike outruns the autoscaler",
+            "A fast warm-up keeps up",
         ]
         .contains(&preset.name)
         {
@@ -181,6 +183,18 @@ fn the_mitigations_measurably_help() {
         primary(&herd).seconds[..20].iter().all(|s| s.hottest < 0.8),
         "the primary keeps up before the flush"
     );
+    // A web server that warms up in 5 s instead of 30 s lets the autoscaler meet a spike.
+    let slow = find("A spike outruns the autoscaler");
+    let fast = find("A fast warm-up keeps up");
+    assert!(fast.system.outcomes.failed() * 20 < slow.system.outcomes.failed());
+    let most = |r: &Report| r.system.timeline.iter().map(|s| s.web).max().unwrap();
+    let spike: Vec<u32> = fast.system.timeline[20..50].iter().map(|s| s.web).collect();
+    assert!(spike.iter().any(|&w| w > 12) && most(&fast) <= 40, "{spike:?}");
+    assert!(slow.system.timeline[20..45].iter().all(|s| s.web == 12));
+    // The fast one's failures all fall within the spike's first 20 s, and its tier shrinks back.
+    let failed = |r: &[shardscope_core::system::report::Second]| r.iter().map(|s| u64::from(s.failed)).sum::<u64>();
+    assert_eq!(failed(&fast.system.timeline[20..40]), fast.system.outcomes.failed());
+    assert!(fast.system.timeline[75..90].iter().all(|s| s.web == 12));
     let last = |r: &Report| primary(r).seconds[59].queue;
     assert!(
         last(&herd) > 10_000 && last(&coalesced) > 10_000 && last(&shed) < 100,

@@ -1,7 +1,7 @@
 //! The evolution from one server to a datacenter in every region, as presets, each fixing the
 //! bottleneck of the one before, three faults with their mitigations, the fan-out's tail ("The
 //! Tail at Scale": a 100-way fan-out, hedged requests, and 2,000 servers), and a flushed cache's
-//! thundering herd with coalescing and shedding. A test checks that
+//! thundering herd with coalescing and shedding, and a spike against the web tier's autoscaler. A test checks that
 //! each one's bottleneck is the tier [`BOTTLENECKS`] names and that its lesson states only
 //! numbers the lab computes.
 
@@ -100,10 +100,20 @@ pub const PRESETS: &[Preset] = &[
         lesson: "The same flush, but every server refuses work while 100 jobs wait. The primary's answers now come back in time, so they fill the cache (72 % of reads hit over the run), and the herd is over within seconds: 3,797 requests are refused after their retries instead of 58,403 timing out, none times out, and p99 is 162 ms.",
         query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=flush&dcmode=passive&users=5000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=4&cachekeys=60000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=0&dbworkers=4&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=100&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
     },
+    Preset {
+        name: "A spike outruns the autoscaler",
+        lesson: "The cache step's 12 web servers at 3,000,000 users, with an autoscaler that aims at 50 % and decides every 5 s, and then traffic triples for 30 s. The autoscaler asks for servers within seconds, but each takes 30 s to warm up: by the time they take requests, the web servers' queues hold work whose clients have left, and they never catch up. 498,517 of 1,048,816 requests time out, and p99 is 2,195 ms.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=90&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=50&warmup=30&scalemin=12&scalemax=40&scaleevery=5&cdn=0&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=2&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=20&spike=30&spikex=3&slo=300&sloerrors=10&seed=42",
+    },
+    Preset {
+        name: "A fast warm-up keeps up",
+        lesson: "The same spike, but a new web server takes requests 5 s after it is asked for. The web tier grows while the spike lasts, up to 40 servers, and shrinks back after it: only 10,795 requests time out, while the first new servers warm up.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=90&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=50&warmup=5&scalemin=12&scalemax=40&scaleevery=5&cdn=0&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=2&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=20&spike=30&spikex=3&slo=300&sloerrors=10&seed=42",
+    },
 ];
 
 /// The tier each preset's lesson names as its bottleneck, in [`PRESETS`] order.
-pub const BOTTLENECKS: [Tier; 18] = [
+pub const BOTTLENECKS: [Tier; 20] = [
     Tier::Server,
     Tier::Web,
     Tier::Primary,
@@ -122,4 +132,6 @@ pub const BOTTLENECKS: [Tier; 18] = [
     Tier::Primary,
     Tier::Primary,
     Tier::Primary,
+    Tier::Web,
+    Tier::Web,
 ];
