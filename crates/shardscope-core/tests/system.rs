@@ -438,3 +438,41 @@ fn the_autoscaler_adds_web_servers_after_their_warm_up_and_relieves_the_tier() {
         drowned.outcomes
     );
 }
+
+#[test]
+fn replicas_serve_stale_reads_within_the_lag_and_read_your_writes_sends_them_to_the_primary() {
+    // Fifty keys, a fifth of the requests writes: every key is written about twice a second,
+    // well within a 2 s replication lag, and there is no cache in front of the replicas.
+    let mut d = Design {
+        colocated: false,
+        ..Design::default()
+    };
+    d.traffic.users = 200_000;
+    d.traffic.seconds = 30;
+    d.traffic.mix = [0, 80, 20, 0];
+    d.traffic.keys = 50;
+    d.web = Pool {
+        servers: 4,
+        workers: 32,
+    };
+    d.balance = Some(Balance::RoundRobin);
+    d.db.replicas = 2;
+    d.db.workers = 32;
+    d.db.lag_ms = 2_000;
+    let stale = run(&d);
+    conserved(&stale);
+    d.db.read_your_writes = true;
+    let fresh = run(&d);
+    conserved(&fresh);
+    let arrivals = |r: &SystemReport, tier: Tier| r.tiers.iter().find(|t| t.tier == tier).unwrap().arrivals;
+    let reads = stale.outcomes.requests * 8 / 10;
+    assert!(
+        stale.stale_reads > reads / 2,
+        "{} stale of about {reads} reads",
+        stale.stale_reads
+    );
+    assert_eq!(fresh.stale_reads, 0);
+    // The reads the replicas no longer serve go to the primary.
+    assert!(arrivals(&fresh, Tier::Replica) * 10 < arrivals(&stale, Tier::Replica));
+    assert!(arrivals(&fresh, Tier::Primary) > arrivals(&stale, Tier::Primary) * 3);
+}

@@ -219,7 +219,8 @@ pub struct SystemReport {
     pub cdn: Option<Hits>,
     /// The cache tier.
     pub cache: Option<Hits>,
-    /// Reads of a replica that missed a write made less than the replication lag before.
+    /// Reads of a replica that missed a write: one made before the read reached the replica and
+    /// less than the replication lag before the replica answered.
     pub stale_reads: u64,
     /// Writes acknowledged by a primary that died before they reached a replica.
     pub lost_writes: u64,

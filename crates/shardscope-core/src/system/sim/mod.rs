@@ -226,7 +226,9 @@ pub struct Sim {
     keys: Alias,
     objects: Alias,
     edges: Vec<Lru>,
+    /// Each key's last write and the one before it (`u64::MAX`: none).
     last_write: Vec<u64>,
+    prev_write: Vec<u64>,
     recent_writes: Vec<VecDeque<u64>>,
     /// Coalesced misses: for each datacenter and key whose read is in flight, the tier that read
     /// waits on and the requests waiting for it.
@@ -302,6 +304,7 @@ impl Sim {
             objects: zipf(t.objects),
             edges: Vec::new(),
             last_write: vec![u64::MAX; t.keys as usize],
+            prev_write: vec![u64::MAX; t.keys as usize],
             recent_writes: vec![VecDeque::new(); d.db.shards as usize],
             inflight: BTreeMap::new(),
             rates: traffic::rates(t),

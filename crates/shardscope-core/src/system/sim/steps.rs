@@ -402,10 +402,17 @@ impl Sim {
                 self.reqs[r as usize].hit = hit;
             }
             Step::Db if job.part & REPLICA != 0 => {
-                let recent = self.last_write[q.key as usize]
-                    .checked_add(ms(self.d.db.lag_ms))
-                    .is_some_and(|until| until > self.now);
-                self.stale_reads += u64::from(recent);
+                // The replica answers now with the writes older than the lag. The read is stale
+                // if it misses a write made before it reached the replica; a write made while it
+                // waited there is one it need not see.
+                let k = q.key as usize;
+                let before = if self.last_write[k] > job.arrived && self.last_write[k] != u64::MAX {
+                    self.prev_write[k]
+                } else {
+                    self.last_write[k]
+                };
+                let missed = before != u64::MAX && before + ms(self.d.db.lag_ms) > self.now;
+                self.stale_reads += u64::from(missed);
             }
             Step::Fill => self.fill(u32::from(q.dc), q.key),
             _ => {}
@@ -443,6 +450,7 @@ impl Sim {
     /// A write reached its primary: replicas will have it after the lag.
     fn wrote(&mut self, r: u32) {
         let key = self.reqs[r as usize].key;
+        self.prev_write[key as usize] = self.last_write[key as usize];
         self.last_write[key as usize] = self.now;
         let shard = self.shard(r, false);
         let lag = ms(self.d.db.lag_ms);

@@ -187,7 +187,7 @@ fn second_status(p: &Params, r: &Report, view: View) -> String {
     let sys = &r.system;
     let View::Second(i) = view else {
         return format!(
-            "The whole run: {} s of arrivals and {} of drain. Press Play or Next second to watch it second by second.",
+            "The whole run: {} s of arrivals and {} s of drain after them. Press Play or Next second to watch it second by second.",
             p.get(Field::Seconds),
             sys.timeline.len().saturating_sub(p.get(Field::Seconds) as usize)
         );
