@@ -136,6 +136,7 @@ fn each_preset_has_the_bottleneck_its_lesson_names_and_states_only_computed_numb
             "Shedding ends the thundering herd",
             "A spike outruns the autoscaler",
             "A fast warm-up keeps up",
+            "Active-passive: the datacenter is lost",
         ]
         .contains(&preset.name)
         {
@@ -203,6 +204,29 @@ fn the_mitigations_measurably_help() {
         last(&coalesced),
         last(&shed)
     );
+}
+
+#[test]
+fn an_active_passive_failover_loses_its_window_and_the_lag_then_serves_from_afar() {
+    let lost = report(
+        PRESETS
+            .iter()
+            .find(|p| p.name.starts_with("Active-passive"))
+            .unwrap()
+            .query,
+    )
+    .1;
+    let s = &lost.system;
+    // Failures fall between the loss (20 s) and routing's move (10 s later), and none after.
+    let failed = |r: std::ops::Range<usize>| s.timeline[r].iter().map(|x| u64::from(x.failed)).sum::<u64>();
+    assert_eq!(failed(20..31), s.outcomes.failed());
+    assert!(s.outcomes.down > 0 && s.lost_writes > 0);
+    // Afterwards every request crosses the Atlantic: each second's p99 is above the round trip.
+    let p99 = |r: std::ops::Range<usize>| s.timeline[r].iter().map(|x| f64::from(x.p99)).fold(0.0, f64::max);
+    assert!(p99(2..20) < f64::from(RTT_MS[0][1]) + 40.0);
+    assert!(s.timeline[32..60]
+        .iter()
+        .all(|x| f64::from(x.p99) > f64::from(RTT_MS[0][1])));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The evolution from one server to a datacenter in every region, as presets, each fixing the
 //! bottleneck of the one before, three faults with their mitigations, the fan-out's tail ("The
 //! Tail at Scale": a 100-way fan-out, hedged requests, and 2,000 servers), and a flushed cache's
-//! thundering herd with coalescing and shedding, and a spike against the web tier's autoscaler. A test checks that
+//! thundering herd with coalescing and shedding, and a spike against the web tier's autoscaler, and an active-passive datacenter's loss. A test checks that
 //! each one's bottleneck is the tier [`BOTTLENECKS`] names and that its lesson states only
 //! numbers the lab computes.
 
@@ -110,10 +110,15 @@ pub const PRESETS: &[Preset] = &[
         lesson: "The same spike, but a new web server takes requests 5 s after it is asked for. The web tier grows while the spike lasts, up to 40 servers, and shrinks back after it: only 10,795 requests time out, while the first new servers warm up.",
         query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=none&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=90&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=50&warmup=5&scalemin=12&scalemax=40&scaleevery=5&cdn=0&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=2&replicas=0&dbworkers=8&lag=100&dcs=1&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=20&spike=30&spikex=3&slo=300&sloerrors=10&seed=42",
     },
+    Preset {
+        name: "Active-passive: the datacenter is lost",
+        lesson: "Two datacenters, active-passive: US East serves every user while a standby in Europe holds 12 web servers, a cache and a replica. At 20 s US East is lost. Until routing moves the users 10 s later, 29,063 requests fail after their retries, and the 21 writes the primary acknowledged in its last 100 ms never reached the replica promoted in Europe. Then everyone is served from Europe, 80 ms farther away: p99 over the run is 154 ms.",
+        query: "v=1&db=separate&lb=rr&sessions=shared&backoff=jitter&fault=dc&dcmode=passive&users=3000000&regions=1&perday=100&peak=200&hour=1&seconds=60&static=65&read=30&write=3&login=2&keys=100000&alpha=90&objects=10000&web=12&workers=8&scale=0&warmup=30&scalemin=2&scalemax=20&scaleevery=10&cdn=6000&cache=2&cachekeys=15000&cacheworkers=8&services=0&fanout=1&svcworkers=16&bus=0&shards=1&replicas=1&dbworkers=8&lag=100&dcs=2&timeout=1000&retries=2&backoffms=100&queue=0&breaker=0&coalesce=0&hedge=0&ryw=0&shardbyuser=0&slowppm=0&slowms=1000&followup=50&faultat=20&failover=10&spikeat=30&spike=0&spikex=10&slo=300&sloerrors=10&seed=42",
+    },
 ];
 
 /// The tier each preset's lesson names as its bottleneck, in [`PRESETS`] order.
-pub const BOTTLENECKS: [Tier; 20] = [
+pub const BOTTLENECKS: [Tier; 21] = [
     Tier::Server,
     Tier::Web,
     Tier::Primary,
@@ -134,4 +139,5 @@ pub const BOTTLENECKS: [Tier; 20] = [
     Tier::Primary,
     Tier::Web,
     Tier::Web,
+    Tier::Primary,
 ];
