@@ -458,9 +458,14 @@ impl Sim {
         self.d.services.map_or(1, |(_, k)| k.div_ceil(64) as usize)
     }
 
+    /// The word and bit of call `i` of request `r` in the fan-out masks.
+    fn mask_bit(&self, r: u32, i: u32) -> (usize, u64) {
+        (r as usize * self.mask_words() + (i / 64) as usize, 1u64 << (i % 64))
+    }
+
     /// Marks call `i` of request `r` answered; returns whether it already was.
     fn answered(&mut self, r: u32, i: u32) -> bool {
-        let (word, bit) = (r as usize * self.mask_words() + (i / 64) as usize, 1u64 << (i % 64));
+        let (word, bit) = self.mask_bit(r, i);
         let was = self.masks[word] & bit != 0;
         self.masks[word] |= bit;
         was
@@ -468,7 +473,7 @@ impl Sim {
 
     /// Whether call `i` of request `r` has answered.
     fn has_answered(&self, r: u32, i: u32) -> bool {
-        let (word, bit) = (r as usize * self.mask_words() + (i / 64) as usize, 1u64 << (i % 64));
+        let (word, bit) = self.mask_bit(r, i);
         self.masks[word] & bit != 0
     }
 
