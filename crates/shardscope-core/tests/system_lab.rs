@@ -10,8 +10,9 @@ mod lessons;
 use lessons::{assert_lessons_state_computed_numbers, numbers_in, whole};
 use shardscope_core::labs::system::{Params, Report, BOTTLENECKS, FIELDS, PRESETS};
 use shardscope_core::labs::{run_to_end, Computes};
+use shardscope_core::system::design::RTT_MS;
 use shardscope_core::system::report::Tier;
-use shardscope_core::system::sim::{RTT_MS, SLOWDOWN};
+use shardscope_core::system::sim::SLOWDOWN;
 
 fn report(query: &str) -> (Params, Report) {
     let (params, problems) = Params::from_query(query);

@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use dary_heap::QuaternaryHeap;
 
-use super::design::{Backoff, Design, Fault, Kind, Sessions};
+use super::design::{Backoff, Design, Fault, Kind, Sessions, RTT_MS};
 use super::histogram::Histogram;
 use super::report::{Fanout, Hits, Outcomes, Second, Tier, TierSecond};
 use crate::cache::{Cache, Lru};
@@ -43,9 +43,6 @@ use servers::{Breaker, Station};
 
 /// Microseconds in a second, the simulation's clock unit.
 pub const US: u64 = 1_000_000;
-/// Round trips between the regions (US East, Europe, Asia–Pacific), in ms: typical figures for
-/// cloud regions on those three coasts, used as given inputs rather than measurements.
-pub const RTT_MS: [[u32; 3]; 3] = [[0, 80, 220], [80, 0, 160], [220, 160, 0]];
 /// A user's round trip to a datacenter or CDN edge in their own region, in ms.
 pub const LAST_MILE_MS: u32 = 20;
 /// How long a database slowdown lasts, in seconds, and how many times slower it is.

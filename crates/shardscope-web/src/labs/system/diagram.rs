@@ -5,9 +5,9 @@
 
 use shardscope_core::labs::system::{Field, Lb, Params, Report};
 use shardscope_core::query::Choice;
-use shardscope_core::system::design::{Fault, REGIONS};
+use shardscope_core::system::design::{Fault, REGIONS, RTT_MS};
 use shardscope_core::system::report::{Hits, Second, SystemReport, Tier, TierReport, TierSecond};
-use shardscope_core::system::sim::{RTT_MS, US};
+use shardscope_core::system::sim::US;
 use yew::prelude::*;
 
 use crate::chart::{fmt, Chart, DataTable, LegendItem};
