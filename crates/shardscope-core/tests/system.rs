@@ -476,3 +476,33 @@ fn replicas_serve_stale_reads_within_the_lag_and_read_your_writes_sends_them_to_
     assert!(arrivals(&fresh, Tier::Replica) * 10 < arrivals(&stale, Tier::Replica));
     assert!(arrivals(&fresh, Tier::Primary) > arrivals(&stale, Tier::Primary) * 3);
 }
+
+#[test]
+fn a_dead_web_server_costs_what_the_health_check_takes_to_notice_and_retries_win_it_back() {
+    // One of six web servers in the first datacenter dies at 10 s; the load balancer keeps
+    // sending it a share of the requests until the failover (5 s) drops it.
+    let mut d = everything();
+    d.fault = (Fault::Server, 10);
+    d.failover_s = 5;
+    d.client.retries = 0;
+    let bare = run(&d);
+    conserved(&bare);
+    let lost = |r: &SystemReport| r.timeline[10..16].iter().map(|s| u64::from(s.failed)).sum::<u64>();
+    assert_eq!(
+        lost(&bare),
+        bare.outcomes.failed(),
+        "every failure falls before the failover"
+    );
+    assert!(bare.outcomes.down > 100, "{:?}", bare.outcomes);
+    // Retries with backoff and jitter send most refused requests to a live server: not all,
+    // since the power of two choices sees the dead server's empty queue as the least loaded.
+    d.client.retries = 2;
+    let retried = run(&d);
+    conserved(&retried);
+    assert!(
+        retried.outcomes.failed() * 10 < bare.outcomes.failed(),
+        "{:?} against {:?}",
+        retried.outcomes,
+        bare.outcomes
+    );
+}
