@@ -283,7 +283,7 @@ impl Traffic {
     /// for its whole length, with the spike on top.
     #[must_use]
     pub fn expected_requests(&self) -> f64 {
-        let peak = self.mean_rate() * f64::from(self.peak_centi) / 100.0;
+        let peak = self.peak_rate();
         let factor = self.spike.map_or(1.0, |k| f64::from(k.factor));
         peak * (f64::from(self.seconds) + f64::from(self.spike_seconds()) * (factor - 1.0))
     }
@@ -292,6 +292,12 @@ impl Traffic {
     #[must_use]
     pub fn calling_share(&self) -> f64 {
         f64::from(self.mix[Kind::Read as usize] + self.mix[Kind::Write as usize]) / 100.0
+    }
+
+    /// The requests per second at the daily peak.
+    #[must_use]
+    pub fn peak_rate(&self) -> f64 {
+        self.mean_rate() * f64::from(self.peak_centi) / 100.0
     }
 
     /// The mean requests per second over a day.
@@ -338,6 +344,14 @@ impl Design {
         }
     }
 
+    /// The service calls a request makes on average: the fan-out, for the share of requests
+    /// that call the services.
+    #[must_use]
+    pub fn calls_per_request(&self) -> f64 {
+        self.services
+            .map_or(0.0, |(_, k)| self.traffic.calling_share() * f64::from(k))
+    }
+
     /// The most requests one run of this design may expect to start: [`MAX_REQUESTS`], or fewer
     /// when each request fans out so wide that their calls would pass [`MAX_CALLS`].
     ///
@@ -352,9 +366,7 @@ impl Design {
     #[must_use]
     #[allow(clippy::cast_precision_loss)] // Both limits are far below 2^52.
     pub fn request_budget(&self) -> f64 {
-        let calls = self
-            .services
-            .map_or(0.0, |(_, k)| self.traffic.calling_share() * f64::from(k));
+        let calls = self.calls_per_request();
         if calls > 0.0 {
             (MAX_REQUESTS as f64).min(MAX_CALLS as f64 / calls)
         } else {

@@ -105,12 +105,6 @@ fn met(params: &Params, r: &SystemReport) -> (bool, f64, f64) {
     (ok, r.latency.p99, errors)
 }
 
-/// The service calls a request of `d` makes on average.
-fn calls_per_request(d: &Design) -> f64 {
-    d.services
-        .map_or(0.0, |(_, k)| d.traffic.calling_share() * f64::from(k))
-}
-
 impl Params {
     /// The most users the SLO search tries: [`MAX_USERS`], or fewer when one second of a trial
     /// at the daily peak would make more than [`TRIAL_CALLS`] service calls.
@@ -126,7 +120,7 @@ impl Params {
     pub fn search_ceiling(&self) -> u64 {
         let d = self.design();
         let per_user = f64::from(d.traffic.per_user_per_day) * f64::from(d.traffic.peak_centi) / 100.0 / 86_400.0
-            * calls_per_request(&d);
+            * d.calls_per_request();
         if per_user <= 0.0 {
             return MAX_USERS;
         }
@@ -142,10 +136,10 @@ impl Params {
     pub fn trial(&self, users: u64) -> Design {
         let mut d = self.design();
         d.traffic.users = users;
-        let peak = d.traffic.mean_rate() * f64::from(d.traffic.peak_centi) / 100.0;
+        let peak = d.traffic.peak_rate();
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // Clamped to 10–3,600.
         let seconds = (TRIAL_REQUESTS / peak).ceil().clamp(f64::from(TRIAL_SECONDS), 3_600.0) as u32;
-        let calls = peak * calls_per_request(&d);
+        let calls = peak * d.calls_per_request();
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // At least 1, at most `seconds`.
         let seconds = if calls > 0.0 {
             seconds.min((TRIAL_CALLS / calls).floor().max(1.0).min(f64::from(seconds)) as u32)
@@ -308,7 +302,7 @@ impl Run for Job {
             },
             cost: monthly(servers, cdn_hits_per_day),
             mean_rate,
-            peak_rate: mean_rate * f64::from(design.traffic.peak_centi) / 100.0,
+            peak_rate: design.traffic.peak_rate(),
             system,
         }
     }

@@ -97,7 +97,7 @@ impl Params {
         if self.on(Field::Services) {
             // A fan-out so wide that one second at the peak passes the calls a run may make is
             // narrowed first: a shorter run could not help.
-            let per_second = t.mean_rate() * f64::from(t.peak_centi) / 100.0 * t.calling_share();
+            let per_second = t.peak_rate() * t.calling_share();
             #[allow(
                 clippy::cast_precision_loss,
                 clippy::cast_possible_truncation,
@@ -118,7 +118,7 @@ impl Params {
         }
         let budget = self.design().request_budget();
         if t.expected_requests() > budget {
-            let peak = t.mean_rate() * f64::from(t.peak_centi) / 100.0;
+            let peak = t.peak_rate();
             let before = t.expected_requests();
             // The spike goes first: a run at the peak must fit on its own.
             let room = (budget / peak - f64::from(t.seconds)).max(0.0);
