@@ -20,10 +20,7 @@
 //! update the cache rather than delete from it, a write's append to the bus costs nothing, circuit
 //! breakers close again after a fixed open time, and a promoted replica has no lag of its own.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, VecDeque};
-
-use dary_heap::QuaternaryHeap;
 
 use super::design::{Backoff, Design, Fault, Kind, Sessions, RTT_MS};
 use super::histogram::Histogram;
@@ -34,11 +31,13 @@ use crate::sampling::Alias;
 
 mod faults;
 mod finish;
+mod queue;
 mod seconds;
 mod servers;
 mod steps;
 mod traffic;
 
+use queue::Queue;
 use servers::{Breaker, Station};
 
 /// Microseconds in a second, the simulation's clock unit.
@@ -99,44 +98,6 @@ enum Ev {
     Recover,
     WindowEnd,
     Tick,
-}
-
-/// When an event happens, and where it waits in the event slab. Events are ordered by one key:
-/// the time in µs in the high 40 bits (12.7 days, far beyond any run's drain) and a 24-bit
-/// scheduling counter below, so that events at the same time run in the order they were
-/// scheduled (the counter wraps after 16.7 million events, which can reorder only ties that far
-/// apart, and the same way on every run). The heap holds these 16-byte entries rather than the
-/// events themselves, which are three times larger: sifting moves less memory.
-#[derive(Debug)]
-struct Entry {
-    key: u64,
-    slot: u32,
-}
-
-const SEQ_BITS: u32 = 24;
-
-impl Entry {
-    fn time(&self) -> u64 {
-        self.key >> SEQ_BITS
-    }
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Entry {
-    /// Reversed, so that the max-heap pops the earliest event.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
-    }
 }
 
 /// A request in flight.
@@ -205,11 +166,7 @@ struct Dc {
 pub struct Sim {
     d: Design,
     now: u64,
-    seq: u64,
-    heap: QuaternaryHeap<Entry>,
-    /// The events the heap's entries point at, and the slots free for reuse.
-    slab: Vec<Ev>,
-    free_slots: Vec<u32>,
+    queue: Queue,
     stations: Vec<Station>,
     dcs: Vec<Dc>,
     /// Each shard's primary.
@@ -285,10 +242,7 @@ impl Sim {
         let mut sim = Self {
             d,
             now: 0,
-            seq: 0,
-            heap: QuaternaryHeap::new(),
-            slab: Vec::new(),
-            free_slots: Vec::new(),
+            queue: Queue::default(),
             stations: Vec::new(),
             dcs: Vec::new(),
             primaries: Vec::new(),
@@ -435,43 +389,7 @@ impl Sim {
     }
 
     fn push(&mut self, t: u64, ev: Ev) {
-        self.seq += 1;
-        let t = t.min((1 << (64 - SEQ_BITS)) - 1);
-        let slot = if let Some(slot) = self.free_slots.pop() {
-            self.slab[slot as usize] = ev;
-            slot
-        } else {
-            self.slab.push(ev);
-            u32::try_from(self.slab.len() - 1).expect("fewer than 2^32 events pending")
-        };
-        self.heap.push(Entry {
-            key: t << SEQ_BITS | (self.seq & ((1 << SEQ_BITS) - 1)),
-            slot,
-        });
-    }
-
-    /// Words of a request slot's fan-out mask: one bit a call.
-    fn mask_words(&self) -> usize {
-        self.d.services.map_or(1, |(_, k)| k.div_ceil(64) as usize)
-    }
-
-    /// The word and bit of call `i` of request `r` in the fan-out masks.
-    fn mask_bit(&self, r: u32, i: u32) -> (usize, u64) {
-        (r as usize * self.mask_words() + (i / 64) as usize, 1u64 << (i % 64))
-    }
-
-    /// Marks call `i` of request `r` answered; returns whether it already was.
-    fn answered(&mut self, r: u32, i: u32) -> bool {
-        let (word, bit) = self.mask_bit(r, i);
-        let was = self.masks[word] & bit != 0;
-        self.masks[word] |= bit;
-        was
-    }
-
-    /// Whether call `i` of request `r` has answered.
-    fn has_answered(&self, r: u32, i: u32) -> bool {
-        let (word, bit) = self.mask_bit(r, i);
-        self.masks[word] & bit != 0
+        self.queue.push(t, ev);
     }
 
     fn fresh_gen(&mut self) -> u32 {
@@ -494,7 +412,7 @@ impl Sim {
     /// Whether every event has run.
     #[must_use]
     pub fn done(&self) -> bool {
-        self.heap.is_empty()
+        self.queue.is_empty()
     }
 
     /// How far the arrivals have come, in µs of virtual time, of how many.
@@ -512,16 +430,14 @@ impl Sim {
     /// Runs at most `max` events; returns whether the run is over.
     pub fn advance(&mut self, max: u64) -> bool {
         for _ in 0..max {
-            let Some(entry) = self.heap.pop() else {
+            let Some((t, ev)) = self.queue.pop() else {
                 return true;
             };
-            self.now = entry.time();
-            let ev = self.slab[entry.slot as usize];
-            self.free_slots.push(entry.slot);
+            self.now = t;
             self.events += 1;
             self.handle(ev);
         }
-        self.heap.is_empty()
+        self.queue.is_empty()
     }
 
     fn handle(&mut self, ev: Ev) {

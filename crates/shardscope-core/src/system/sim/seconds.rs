@@ -42,7 +42,7 @@ impl Sim {
             self.second_hist = Histogram::new();
             self.close_tiers(self.now - US);
         }
-        if !self.heap.is_empty() {
+        if !self.queue.is_empty() {
             self.push(self.now + US, Ev::Tick);
         }
     }

@@ -349,6 +349,30 @@ impl Sim {
         Some(pick)
     }
 
+    /// Words of a request slot's fan-out mask: one bit a call.
+    pub(super) fn mask_words(&self) -> usize {
+        self.d.services.map_or(1, |(_, k)| k.div_ceil(64) as usize)
+    }
+
+    /// The word and bit of call `i` of request `r` in the fan-out masks.
+    fn mask_bit(&self, r: u32, i: u32) -> (usize, u64) {
+        (r as usize * self.mask_words() + (i / 64) as usize, 1u64 << (i % 64))
+    }
+
+    /// Marks call `i` of request `r` answered; returns whether it already was.
+    fn answered(&mut self, r: u32, i: u32) -> bool {
+        let (word, bit) = self.mask_bit(r, i);
+        let was = self.masks[word] & bit != 0;
+        self.masks[word] |= bit;
+        was
+    }
+
+    /// Whether call `i` of request `r` has answered.
+    fn has_answered(&self, r: u32, i: u32) -> bool {
+        let (word, bit) = self.mask_bit(r, i);
+        self.masks[word] & bit != 0
+    }
+
     /// A server finished a job whose attempt may still be waiting for it.
     pub(super) fn job_done(&mut self, st: u32, job: Job) {
         if job.req == NONE {
