@@ -216,9 +216,10 @@ fn cdn_box(h: &Hits, second: Option<(usize, &Second)>) -> Box {
     }
 }
 
-/// The boxes before the web tier, each with what flows into it in a second's view: the users,
-/// DNS with geo routing (several regions or datacenters), the CDN's edges and the load balancer.
-fn front_boxes(params: &Params, r: &Report, view: View) -> Vec<(Box, Option<u32>)> {
+/// The boxes before the web tier (`web`), each with what flows into it in a second's view: the
+/// users, DNS with geo routing (several regions or datacenters), the CDN's edges and the load
+/// balancer.
+fn front_boxes(params: &Params, r: &Report, web: Option<&TierReport>, view: View) -> Vec<(Box, Option<u32>)> {
     let sys = &r.system;
     let second = match view {
         View::Second(i) => sys.timeline.get(i).map(|s| (i, s)),
@@ -237,13 +238,7 @@ fn front_boxes(params: &Params, r: &Report, view: View) -> Vec<(Box, Option<u32>
     }
     if params.lb != Lb::None {
         // What the load balancer passes on is what reaches the web servers.
-        let into = second.map(|(i, _)| {
-            sys.tiers
-                .iter()
-                .find(|t| matches!(t.tier, Tier::Web | Tier::Server))
-                .and_then(|t| t.seconds.get(i))
-                .map_or(0, |s| s.arrivals)
-        });
+        let into = web.and_then(|t| view.arrivals(t));
         let b = plain(
             "lb",
             "Load balancer",
@@ -307,6 +302,11 @@ impl View {
         }
     }
 
+    /// The visits that reached the tier in the second this view shows, if it shows one.
+    fn arrivals(self, t: &TierReport) -> Option<u32> {
+        self.second_of(t).map(|(_, s)| s.arrivals)
+    }
+
     /// The tier the view outlines: the run's bottleneck, or the busiest tier of the second.
     fn bottleneck(self, sys: &SystemReport) -> Option<Tier> {
         match self {
@@ -325,11 +325,11 @@ impl View {
 /// The architecture, tier by tier, over the whole run or in one second.
 pub fn architecture(params: &Params, r: &Report, view: View) -> Html {
     let sys = &r.system;
-    let front = front_boxes(params, r, view);
     let (web, back): (Vec<&TierReport>, Vec<&TierReport>) = sys
         .tiers
         .iter()
         .partition(|t| matches!(t.tier, Tier::Web | Tier::Server));
+    let front = front_boxes(params, r, web.first().copied(), view);
     let hot = view.bottleneck(sys);
     // Three columns: what stands before the web tier (users, routing, the CDN, the load
     // balancer) from top to bottom, the web tier, and the back ends. Gaps are long enough for
@@ -364,9 +364,7 @@ pub fn architecture(params: &Params, r: &Report, view: View) -> Html {
                 marks.push(arrow((x0 + W / 2.0, y + H), to, flow(*rate, next.name)));
                 continue;
             }
-            None => web
-                .first()
-                .map(|t| (view.second_of(t).map(|(_, s)| s.arrivals), tier_name(t.tier))),
+            None => web.first().map(|t| (view.arrivals(t), tier_name(t.tier))),
         };
         if let Some((rate, to)) = into {
             marks.push(arrow((x0 + W, y + H / 2.0), (x1, web_y + H / 2.0), flow(rate, to)));
@@ -377,7 +375,7 @@ pub fn architecture(params: &Params, r: &Report, view: View) -> Html {
     }
     for (i, t) in back.iter().enumerate() {
         let y = column(back.len(), i);
-        let rate = view.second_of(t).map(|(_, s)| s.arrivals);
+        let rate = view.arrivals(t);
         marks.push(arrow(
             (x1 + W, web_y + H / 2.0),
             (x2, y + H / 2.0),
